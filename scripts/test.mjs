@@ -1,0 +1,22 @@
+// Runs every test file under test/ with node's test runner (Node 20 has no --test globs).
+import {readdirSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {spawnSync} from 'node:child_process';
+
+const only = process.argv.slice(2);
+const files = [];
+const walk = dir => {
+	for (const name of readdirSync(dir).sort()) {
+		const path = join(dir, name);
+		if (statSync(path).isDirectory()) walk(path);
+		else if (/\.test\.tsx?$/.test(name)) files.push(path);
+	}
+};
+walk('test');
+const selected = only.length > 0 ? files.filter(f => only.some(o => f.includes(o))) : files;
+const result = spawnSync(
+	process.execPath,
+	['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected],
+	{stdio: 'inherit', env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0'}},
+);
+process.exit(result.status ?? 1);
