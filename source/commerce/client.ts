@@ -1,0 +1,191 @@
+/**
+ * The MSCommerce licensing API, one method per module cmdlet (API.md, section 2). Every request
+ * carries a fresh x-ms-correlation-id; every answer is validated, so a malformed body becomes a
+ * problem, never an undefined on screen. A 401 renews the token once and tries again.
+ */
+import {randomUUID} from 'node:crypto';
+import {z} from 'zod';
+import type {Net} from '../net/http.js';
+import {HttpError, MalformedResponseError, type RequestContext} from '../problems/errors.js';
+import {POLICY_VALUES, type OfferTypePolicy, type Policy, type PolicyValue, type ProductPolicy, type Row} from './types.js';
+import {trialWithoutPaymentMethodFor} from './values.js';
+
+const policyValue = z.enum(POLICY_VALUES);
+const policySchema = z.object({id: z.string(), description: z.string().default(''), defaultValue: policyValue});
+const productSchema = z.object({
+	policyId: z.string(),
+	policyValue,
+	productName: z.string(),
+	productId: z.string().min(1),
+	scope: z.string().optional(),
+});
+const offerTypeSchema = z.object({
+	policyId: z.string(),
+	policyValue,
+	scope: z.string().default('OfferType'),
+	scopeId: z.string().min(1),
+	scopeValue: z.string(),
+});
+const list = <T extends z.ZodType>(item: T) => z.object({items: z.array(item)});
+
+/** Gets a bearer token; `renew` asks for a fresh one after a 401. */
+export type TokenSource = (options?: {renew?: boolean}) => Promise<string>;
+
+export type CommerceClientOptions = {
+	baseUrl: string;
+	net: Net;
+	token: TokenSource;
+	signal?: AbortSignal;
+};
+
+/** A result with the correlation ID of the request that produced it. */
+export type Traced<T> = {data: T; correlationId: string};
+
+export class CommerceClient {
+	constructor(private readonly options: CommerceClientOptions) {}
+
+	/** Get-MSCommercePolicies */
+	async listPolicies(): Promise<Traced<Policy[]>> {
+		const {data, correlationId} = await this.call('GET', '/v1.0/policies', list(policySchema));
+		return {data: data.items, correlationId};
+	}
+
+	/** Get-MSCommercePolicy -PolicyId P */
+	async getPolicy(policyId: string): Promise<Traced<Policy>> {
+		return this.call('GET', `/v1.0/policies/${seg(policyId)}`, policySchema, {scope: 'policy', id: policyId});
+	}
+
+	/** Get-MSCommerceProductPolicies -PolicyId P */
+	async listProducts(policyId: string): Promise<Traced<ProductPolicy[]>> {
+		const {data, correlationId} = await this.call(
+			'GET',
+			`/v1.0/policies/${seg(policyId)}/products?scope=product`,
+			list(productSchema),
+			{scope: 'policy', id: policyId},
+		);
+		return {data: data.items, correlationId};
+	}
+
+	/** Get-MSCommerceProductPolicies -PolicyId P -Scope OfferType */
+	async listOfferTypes(policyId: string): Promise<Traced<OfferTypePolicy[]>> {
+		const {data, correlationId} = await this.call(
+			'GET',
+			`/v1.0/policies/${seg(policyId)}/products?scope=OfferType`,
+			list(offerTypeSchema),
+			{scope: 'policy', id: policyId},
+		);
+		return {data: data.items, correlationId};
+	}
+
+	/** Get-MSCommerceProductPolicy -ProductId X */
+	async getProduct(policyId: string, productId: string): Promise<Traced<ProductPolicy>> {
+		return this.call('GET', `/v1.0/policies/${seg(policyId)}/products/${seg(productId)}`, productSchema, {scope: 'product', id: productId});
+	}
+
+	/** Update-MSCommerceProductPolicy -ProductId X -Value V */
+	async setProduct(policyId: string, productId: string, value: PolicyValue): Promise<Traced<ProductPolicy>> {
+		return this.call('PUT', `/v1.0/policies/${seg(policyId)}/products/${seg(productId)}`, productSchema, {scope: 'product', id: productId}, {policyValue: value});
+	}
+
+	/** Get-MSCommerceProductPolicy -OfferType O */
+	async getOfferType(policyId: string, offerTypeId: string): Promise<Traced<OfferTypePolicy>> {
+		return this.call('GET', `/v1.0/policies/${seg(policyId)}/offerTypes/${seg(offerTypeId)}`, offerTypeSchema, {scope: 'offerType', id: offerTypeId});
+	}
+
+	/** Update-MSCommerceProductPolicy -OfferType O -Value V */
+	async setOfferType(policyId: string, offerTypeId: string, value: PolicyValue): Promise<Traced<OfferTypePolicy>> {
+		return this.call('PUT', `/v1.0/policies/${seg(policyId)}/offerTypes/${seg(offerTypeId)}`, offerTypeSchema, {scope: 'offerType', id: offerTypeId}, {policyValue: value});
+	}
+
+	/** One list (products or offer types) as rows. */
+	async listRows(policyId: string, scope: Row['scope']): Promise<Row[]> {
+		return scope === 'product'
+			? (await this.listProducts(policyId)).data.map(productRow)
+			: (await this.listOfferTypes(policyId)).data.map(offerTypeRow);
+	}
+
+	/** Writes a row's value; resolves with the row as the service now holds it. */
+	async setRow(policyId: string, row: Pick<Row, 'scope' | 'id'>, value: PolicyValue): Promise<Traced<Row>> {
+		if (row.scope === 'product') {
+			const {data, correlationId} = await this.setProduct(policyId, row.id, value);
+			return {data: productRow(data), correlationId};
+		}
+		const {data, correlationId} = await this.setOfferType(policyId, row.id, value);
+		return {data: offerTypeRow(data), correlationId};
+	}
+
+	/** Reads one row. */
+	async getRow(policyId: string, scope: Row['scope'], id: string): Promise<Traced<Row>> {
+		if (scope === 'product') {
+			const {data, correlationId} = await this.getProduct(policyId, id);
+			return {data: productRow(data), correlationId};
+		}
+		const {data, correlationId} = await this.getOfferType(policyId, id);
+		return {data: offerTypeRow(data), correlationId};
+	}
+
+	private async call<T extends z.ZodType>(
+		method: 'GET' | 'PUT',
+		path: string,
+		schema: T,
+		resource?: RequestContext['resource'],
+		body?: unknown,
+	): Promise<Traced<z.infer<T>>> {
+		const correlationId = randomUUID();
+		const url = `${this.options.baseUrl}${path}`;
+		let token = await this.options.token();
+		for (let renewed = false; ; renewed = true) {
+			const response = await this.options.net.send({
+				method,
+				url,
+				correlationId,
+				resource,
+				signal: this.options.signal,
+				headers: {
+					authorization: `Bearer ${token}`,
+					accept: 'application/json',
+					...(body === undefined ? {} : {'content-type': 'application/json'}),
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			const context = {...response.context, correlationId: response.headers['x-ms-correlation-id'] ?? correlationId};
+			if (response.status === 401 && !renewed) {
+				token = await this.options.token({renew: true});
+				continue;
+			}
+			if (response.status < 200 || response.status >= 300) {
+				throw new HttpError(response.status, response.body, response.headers, context, response.attempts);
+			}
+			let json: unknown;
+			try {
+				json = JSON.parse(response.body);
+			} catch {
+				throw new MalformedResponseError(context, `not JSON: ${JSON.stringify(response.body.slice(0, 60))}`);
+			}
+			const parsed = schema.safeParse(json);
+			if (!parsed.success) {
+				const issue = parsed.error.issues[0];
+				throw new MalformedResponseError(context, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape');
+			}
+			return {data: parsed.data, correlationId: context.correlationId};
+		}
+	}
+}
+
+export function productRow(item: ProductPolicy): Row {
+	return {
+		scope: 'product',
+		id: item.productId,
+		name: item.productName,
+		value: item.policyValue,
+		trialWithoutPaymentMethod: trialWithoutPaymentMethodFor('product', item.productId, item.policyValue),
+	};
+}
+
+export function offerTypeRow(item: OfferTypePolicy): Row {
+	return {scope: 'offerType', id: item.scopeId, name: item.scopeValue, value: item.policyValue, trialWithoutPaymentMethod: false};
+}
+
+function seg(text: string): string {
+	return encodeURIComponent(text);
+}

@@ -1,0 +1,91 @@
+/**
+ * One resolved Settings object from flags, environment variables and defaults (DESIGN.md,
+ * "Global options"). Bad values are usage errors here, before anything is sent.
+ */
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+import {DEFAULT_POLICY_ID} from './commerce/types.js';
+import {checkServiceUrl} from './net/urls.js';
+import {UsageError} from './problems/errors.js';
+
+export const DEFAULT_CLIENT_ID = '3d5cffa9-04da-4657-8cab-c7f074657cad';
+export const LICENSING_SCOPE = 'aeb86249-8ea3-49e2-900b-54cc8e308f85/.default';
+export const DEFAULT_LICENSING_URL = 'https://licensing.m365.microsoft.com';
+export const DEFAULT_TENANT = 'organizations';
+
+export type OutputFormat = 'text' | 'json' | 'csv';
+
+export type Settings = {
+	policyId: string;
+	tenant: string;
+	clientId: string;
+	authority: string;
+	licensingUrl: string;
+	token?: string;
+	caFile?: string;
+	output: OutputFormat;
+	color: boolean;
+	/** $XDG_CONFIG_HOME/mscommerce: the token cache. */
+	configDir: string;
+	/** $XDG_STATE_HOME/mscommerce: audit log, seen products. */
+	stateDir: string;
+	env: NodeJS.ProcessEnv;
+};
+
+/** What the command line gave; every field optional (commander's parsed global options). */
+export type Flags = {
+	policyId?: string;
+	tenant?: string;
+	clientId?: string;
+	authority?: string;
+	licensingUrl?: string;
+	token?: string;
+	caFile?: string;
+	output?: string;
+	json?: boolean;
+	color?: boolean;
+};
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TENANT = /^(organizations|common|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
+
+export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): Settings {
+	const pick = (flag: string | undefined, name: string): string | undefined => {
+		const value = flag ?? env[name];
+		return value === undefined || value === '' ? undefined : value;
+	};
+	const tenant = pick(flags.tenant, 'MSCOMMERCE_TENANT') ?? DEFAULT_TENANT;
+	if (!TENANT.test(tenant)) {
+		throw new UsageError(`--tenant: "${tenant}" is not a tenant (use organizations, a domain such as contoso.onmicrosoft.com, or a tenant ID)`);
+	}
+	const clientId = pick(flags.clientId, 'MSCOMMERCE_CLIENT_ID') ?? DEFAULT_CLIENT_ID;
+	if (!GUID.test(clientId)) throw new UsageError(`--client-id: "${clientId}" is not an application (client) ID (a GUID)`);
+	const authorityText = pick(flags.authority, 'MSCOMMERCE_AUTHORITY');
+	const authority = authorityText
+		? checkServiceUrl(authorityText, '--authority')
+		: `https://login.microsoftonline.com/${tenant}`;
+	const licensingUrl = checkServiceUrl(pick(flags.licensingUrl, 'MSCOMMERCE_LICENSING_URL') ?? DEFAULT_LICENSING_URL, '--licensing-url');
+	const policyId = pick(flags.policyId, 'MSCOMMERCE_POLICY_ID') ?? DEFAULT_POLICY_ID;
+	if (!/^[A-Za-z0-9_-]+$/.test(policyId)) throw new UsageError(`--policy-id: "${policyId}" is not a policy ID`);
+	const token = pick(flags.token, 'MSCOMMERCE_TOKEN')?.replace(/^Bearer\s+/i, '').trim();
+	if (token !== undefined && (token === '' || /\s/.test(token))) throw new UsageError('--token: the token must be one word (the raw bearer token)');
+	const output = flags.json ? 'json' : (flags.output ?? 'text');
+	if (output !== 'text' && output !== 'json' && output !== 'csv') {
+		throw new UsageError(`--output: "${output}" is not one of json, text, csv`);
+	}
+	const home = env.HOME ?? homedir();
+	return {
+		policyId,
+		tenant,
+		clientId,
+		authority,
+		licensingUrl,
+		token,
+		caFile: pick(flags.caFile, 'MSCOMMERCE_CA_FILE'),
+		output,
+		color: flags.color !== false && !env.NO_COLOR && isTty,
+		configDir: join(env.XDG_CONFIG_HOME || join(home, '.config'), 'mscommerce'),
+		stateDir: join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'mscommerce'),
+		env,
+	};
+}

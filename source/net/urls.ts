@@ -1,0 +1,54 @@
+import {isIP} from 'node:net';
+import {UsageError} from '../problems/errors.js';
+
+/** Whether a host name is this machine: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (host === 'localhost' || host.endsWith('.localhost')) return true;
+	if (isIP(host) === 4) return host.startsWith('127.');
+	if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+	return false;
+}
+
+/**
+ * A service URL the user gave (licensing URL, authority): https anywhere, http only for loopback.
+ * Returns it without a trailing slash; throws a UsageError naming the option otherwise.
+ */
+export function checkServiceUrl(text: string, option: string): string {
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new UsageError(`${option}: "${text}" is not a URL (expected https://host/...)`);
+	}
+	if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+		throw new UsageError(`${option}: plain http:// is only allowed for this machine (localhost); use https://`);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new UsageError(`${option}: "${text}" must start with https://`);
+	}
+	if (url.search || url.hash) {
+		throw new UsageError(`${option}: "${text}" must not have a query or fragment`);
+	}
+	return url.href.replace(/\/+$/, '');
+}
+
+/** Whether a proxy URL applies to a host, given NO_PROXY (comma or space separated; `*`; `.suffix`; `host:port`). */
+export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
+	if (isLoopbackHost(url.hostname)) return true; // a proxy elsewhere cannot reach this machine's loopback
+	if (!noProxy) return false;
+	const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+	for (const raw of noProxy.split(/[,\s]+/)) {
+		const entry = raw.trim().toLowerCase();
+		if (!entry) continue;
+		if (entry === '*') return true;
+		const match = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\*?\./, '.'));
+		const entryHost = match?.[1] ?? entry;
+		const entryPort = match?.[2];
+		if (entryPort && entryPort !== port) continue;
+		const bare = entryHost.replace(/^\./, '');
+		if (host === bare || host.endsWith(`.${bare}`)) return true;
+	}
+	return false;
+}

@@ -1,0 +1,322 @@
+/**
+ * The one classifier: anything thrown, or any non-2xx answer, becomes a Problem with a hint
+ * that names the fix. Both faces (dashboard, CLI) show only what this returns.
+ */
+import {productForFormerId} from '../commerce/catalog.js';
+import {
+	CancelledError,
+	HttpError,
+	MalformedResponseError,
+	NetworkError,
+	NotSignedInError,
+	UsageError,
+	type RequestContext,
+} from './errors.js';
+import type {Problem, ProblemKind} from './types.js';
+import {SignInError, signInProblem} from './signIn.js';
+
+const TLS_PROTOCOL = new Set([
+	'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+	'ERR_SSL_UNSUPPORTED_PROTOCOL',
+	'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+	'ERR_SSL_WRONG_VERSION_NUMBER',
+	'ERR_SSL_VERSION_TOO_LOW',
+	'EPROTO',
+]);
+const TLS_UNTRUSTED = new Set([
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'CERT_UNTRUSTED',
+	'CERT_SIGNATURE_FAILURE',
+	'CERT_HAS_EXPIRED',
+	'CERT_NOT_YET_VALID',
+	'CERT_REVOKED',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'UND_ERR_PRX_TLS', // SecureProxyConnectionError: the TLS check failed through a proxy
+]);
+const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+const TIMEOUT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const CONNECTION = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EPIPE',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'UND_ERR_SOCKET',
+	'UND_ERR_CLOSED',
+	'ECONNABORTED',
+]);
+
+const CA_HINT =
+	'If your network inspects TLS, save its root CA as a PEM file and pass it with --ca-file FILE (or NODE_EXTRA_CA_CERTS=FILE). Never turn certificate checks off.';
+
+export function classify(error: unknown): Problem {
+	if (error instanceof SignInError) return signInProblem(error, classify);
+	if (error instanceof HttpError) return fromStatus(error);
+	if (error instanceof NetworkError) return fromNetwork(error);
+	if (error instanceof MalformedResponseError) {
+		return problem('malformed', 'The service answered with something unexpected', {
+			detail: error.reason,
+			correlationId: error.context.correlationId,
+			retryable: true,
+			hints: [
+				'A proxy or captive portal may have answered instead of the service: check HTTPS_PROXY and NO_PROXY.',
+				'Otherwise try again; if it keeps happening, give Microsoft support the correlation ID.',
+			],
+		});
+	}
+	if (error instanceof UsageError) return problem('usage', error.message, {hints: error.hints});
+	if (error instanceof NotSignedInError) {
+		return problem('not-signed-in', error.message || 'Not signed in', {
+			hints: ['Run `mscommerce login` to sign in with a device code, or pass a token with --token / MSCOMMERCE_TOKEN.'],
+		});
+	}
+	if (error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError')) {
+		return problem('cancelled', 'Cancelled', {});
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return problem('unknown', 'Something unexpected went wrong', {
+		detail: message,
+		hints: ['Try again; if it keeps happening, report it with the command you ran.'],
+	});
+}
+
+function fromNetwork(error: NetworkError): Problem {
+	const context = error.context;
+	const host = hostOf(context.url);
+	const code = causeCode(error.cause);
+	const detail = causeMessage(error.cause);
+	const base = {detail, correlationId: context.correlationId};
+	const proxyAnswer = /Proxy response \((\d+)\)|Proxy Authentication Required \((\d+)\)/.exec(detail ?? '');
+	const proxyStatus = proxyAnswer ? Number(proxyAnswer[1] ?? proxyAnswer[2]) : undefined;
+
+	if (proxyStatus === 407) {
+		return problem('proxy-auth', `The proxy ${context.proxy ?? ''} wants a user name and password`.replace('  ', ' '), {
+			...base,
+			retryable: false,
+			hints: ['Put the credentials in the proxy URL: HTTPS_PROXY=http://USER:PASSWORD@proxy.example.com:8080'],
+		});
+	}
+	if (context.proxy && (proxyStatus !== undefined || (code && (CONNECTION.has(code) || DNS.has(code) || TIMEOUT.has(code)) && !isTlsHandshakeDrop(error.cause)))) {
+		return problem('proxy', `The proxy ${context.proxy} did not let the request through to ${host}`, {
+			...base,
+			retryable: true,
+			hints: [
+				`Check HTTPS_PROXY (now ${context.proxy}): is the proxy running and reachable from here?`,
+				`To reach ${host} without the proxy, add it to NO_PROXY.`,
+			],
+		});
+	}
+	if (code && TLS_UNTRUSTED.has(code)) {
+		const expired = code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID';
+		const wrongHost = code === 'ERR_TLS_CERT_ALTNAME_INVALID';
+		return problem('tls-untrusted', `The certificate presented for ${host} is not trusted (${code})`, {
+			...base,
+			retryable: false,
+			hints: expired
+				? [`The certificate is outside its validity dates: check this machine's clock, or the TLS-inspecting proxy's certificate.`, CA_HINT]
+				: wrongHost
+					? [`The certificate is for another host: a proxy may be intercepting, or --licensing-url / --authority names the wrong host.`, CA_HINT]
+					: [`Something between you and ${host} presents a certificate this machine does not trust.`, CA_HINT],
+		});
+	}
+	if ((code && TLS_PROTOCOL.has(code)) || isTlsHandshakeDrop(error.cause)) {
+		return problem('tls-protocol', `The secure connection to ${host} was closed during the TLS handshake`, {
+			...base,
+			retryable: false,
+			hints: [
+				'The service needs TLS 1.2 or later, which this program always offers: a proxy or firewall in between is resetting or downgrading the handshake (the MSCommerce module reports this as "The underlying connection was closed").',
+				`Ask your network team to allow TLS 1.2+ to ${host}, or send the traffic through your organisation's proxy with HTTPS_PROXY=http://proxy:port.`,
+			],
+		});
+	}
+	if (code && DNS.has(code)) {
+		return problem('dns', `${host} could not be found (${code})`, {
+			...base,
+			retryable: true,
+			hints: [
+				'Check the network connection and DNS on this machine.',
+				'Check the host in --licensing-url / --authority; if the internet is only reachable through a proxy, set HTTPS_PROXY.',
+			],
+		});
+	}
+	if (code && TIMEOUT.has(code)) {
+		return problem('timeout', `${host} did not answer in time`, {
+			...base,
+			retryable: true,
+			hints: ['Check the network; if you are behind a proxy, set HTTPS_PROXY.', 'Try again (r in the dashboard).'],
+		});
+	}
+	if (code && CONNECTION.has(code)) {
+		const refused = code === 'ECONNREFUSED';
+		return problem('connection', refused ? `${host} refused the connection` : `The connection to ${host} was dropped (${code})`, {
+			...base,
+			retryable: true,
+			hints: refused
+				? ['Nothing is listening there: check --licensing-url / --authority, or the proxy settings (HTTPS_PROXY).']
+				: ['The network or a proxy closed the connection; the request was retried. Try again (r in the dashboard).'],
+		});
+	}
+	return problem('connection', `The request to ${host} failed`, {
+		...base,
+		retryable: true,
+		hints: ['Check the network and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.'],
+	});
+}
+
+function fromStatus(error: HttpError): Problem {
+	const {status, context} = error;
+	const message = serverMessage(error.body);
+	const base = {detail: message ? `${status}: ${message}` : `HTTP ${status}`, correlationId: context.correlationId ?? error.headers['x-ms-correlation-id'], status};
+	const what = describeResource(context);
+	if (status === 401) {
+		return problem('unauthorized', 'The service did not accept the sign-in (401)', {
+			...base,
+			retryable: false,
+			hints: ['Your session has expired or is not for this service: run `mscommerce login` again (a token passed with --token / MSCOMMERCE_TOKEN may have expired).'],
+		});
+	}
+	if (status === 403) {
+		const write = context.method === 'PUT';
+		return problem('forbidden', write ? `Not allowed to change ${what} (403)` : `Not allowed to read ${what} (403)`, {
+			...base,
+			retryable: false,
+			hints: write
+				? ['Changing policies needs the Global admin or Billing admin role; a Global reader can only look. Sign in with such an account (`mscommerce login`) or ask a Global admin for the Billing admin role.']
+				: ['Reading policies needs the Global reader, Billing admin or Global admin role.'],
+		});
+	}
+	if (status === 404) {
+		const id = context.resource?.id;
+		const former = id ? productForFormerId(id) : undefined;
+		return problem('not-found', `${capitalise(what)} was not found (404)`, {
+			...base,
+			retryable: false,
+			hints: [
+				former
+					? `${id} is the former ID of ${former.productName}: use its current ID ${former.productId}.`
+					: 'Check the ID with `mscommerce products list` or `mscommerce offer-types list`; some product IDs changed (Power Apps, Power Automate, Power BI, Project, Visio), so use the current ID.',
+			],
+		});
+	}
+	if (status === 407) {
+		return problem('proxy-auth', 'The proxy wants a user name and password (407)', {
+			...base,
+			retryable: false,
+			hints: ['Put the credentials in the proxy URL: HTTPS_PROXY=http://USER:PASSWORD@proxy.example.com:8080'],
+		});
+	}
+	if (status === 429) {
+		const after = error.headers['retry-after'];
+		return problem('throttled', 'The service is throttling requests (429)', {
+			...base,
+			retryable: true,
+			hints: [`Tried ${attemptsNote(error)}; wait${after ? ` ${after} s` : ' a minute'} and try again.`],
+		});
+	}
+	if (status >= 500) {
+		return problem('server', `The licensing service failed (${status})`, {
+			...base,
+			retryable: true,
+			hints: ['This is on the service side: try again later. If it persists, give Microsoft support the correlation ID.'],
+		});
+	}
+	return problem('refused', `The service refused the request for ${what} (${status})`, {
+		...base,
+		retryable: false,
+		hints: [message ? `The service says: ${message}` : 'Check the value and the ID, then try again.'],
+	});
+}
+
+/** The human part of an error body whose shape is not known: JSON, text or HTML. */
+export function serverMessage(body: string): string | undefined {
+	const text = body.trim();
+	if (!text) return undefined;
+	try {
+		const json = JSON.parse(text) as unknown;
+		const found = findMessage(json);
+		if (found) return clip(found);
+	} catch {
+		// not JSON
+	}
+	const plain = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+	return plain ? clip(plain) : undefined;
+}
+
+function findMessage(json: unknown): string | undefined {
+	if (typeof json === 'string') return json;
+	if (!json || typeof json !== 'object') return undefined;
+	const record = json as Record<string, unknown>;
+	for (const key of ['message', 'error_description', 'Message', 'detail', 'title']) {
+		if (typeof record[key] === 'string') return record[key];
+	}
+	if (record.error !== undefined) return findMessage(record.error);
+	return undefined;
+}
+
+function clip(text: string): string {
+	return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+function attemptsNote(error: HttpError): string {
+	return error.attempts > 1 ? `${error.attempts} times` : 'once';
+}
+
+function describeResource(context: RequestContext): string {
+	const resource = context.resource;
+	if (!resource) return 'the policies';
+	if (resource.scope === 'product') return `product ${resource.id}`;
+	if (resource.scope === 'offerType') return `offer type ${resource.id}`;
+	return `policy ${resource.id}`;
+}
+
+function capitalise(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function hostOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return url;
+	}
+}
+
+function causeCode(error: unknown): string | undefined {
+	for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
+		const code = (e as {code?: unknown}).code;
+		if (typeof code === 'string' && code !== 'UND_ERR') return code;
+		e = (e as {cause?: unknown}).cause;
+	}
+	return undefined;
+}
+
+function causeMessage(error: unknown): string | undefined {
+	const parts: string[] = [];
+	for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+		if (e instanceof Error && e.message && !parts.includes(e.message)) parts.push(e.message);
+		e = (e as {cause?: unknown}).cause;
+	}
+	return parts.join(': ') || undefined;
+}
+
+/** "Client network socket disconnected before secure TLS connection was established": the seed's failure. */
+function isTlsHandshakeDrop(error: unknown): boolean {
+	for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
+		if (e instanceof Error && /before secure TLS connection|tls.*alert|ssl.*alert|wrong version number|protocol version/i.test(e.message)) return true;
+		e = (e as {cause?: unknown}).cause;
+	}
+	return false;
+}
+
+export function problem(
+	kind: ProblemKind,
+	title: string,
+	extra: Partial<Omit<Problem, 'kind' | 'title'>>,
+): Problem {
+	return {kind, title, hints: [], retryable: false, ...extra};
+}

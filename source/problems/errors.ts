@@ -1,0 +1,84 @@
+/**
+ * The error types the program throws on purpose. Everything else (undici, MSAL, Node) is
+ * recognised by source/problems/classify.ts from its code and message.
+ */
+
+/** Bad input from the user: a flag, ID, value or file. Exit 2, nothing changed. */
+export class UsageError extends Error {
+	override name = 'UsageError';
+	constructor(
+		message: string,
+		readonly hints: string[] = [],
+	) {
+		super(message);
+	}
+}
+
+/** No account to act as: not signed in, or the session cannot be renewed silently. */
+export class NotSignedInError extends Error {
+	override name = 'NotSignedInError';
+}
+
+/** The user stopped it (Esc, Ctrl-C). */
+export class CancelledError extends Error {
+	override name = 'CancelledError';
+	constructor(message = 'Cancelled') {
+		super(message);
+	}
+}
+
+/** What a failed request was about, so a problem can name the row and the right hint. */
+export type RequestContext = {
+	method: string;
+	url: string;
+	correlationId?: string;
+	/** The proxy the request went through, if any. */
+	proxy?: string;
+	/** The product or offer type the request was about. */
+	resource?: {scope: 'product' | 'offerType' | 'policy'; id: string};
+};
+
+/** A request that never got an answer: DNS, connect, TLS, proxy, timeout, dropped connection. */
+export class NetworkError extends Error {
+	override name = 'NetworkError';
+	constructor(
+		readonly context: RequestContext,
+		options: {cause: unknown},
+	) {
+		super(`${context.method} ${context.url} failed: ${describe(options.cause)}`, options);
+	}
+}
+
+/** An answer with a status other than 2xx. The body is kept as text: its shape is not known. */
+export class HttpError extends Error {
+	override name = 'HttpError';
+	constructor(
+		readonly status: number,
+		readonly body: string,
+		readonly headers: Record<string, string>,
+		readonly context: RequestContext,
+		/** How many tries it took before giving up (429/503 are retried). */
+		readonly attempts = 1,
+	) {
+		super(`${context.method} ${context.url} answered ${status}`);
+	}
+}
+
+/** A 2xx answer that does not have the documented shape. */
+export class MalformedResponseError extends Error {
+	override name = 'MalformedResponseError';
+	constructor(
+		readonly context: RequestContext,
+		readonly reason: string,
+	) {
+		super(`${context.method} ${context.url}: the answer did not have the expected shape (${reason})`);
+	}
+}
+
+function describe(error: unknown): string {
+	if (error instanceof Error) {
+		const code = (error as {code?: unknown}).code;
+		return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+	}
+	return String(error);
+}

@@ -1,0 +1,30 @@
+import type {Problem} from './types.js';
+
+/** DESIGN.md's exit codes, in one map. */
+export const ExitCode = {
+	ok: 0,
+	failed: 1,
+	usage: 2,
+	notSignedIn: 3,
+	forbidden: 4,
+	partial: 5,
+	drift: 6,
+	interrupted: 130,
+} as const;
+
+export function exitCodeFor(problem: Pick<Problem, 'kind'>): number {
+	switch (problem.kind) {
+		case 'usage':
+			return ExitCode.usage;
+		case 'sign-in':
+		case 'not-signed-in':
+		case 'unauthorized':
+			return ExitCode.notSignedIn;
+		case 'forbidden':
+			return ExitCode.forbidden;
+		case 'cancelled':
+			return ExitCode.interrupted;
+		default:
+			return ExitCode.failed;
+	}
+}
