@@ -3,27 +3,10 @@
  * is built on source/auth and source/commerce; component tests pass a small in-memory one.
  * Every method rejects with anything; the UI turns it into a Problem with classify().
  */
+import type {AccountSummary, DeviceCodePrompt} from '../auth/types.js';
 import type {Policy, PolicyValue, Row, Scope} from '../commerce/types.js';
 
-export type DeviceCodePrompt = {
-	userCode: string;
-	verificationUri: string;
-	/** When the code stops working (epoch ms). */
-	expiresAt: number;
-	/** MSAL's own sentence, unchanged. */
-	message: string;
-};
-
-export type AccountSummary = {
-	username: string;
-	tenantId: string;
-	/** A display name for the tenant, where known (domain or ID). */
-	tenantName?: string;
-	/** Role names found in the token (Global admin, Billing admin, Global reader). */
-	roles: string[];
-	/** true / false when the roles say, undefined when they do not. */
-	canChange: boolean | undefined;
-};
+export type {AccountSummary, DeviceCodePrompt} from '../auth/types.js';
 
 export interface Backend {
 	/** The settings' policy ID (AllowSelfServicePurchase unless --policy-id). */

@@ -1,0 +1,229 @@
+/**
+ * Sign-in: MSAL's device code flow, silent reuse from the 0600 cache, several accounts and
+ * tenants in one cache, and `--token` for a raw bearer token. One configuration for Microsoft,
+ * sovereign clouds and any https authority: nothing here knows about the emulator.
+ */
+import {
+	InteractionRequiredAuthError,
+	LogLevel,
+	PublicClientApplication,
+	type AccountInfo,
+	type AuthenticationResult,
+	type DeviceCodeRequest,
+} from '@azure/msal-node';
+import {chmod, mkdir, readFile, rm, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {LICENSING_SCOPE, type Settings} from '../config.js';
+import type {TokenSource} from '../commerce/client.js';
+import type {Net} from '../net/http.js';
+import {CancelledError, NotSignedInError, UsageError} from '../problems/errors.js';
+import {SignInError} from '../problems/signIn.js';
+import type {AccountSummary, DeviceCodePrompt} from './types.js';
+import {FileCachePlugin} from './cachePlugin.js';
+import {readClaims, rolesOf, type TokenClaims} from './claims.js';
+import {MsalNetwork} from './msalNetwork.js';
+
+export type AuthOptions = {
+	settings: Pick<Settings, 'clientId' | 'authority' | 'tenant' | 'token' | 'configDir'>;
+	net: Net;
+	/** Persist the cache under settings.configDir (default), or keep it in memory (the demo). */
+	persist?: boolean;
+	warn?: (line: string) => void;
+	/** RFC 8628's slow_down step; tests shorten it. */
+	slowDownStepMs?: number;
+};
+
+export type SignedIn = AccountSummary & {expiresOn?: Date; claims?: TokenClaims; source: 'cache' | 'device-code' | 'token'};
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class Auth {
+	private readonly network: MsalNetwork;
+	private readonly pca: PublicClientApplication | undefined;
+	private account: AccountInfo | undefined;
+	private accessToken: string | undefined;
+	private readonly currentFile: string;
+
+	constructor(private readonly options: AuthOptions) {
+		const {settings} = options;
+		this.network = new MsalNetwork(options.net, options.slowDownStepMs);
+		this.currentFile = join(settings.configDir, 'current-account.json');
+		if (settings.token) return; // --token: MSAL is never involved
+		const debug = Boolean(process.env.MSCOMMERCE_DEBUG);
+		this.pca = new PublicClientApplication({
+			auth: {
+				clientId: settings.clientId,
+				authority: settings.authority,
+				// Trust the configured authority's own metadata ({authority}/v2.0/.well-known/openid-configuration)
+				// instead of asking login.microsoftonline.com's instance discovery about it: the same for
+				// Microsoft's hosts, sovereign clouds and any other https authority.
+				knownAuthorities: [new URL(settings.authority).host],
+			},
+			cache: options.persist === false ? undefined : {cachePlugin: new FileCachePlugin(join(settings.configDir, 'msal-cache.json'), options.warn ?? (() => undefined))},
+			system: {
+				networkClient: this.network,
+				// One retry policy for all HTTP: ours (source/net).
+				disableInternalRetries: true,
+				loggerOptions: {
+					piiLoggingEnabled: false,
+					logLevel: debug ? LogLevel.Warning : LogLevel.Error,
+					loggerCallback: (_level, message) => {
+						if (debug) process.stderr.write(`msal: ${message}\n`);
+					},
+				},
+			},
+		});
+	}
+
+	/** A token source for the licensing client: cached token, silent renewal after a 401. */
+	readonly token: TokenSource = async ({renew} = {}) => {
+		if (this.options.settings.token) return this.options.settings.token;
+		if (this.accessToken && !renew) return this.accessToken;
+		const signedIn = await this.signInSilently({forceRefresh: Boolean(renew)});
+		if (!signedIn || !this.accessToken) throw new NotSignedInError('Not signed in');
+		return this.accessToken;
+	};
+
+	/** The accounts in the cache. */
+	async accounts(): Promise<AccountInfo[]> {
+		if (!this.pca) return [];
+		return this.pca.getTokenCache().getAllAccounts();
+	}
+
+	/** Signs in without asking the user: --token, or the cache (refreshing if needed). Undefined: a device code is needed. */
+	async signInSilently(options: {forceRefresh?: boolean} = {}): Promise<SignedIn | undefined> {
+		const raw = this.options.settings.token;
+		if (raw) {
+			const claims = readClaims(raw);
+			this.accessToken = raw;
+			return {...summarise(claims), expiresOn: claims?.expiresAt, claims, source: 'token'};
+		}
+		const pca = this.pca!;
+		const account = await this.chooseAccount();
+		if (!account) return undefined;
+		this.network.begin();
+		try {
+			const result = await pca.acquireTokenSilent({account, scopes: [LICENSING_SCOPE], forceRefresh: options.forceRefresh});
+			return this.remember(result, 'cache');
+		} catch (error) {
+			if (error instanceof InteractionRequiredAuthError) return undefined;
+			if (this.network.lastNetworkError) throw new SignInError(error, undefined, this.network.lastNetworkError);
+			// A refresh token the service no longer accepts (expired, revoked): sign in again.
+			if (this.network.lastAnswer?.error === 'invalid_grant') return undefined;
+			throw new SignInError(error, this.network.lastAnswer);
+		}
+	}
+
+	/** Device-code sign-in. onPrompt shows the code; aborting `signal` stops polling at once. */
+	async signInWithDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void, signal: AbortSignal): Promise<SignedIn> {
+		if (this.options.settings.token) {
+			throw new UsageError('--token / MSCOMMERCE_TOKEN is set: there is nothing to sign in to (unset it to sign in with a device code)');
+		}
+		const pca = this.pca!;
+		this.network.begin(signal);
+		const request: DeviceCodeRequest = {
+			scopes: [LICENSING_SCOPE],
+			deviceCodeCallback: response =>
+				onPrompt({
+					userCode: response.userCode,
+					verificationUri: response.verificationUri,
+					expiresAt: Date.now() + response.expiresIn * 1000,
+					message: response.message,
+				}),
+		};
+		let onAbort: () => void = () => undefined;
+		const aborted = new Promise<never>((_resolve, reject) => {
+			onAbort = () => {
+				request.cancel = true; // MSAL checks this before each poll
+				reject(new CancelledError('Sign-in cancelled'));
+			};
+			if (signal.aborted) onAbort();
+			else signal.addEventListener('abort', onAbort, {once: true});
+		});
+		const pending = pca.acquireTokenByDeviceCode(request);
+		pending.catch(() => undefined); // after a cancel, MSAL's own rejection has no one to tell
+		try {
+			const result = await Promise.race([pending, aborted]);
+			if (!result) throw new SignInError(new Error('The identity service returned no token'));
+			await this.setCurrent(result.account);
+			return this.remember(result, 'device-code');
+		} catch (error) {
+			if (signal.aborted || error instanceof CancelledError) throw new CancelledError('Sign-in cancelled');
+			if (this.network.lastNetworkError) throw new SignInError(error, undefined, this.network.lastNetworkError);
+			throw new SignInError(error, this.network.lastAnswer);
+		} finally {
+			signal.removeEventListener('abort', onAbort);
+		}
+	}
+
+	/** Forgets one account (by user name) or all; resolves with the user names removed. */
+	async logout(options: {username?: string; all?: boolean}): Promise<string[]> {
+		if (!this.pca) throw new UsageError('--token / MSCOMMERCE_TOKEN is set: there is no stored sign-in to forget');
+		const cache = this.pca.getTokenCache();
+		const accounts = await cache.getAllAccounts();
+		let targets: AccountInfo[];
+		if (options.all) targets = accounts;
+		else if (options.username) {
+			targets = accounts.filter(a => a.username.toLowerCase() === options.username!.toLowerCase());
+			if (targets.length === 0) {
+				throw new UsageError(`--account: ${options.username} is not signed in (signed in: ${accounts.map(a => a.username).join(', ') || 'nobody'})`);
+			}
+		} else {
+			const current = await this.chooseAccount();
+			targets = current ? [current] : [];
+		}
+		for (const account of targets) await cache.removeAccount(account);
+		const remaining = await cache.getAllAccounts();
+		if (remaining.length === 0) await rm(this.currentFile, {force: true});
+		this.account = undefined;
+		this.accessToken = undefined;
+		return targets.map(a => a.username);
+	}
+
+	/** The account this run acts as: the tenant's, when --tenant names one; else the last one signed in. */
+	private async chooseAccount(): Promise<AccountInfo | undefined> {
+		if (this.account) return this.account;
+		const accounts = await this.accounts();
+		if (accounts.length === 0) return undefined;
+		const tenant = this.options.settings.tenant.toLowerCase();
+		const specific = !['organizations', 'common', 'consumers'].includes(tenant);
+		const inTenant = specific
+			? accounts.filter(a => (GUID.test(tenant) ? a.tenantId.toLowerCase() === tenant : a.username.toLowerCase().endsWith(`@${tenant}`)))
+			: accounts;
+		const current = await this.readCurrent();
+		this.account = inTenant.find(a => a.homeAccountId === current) ?? inTenant[0];
+		return this.account;
+	}
+
+	private remember(result: AuthenticationResult, source: SignedIn['source']): SignedIn {
+		this.account = result.account ?? this.account;
+		this.accessToken = result.accessToken;
+		const claims = readClaims(result.accessToken);
+		const summary = summarise(claims, result.account ?? undefined);
+		return {...summary, expiresOn: result.expiresOn ?? claims?.expiresAt, claims, source};
+	}
+
+	private async readCurrent(): Promise<string | undefined> {
+		try {
+			const json = JSON.parse(await readFile(this.currentFile, 'utf8')) as {homeAccountId?: unknown};
+			return typeof json.homeAccountId === 'string' ? json.homeAccountId : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	private async setCurrent(account: AccountInfo | null): Promise<void> {
+		if (!account || this.options.persist === false) return;
+		await mkdir(this.options.settings.configDir, {recursive: true, mode: 0o700});
+		await writeFile(this.currentFile, JSON.stringify({homeAccountId: account.homeAccountId}), {mode: 0o600});
+		await chmod(this.currentFile, 0o600);
+	}
+}
+
+function summarise(claims: TokenClaims | undefined, account?: AccountInfo): AccountSummary {
+	const {roles, canChange} = rolesOf(claims);
+	const username = account?.username || claims?.username || 'unknown account';
+	const tenantId = account?.tenantId || claims?.tenantId || 'unknown tenant';
+	const domain = username.includes('@') ? username.split('@')[1] : undefined;
+	return {username, tenantId, tenantName: domain, roles, canChange};
+}

@@ -1,0 +1,104 @@
+/**
+ * MSAL's HTTP goes through our Net (system.networkClient), so proxy, CA, timeouts and retries
+ * apply to sign-in as to everything else. Beside sending, this module keeps what MSAL drops:
+ * the identity service's own error answer (AADSTS code and text) and the network failure behind
+ * MSAL's generic "endpoints could not be resolved", so that source/problems can name the fix.
+ */
+import type {INetworkModule, NetworkRequestOptions, NetworkResponse} from '@azure/msal-node';
+import {setTimeout as sleep} from 'node:timers/promises';
+import type {Net} from '../net/http.js';
+import {CancelledError} from '../problems/errors.js';
+import type {IdentityAnswer} from '../problems/signIn.js';
+
+/** RFC 8628 §3.5: after slow_down, poll this much less often, for the rest of that code's life. */
+export const SLOW_DOWN_STEP_MS = 5_000;
+
+export class MsalNetwork implements INetworkModule {
+	/** The identity service's last error answer (cleared when a sign-in starts). */
+	lastAnswer: IdentityAnswer | undefined;
+	/** The last request that never got an answer. */
+	lastNetworkError: unknown;
+	private signal: AbortSignal | undefined;
+	private readonly extraDelay = new Map<string, number>();
+
+	constructor(
+		private readonly net: Net,
+		private readonly slowDownStepMs = SLOW_DOWN_STEP_MS,
+	) {}
+
+	/** Starts a new sign-in: forgets the last failure and stops sending once `signal` aborts. */
+	begin(signal?: AbortSignal): void {
+		this.lastAnswer = undefined;
+		this.lastNetworkError = undefined;
+		this.signal = signal;
+	}
+
+	async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+		return this.send<T>('GET', url, options, timeout);
+	}
+
+	async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+		const deviceCode = deviceCodeOf(options?.body);
+		const extra = deviceCode ? (this.extraDelay.get(deviceCode) ?? 0) : 0;
+		if (extra > 0) await this.wait(extra);
+		const response = await this.send<T>('POST', url, options);
+		const body = response.body as {error?: unknown} | undefined;
+		if (deviceCode && body?.error === 'slow_down') {
+			// MSAL-node treats slow_down as a failure; the protocol says: keep polling, less often.
+			this.extraDelay.set(deviceCode, extra + this.slowDownStepMs);
+			return {...response, body: {...body, error: 'authorization_pending'} as T};
+		}
+		return response;
+	}
+
+	private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+		if (this.signal?.aborted) throw new CancelledError();
+		let response;
+		try {
+			response = await this.net.send({
+				method,
+				url,
+				headers: options?.headers,
+				body: method === 'POST' ? (options?.body ?? '') : undefined,
+				timeoutMs: timeout,
+				signal: this.signal,
+				correlationId: options?.correlationId,
+			});
+		} catch (error) {
+			this.lastNetworkError = error;
+			throw error;
+		}
+		let body: unknown;
+		try {
+			body = JSON.parse(response.body);
+		} catch {
+			// MSAL reads an object; an HTML or empty answer is still an answer with a status.
+			body = {error: 'invalid_response', error_description: `HTTP ${response.status}: the answer was not JSON`};
+		}
+		const record = body as Record<string, unknown>;
+		if (typeof record.error === 'string' && record.error !== 'authorization_pending' && record.error !== 'slow_down') {
+			this.lastAnswer = {
+				error: record.error,
+				description: typeof record.error_description === 'string' ? record.error_description : undefined,
+				codes: Array.isArray(record.error_codes) ? record.error_codes.filter((c): c is number => typeof c === 'number') : undefined,
+				correlationId: typeof record.correlation_id === 'string' ? record.correlation_id : undefined,
+				status: response.status,
+			};
+		}
+		return {headers: response.headers, body: body as T, status: response.status};
+	}
+
+	private async wait(ms: number): Promise<void> {
+		try {
+			await sleep(ms, undefined, {signal: this.signal});
+		} catch {
+			throw new CancelledError();
+		}
+	}
+}
+
+function deviceCodeOf(body: string | undefined): string | undefined {
+	if (!body || !body.includes('device_code')) return undefined;
+	const params = new URLSearchParams(body);
+	return params.get('grant_type')?.endsWith(':device_code') ? (params.get('device_code') ?? undefined) : undefined;
+}
