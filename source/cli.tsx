@@ -1,0 +1,188 @@
+/**
+ * The command line: parses arguments (commander), resolves settings, and runs either the
+ * dashboard (a TTY and no subcommand) or one command. Every failure ends here, classified once,
+ * printed on stderr with its hint, and turned into DESIGN.md's exit code.
+ */
+import {Command, CommanderError, Option} from 'commander';
+import {resolveSettings, type Flags, type Settings} from './config.js';
+import {createContext, type Context, type ContextOptions} from './commands/context.js';
+import type {Io} from './commands/output.js';
+import {reportProblem} from './commands/report.js';
+import {classify} from './problems/classify.js';
+import {UsageError} from './problems/errors.js';
+import {ExitCode, exitCodeFor} from './problems/exitCodes.js';
+
+declare const MSCOMMERCE_VERSION: string | undefined;
+const VERSION = typeof MSCOMMERCE_VERSION === 'string' ? MSCOMMERCE_VERSION : '0.0.0-dev';
+
+const io: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin};
+
+type GlobalFlags = Flags & {demo?: boolean; faults?: string};
+
+function parseCount(text: string, option: string): number {
+	if (!/^\d+$/.test(text)) throw new UsageError(`${option}: "${text}" is not a whole number`);
+	return Number(text);
+}
+
+/** Starts the embedded emulator for --demo and points the settings at it. */
+async function demoSettings(settings: Settings, flags: GlobalFlags, forDashboard: boolean) {
+	const {startEmulator} = await import('./emulator/index.js');
+	const emulator = await startEmulator({preset: 'demo', autoApproveMs: 1000, faults: flags.faults});
+	const demo: Settings = {
+		...settings,
+		authority: emulator.authority,
+		licensingUrl: emulator.licensingUrl,
+		// The dashboard shows the device-code sign-in (approved by itself); commands act as the demo admin.
+		token: forDashboard ? undefined : emulator.tokens.admin,
+	};
+	return {settings: demo, options: {ca: [emulator.caPem], persist: false} satisfies ContextOptions, close: () => emulator.close()};
+}
+
+/** Runs one command with a context; turns any failure into a problem on stderr and an exit code. */
+async function run(command: Command, action: (ctx: Context) => Promise<number>, contextOptions: ContextOptions = {}): Promise<void> {
+	const flags = command.optsWithGlobals<GlobalFlags>();
+	const controller = new AbortController();
+	const onSigint = () => {
+		if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+		controller.abort();
+	};
+	process.on('SIGINT', onSigint);
+	let ctx: Context | undefined;
+	let closeDemo: (() => Promise<void>) | undefined;
+	try {
+		let settings = resolveSettings(flags);
+		let options = contextOptions;
+		if (flags.demo) {
+			const demo = await demoSettings(settings, flags, false);
+			settings = demo.settings;
+			options = {...options, ...demo.options};
+			closeDemo = demo.close;
+		}
+		ctx = createContext(settings, io, controller.signal, options);
+		process.exitCode = await action(ctx);
+	} catch (error) {
+		const problem = classify(error);
+		reportProblem(io.stderr, problem);
+		process.exitCode = exitCodeFor(problem);
+	} finally {
+		process.off('SIGINT', onSigint);
+		await ctx?.net.close();
+		await closeDemo?.();
+	}
+}
+
+async function runDashboard(command: Command): Promise<void> {
+	if (!process.stdout.isTTY || !process.stdin.isTTY) {
+		io.stderr.write('mscommerce: the dashboard needs a terminal; for scripts use the commands (mscommerce --help), e.g. `mscommerce products list --json`\n');
+		process.exitCode = ExitCode.usage;
+		return;
+	}
+	const flags = command.optsWithGlobals<GlobalFlags>();
+	let closeDemo: (() => Promise<void>) | undefined;
+	let ctx: Context | undefined;
+	try {
+		let settings = resolveSettings(flags);
+		let options: ContextOptions = {};
+		if (flags.demo) {
+			const demo = await demoSettings(settings, flags, true);
+			settings = demo.settings;
+			options = demo.options;
+			closeDemo = demo.close;
+		}
+		const controller = new AbortController();
+		ctx = createContext(settings, io, controller.signal, options);
+		const [{renderDashboard}, {createBackend}] = await Promise.all([import('./ui/run.js'), import('./ui/realBackend.js')]);
+		process.exitCode = await renderDashboard(createBackend(ctx), {color: settings.color});
+	} catch (error) {
+		const problem = classify(error);
+		reportProblem(io.stderr, problem);
+		process.exitCode = exitCodeFor(problem);
+	} finally {
+		await ctx?.net.close();
+		await closeDemo?.();
+	}
+}
+
+export function buildProgram(): Command {
+	const program = new Command('mscommerce')
+		.description('See and change who may buy or trial Microsoft 365 products in your tenant (self-service purchase policies).')
+		.version(VERSION, '-V, --version')
+		.addOption(new Option('--policy-id <id>', 'policy to work on (env MSCOMMERCE_POLICY_ID)').default(undefined, 'AllowSelfServicePurchase'))
+		.addOption(new Option('--tenant <tenant>', 'tenant domain or ID (env MSCOMMERCE_TENANT)').default(undefined, 'organizations'))
+		.addOption(new Option('--client-id <id>', 'public client app ID used to sign in (env MSCOMMERCE_CLIENT_ID)').default(undefined, 'the MSCommerce module\'s'))
+		.addOption(new Option('--authority <url>', 'sign-in authority URL (env MSCOMMERCE_AUTHORITY)').default(undefined, 'https://login.microsoftonline.com/<tenant>'))
+		.addOption(new Option('--licensing-url <url>', 'licensing service URL (env MSCOMMERCE_LICENSING_URL)').default(undefined, 'https://licensing.m365.microsoft.com'))
+		.addOption(new Option('--token <token>', 'use this bearer token instead of signing in (env MSCOMMERCE_TOKEN)'))
+		.addOption(new Option('--ca-file <file>', 'extra trusted CA certificate, PEM (env MSCOMMERCE_CA_FILE; NODE_EXTRA_CA_CERTS works too)'))
+		.addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'csv']))
+		.option('--json', 'same as --output json')
+		.option('--no-color', 'no colours (env NO_COLOR)')
+		.option('--demo', 'run against the embedded emulator (no account needed)')
+		.option('--faults <spec>', 'with --demo: inject faults, e.g. "latency=200ms,429=0.2,drop=0.1"')
+		.showHelpAfterError('(add --help for usage)')
+		.exitOverride()
+		.action(async (_options, command: Command) => runDashboard(command));
+
+	program
+		.command('login')
+		.description('sign in with a device code (works over SSH: approve on any device)')
+		.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/account.js')).login(ctx)));
+	program
+		.command('logout')
+		.description('forget a signed-in account (the current one unless --account or --all)')
+		.option('--account <upn>', 'the account to forget')
+		.option('--all', 'forget every account')
+		.action(async (options: {account?: string; all?: boolean}, command: Command) =>
+			run(command, async ctx => (await import('./commands/account.js')).logout(ctx, options)),
+		);
+	program
+		.command('whoami')
+		.description('the signed-in account, tenant, token expiry and roles')
+		.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/account.js')).whoami(ctx)));
+
+	program
+		.command('emulator')
+		.description('run the local HTTPS emulator of the sign-in and licensing services (Ctrl-C stops it)')
+		.option('--port <n>', 'port (default: a free one)')
+		.option('--faults <spec>', 'inject faults, e.g. "latency=100ms,429=0.2,retry-after=1,503=0.1,drop=0.05,malformed=0.05,expire=0.1"')
+		.option('--auto-approve', 'approve device codes by themselves after a second')
+		.option('--products <n>', 'add N synthetic products (scale tests)')
+		.option('--preset <name>', 'fresh (every row Enabled) or demo (a realistic mix)')
+		.option('--legacy-tls', 'also listen on a port that only speaks TLS 1.0/1.1')
+		.action(async (options: import('./commands/emulator.js').EmulatorFlags) => {
+			const controller = new AbortController();
+			const stop = () => controller.abort();
+			process.once('SIGINT', stop);
+			process.once('SIGTERM', stop);
+			try {
+				const {emulatorCommand} = await import('./commands/emulator.js');
+				process.exitCode = await emulatorCommand(io, options, controller.signal, parseCount);
+			} catch (error) {
+				const problem = classify(error);
+				reportProblem(io.stderr, problem);
+				process.exitCode = exitCodeFor(problem);
+			}
+		});
+
+	return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+	const program = buildProgram();
+	program.configureOutput({
+		writeOut: text => void io.stdout.write(text),
+		writeErr: text => void io.stderr.write(text),
+	});
+	try {
+		await program.parseAsync(argv);
+	} catch (error) {
+		if (error instanceof CommanderError) {
+			// --help and --version end here with code 0; anything else is a usage error.
+			process.exitCode = error.exitCode === 0 ? 0 : ExitCode.usage;
+			return;
+		}
+		throw error;
+	}
+}
+
+await main(process.argv);

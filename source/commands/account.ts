@@ -1,0 +1,102 @@
+/** mscommerce login | logout | whoami */
+import {createInterface} from 'node:readline';
+import type {SignedIn} from '../auth/auth.js';
+import {NotSignedInError} from '../problems/errors.js';
+import {SignInError} from '../problems/signIn.js';
+import {classify} from '../problems/classify.js';
+import type {Context} from './context.js';
+import {printOne, type Column} from './output.js';
+import {reportProblem} from './report.js';
+
+const EXPIRED = new Set(['expired_token', 'device_code_expired', 'code_expired']);
+
+/** Device-code sign-in in the terminal: MSAL's sentence on stderr, then wait. An expired code offers a new one on a TTY. */
+export async function login(ctx: Context): Promise<number> {
+	const {io} = ctx;
+	for (;;) {
+		try {
+			const signedIn = await ctx.auth.signInWithDeviceCode(prompt => {
+				io.stderr.write(`${prompt.message}\n`);
+				io.stderr.write(`Waiting for approval (the code works for ${Math.round((prompt.expiresAt - Date.now()) / 60_000)} min; Ctrl-C to stop)…\n`);
+			}, ctx.signal);
+			io.stderr.write(`Signed in as ${signedIn.username} (tenant ${signedIn.tenantName ?? signedIn.tenantId}).\n`);
+			io.stderr.write(`Roles: ${signedIn.roles.join(', ') || 'none found in the token'}; can change policies: ${yesNo(signedIn.canChange)}\n`);
+			return 0;
+		} catch (error) {
+			if (!(error instanceof SignInError && isExpired(error) && io.stdin.isTTY && io.stderr.isTTY)) throw error;
+			reportProblem(io.stderr, classify(error));
+			if (!(await askYes(io.stdin, io.stderr, 'Get a new code? [Y/n] '))) return 3;
+		}
+	}
+}
+
+export async function logout(ctx: Context, options: {account?: string; all?: boolean}): Promise<number> {
+	const removed = await ctx.auth.logout({username: options.account, all: options.all});
+	ctx.note(removed.length > 0 ? `Signed out: ${removed.join(', ')}` : 'Nobody was signed in.');
+	return 0;
+}
+
+type WhoAmI = {
+	username: string;
+	tenantId: string;
+	tenant?: string;
+	source: SignedIn['source'];
+	expiresOn?: string;
+	roles: string[];
+	canChangePolicies: boolean | null;
+	accounts: string[];
+};
+
+const WHOAMI_COLUMNS: Column<WhoAmI>[] = [
+	{header: 'Account', value: w => w.username},
+	{header: 'Tenant', value: w => (w.tenant ? `${w.tenant} (${w.tenantId})` : w.tenantId)},
+	{header: 'Signed in with', value: w => ({cache: 'device code (cached)', 'device-code': 'device code', token: '--token'})[w.source]},
+	{header: 'Token expires', value: w => w.expiresOn ?? 'unknown'},
+	{header: 'Roles', value: w => w.roles.join(', ') || 'none found in the token'},
+	{header: 'Can change policies', value: w => yesNo(w.canChangePolicies ?? undefined)},
+	{header: 'Accounts in cache', value: w => w.accounts.join(', ') || '-'},
+];
+
+export async function whoami(ctx: Context): Promise<number> {
+	const signedIn = await ctx.auth.signInSilently();
+	if (!signedIn) throw new NotSignedInError('Not signed in');
+	const accounts = (await ctx.auth.accounts()).map(a => a.username);
+	const report: WhoAmI = {
+		username: signedIn.username,
+		tenantId: signedIn.tenantId,
+		tenant: signedIn.tenantName,
+		source: signedIn.source,
+		expiresOn: signedIn.expiresOn?.toISOString(),
+		roles: signedIn.roles,
+		canChangePolicies: signedIn.canChange ?? null,
+		accounts,
+	};
+	printOne(ctx.io, ctx.settings.output, report, WHOAMI_COLUMNS);
+	return 0;
+}
+
+function yesNo(value: boolean | undefined): string {
+	return value === undefined ? 'unknown' : value ? 'yes' : 'no';
+}
+
+function isExpired(error: SignInError): boolean {
+	const original = error.original as {errorCode?: string; errorMessage?: string};
+	return [error.answer?.error, original.errorCode, original.errorMessage].some(code => code !== undefined && EXPIRED.has(code));
+}
+
+/** Asks a yes/no question on a terminal; Enter means yes. */
+export async function askYes(stdin: NodeJS.ReadableStream, stderr: {write(text: string): unknown}, question: string, defaultYes = true): Promise<boolean> {
+	const rl = createInterface({input: stdin, output: stderr as NodeJS.WritableStream, terminal: false});
+	stderr.write(question);
+	try {
+		const answer = await new Promise<string | undefined>(resolve => {
+			rl.once('line', resolve);
+			rl.once('close', () => resolve(undefined));
+		});
+		if (answer === undefined) return false;
+		const text = answer.trim().toLowerCase();
+		return text === '' ? defaultYes : text === 'y' || text === 'yes';
+	} finally {
+		rl.close();
+	}
+}

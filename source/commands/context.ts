@@ -1,0 +1,37 @@
+/**
+ * What every command runs with: settings, the one HTTP layer, sign-in and the licensing client,
+ * and the process's streams. Built once per run.
+ */
+import {Auth} from '../auth/auth.js';
+import {CommerceClient} from '../commerce/client.js';
+import type {Settings} from '../config.js';
+import {Net, type RetryInfo} from '../net/http.js';
+import type {Io} from './output.js';
+
+export type Context = {
+	settings: Settings;
+	net: Net;
+	auth: Auth;
+	client: CommerceClient;
+	io: Io;
+	signal: AbortSignal;
+	/** A line on stderr (notes, warnings). */
+	note(line: string): void;
+};
+
+export type ContextOptions = {
+	/** Extra trusted CAs (PEM), beside --ca-file: the embedded emulator's. */
+	ca?: string[];
+	/** Keep the token cache in memory (the demo). */
+	persist?: boolean;
+	onRetry?: (info: RetryInfo) => void;
+	slowDownStepMs?: number;
+};
+
+export function createContext(settings: Settings, io: Io, signal: AbortSignal, options: ContextOptions = {}): Context {
+	const note = (line: string) => void io.stderr.write(`${line}\n`);
+	const net = new Net({caFile: settings.caFile, ca: options.ca, env: settings.env, onRetry: options.onRetry});
+	const auth = new Auth({settings, net, persist: options.persist, warn: note, slowDownStepMs: options.slowDownStepMs});
+	const client = new CommerceClient({baseUrl: settings.licensingUrl, net, token: auth.token, signal});
+	return {settings, net, auth, client, io, signal, note};
+}

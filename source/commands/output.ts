@@ -1,0 +1,82 @@
+/**
+ * The one formatter for command output: stdout is data only (text table, JSON or CSV);
+ * progress, notes and problems go to stderr.
+ */
+import type {OutputFormat} from '../config.js';
+
+export type Column<T> = {
+	header: string;
+	value: (item: T) => string;
+	/** Dropped first when the terminal is narrow (higher drops first). */
+	dropOrder?: number;
+};
+
+export type Writer = {write(text: string): unknown};
+
+export type Io = {
+	stdout: Writer & {isTTY?: boolean; columns?: number};
+	stderr: Writer & {isTTY?: boolean};
+	stdin: NodeJS.ReadableStream & {isTTY?: boolean};
+};
+
+/** Prints items in the chosen format: JSON gets the service's own objects (`json`), text and CSV the columns. */
+export function printList<T>(io: Io, format: OutputFormat, items: readonly T[], columns: Column<T>[], json: (item: T) => unknown = item => item): void {
+	if (format === 'json') {
+		io.stdout.write(`${JSON.stringify(items.map(json), null, 2)}\n`);
+	} else if (format === 'csv') {
+		io.stdout.write(toCsv(items, columns));
+	} else {
+		io.stdout.write(toTable(items, columns, io.stdout.isTTY ? io.stdout.columns : undefined));
+	}
+}
+
+/** One object: JSON as is; text as aligned "Field: value" lines; CSV as a header row and one row. */
+export function printOne<T>(io: Io, format: OutputFormat, item: T, columns: Column<T>[], json: (item: T) => unknown = i => i): void {
+	if (format === 'json') {
+		io.stdout.write(`${JSON.stringify(json(item), null, 2)}\n`);
+	} else if (format === 'csv') {
+		io.stdout.write(toCsv([item], columns));
+	} else {
+		const width = Math.max(...columns.map(c => c.header.length));
+		io.stdout.write(columns.map(c => `${`${c.header}:`.padEnd(width + 2)}${c.value(item)}`).join('\n') + '\n');
+	}
+}
+
+/** RFC 4180: CRLF line ends, fields with comma, quote or line break quoted, quotes doubled. */
+export function toCsv<T>(items: readonly T[], columns: Column<T>[]): string {
+	const field = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+	const lines = [columns.map(c => field(c.header)).join(',')];
+	for (const item of items) lines.push(columns.map(c => field(c.value(item))).join(','));
+	return `${lines.join('\r\n')}\r\n`;
+}
+
+/** An aligned table; on a terminal narrower than the table, columns with a dropOrder go first, then names are cut. */
+export function toTable<T>(items: readonly T[], columns: Column<T>[], terminalWidth?: number): string {
+	let shown = [...columns];
+	const cells = (cols: Column<T>[]) => items.map(item => cols.map(c => c.value(item)));
+	const widthsOf = (cols: Column<T>[], rows: string[][]) =>
+		cols.map((c, i) => Math.max(c.header.length, ...rows.map(r => (r[i] ?? '').length)));
+	let rows = cells(shown);
+	let widths = widthsOf(shown, rows);
+	const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
+	if (terminalWidth) {
+		const droppable = shown.filter(c => c.dropOrder !== undefined).sort((a, b) => (b.dropOrder ?? 0) - (a.dropOrder ?? 0));
+		while (total(widths) > terminalWidth && droppable.length > 0) {
+			const drop = droppable.shift()!;
+			shown = shown.filter(c => c !== drop);
+			rows = cells(shown);
+			widths = widthsOf(shown, rows);
+		}
+		const excess = total(widths) - terminalWidth;
+		if (excess > 0 && widths[0] !== undefined) widths[0] = Math.max(12, widths[0] - excess);
+	}
+	const line = (values: string[]) =>
+		values
+			.map((v, i) => {
+				const w = widths[i] ?? v.length;
+				const text = v.length > w ? `${v.slice(0, Math.max(1, w - 1))}…` : v;
+				return i === values.length - 1 ? text : text.padEnd(w);
+			})
+			.join('  ');
+	return [line(shown.map(c => c.header)), ...rows.map(line)].join('\n') + '\n';
+}
