@@ -6,6 +6,7 @@
 import {Command, CommanderError, Option} from 'commander';
 import {resolveSettings, type Flags, type Settings} from './config.js';
 import {createContext, type Context, type ContextOptions} from './commands/context.js';
+import type {EmulatorFlags} from './commands/emulator.js';
 import type {Io} from './commands/output.js';
 import {reportProblem} from './commands/report.js';
 import {classify} from './problems/classify.js';
@@ -149,7 +150,7 @@ export function buildProgram(): Command {
 		.option('--products <n>', 'add N synthetic products (scale tests)')
 		.option('--preset <name>', 'fresh (every row Enabled) or demo (a realistic mix)')
 		.option('--legacy-tls', 'also listen on a port that only speaks TLS 1.0/1.1')
-		.action(async (options: import('./commands/emulator.js').EmulatorFlags) => {
+		.action(async (options: EmulatorFlags) => {
 			const controller = new AbortController();
 			const stop = () => controller.abort();
 			process.once('SIGINT', stop);
