@@ -1,0 +1,173 @@
+/**
+ * The emulator's own routes, never faulted and never logged: `/_emulator/*` for out-of-process
+ * tests (the built binary in tmux) and `/devicelogin`, the page a person approves a code on.
+ */
+import type {OfferTypePolicy, PolicyValue, ProductPolicy} from '../commerce/types.js';
+import {isPolicyValue} from '../commerce/values.js';
+import {ACCOUNTS, DEFAULT_USERNAME} from './directory.js';
+import {escapeHtml, formOrJson, html, json, type Reply} from './http.js';
+import type {Exchange} from './identity.js';
+
+export type RequestLogEntry = {
+	/** When the request arrived (ISO 8601). */
+	time: string;
+	method: string;
+	/** Path with query. */
+	path: string;
+	/** 0 when the connection was dropped without an answer. */
+	status: number;
+	correlationId?: string;
+	tenantId?: string;
+	username?: string;
+	/** Which injected fault hit this request, if any (e.g. `429`, `latency=120ms,500`). */
+	fault?: string;
+	durationMs: number;
+};
+
+/** What the control routes may do: a subset of the Emulator object. */
+export type ControlApi = {
+	approve(userCode: string, username?: string): void;
+	decline(userCode: string): void;
+	failCode(userCode: string, aadsts: number): void;
+	pendingCodes(): string[];
+	requests: RequestLogEntry[];
+	setFaults(spec: string): void;
+	faults(): string;
+	tenantState(tenantId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]};
+	addProduct(
+		tenantId: string | undefined,
+		p: {productId: string; productName: string; trialWithoutPaymentMethod?: boolean; policyValue?: PolicyValue},
+	): void;
+	issueToken(username: string, opts?: {expiresInSeconds?: number}): string;
+	info(): Record<string, unknown>;
+};
+
+function failure(status: number, error: unknown): Reply {
+	return json(status, {error: error instanceof Error ? error.message : String(error)});
+}
+
+/** `/_emulator/...` (segments after `_emulator`). */
+export function handleControl(exchange: Exchange, segments: string[], api: ControlApi): Reply {
+	const route = segments.join('/');
+	const method = exchange.method;
+	const fields = (): Record<string, string> => formOrJson(exchange.contentType, exchange.body);
+	const attempt = (status: number, action: () => unknown): Reply => {
+		try {
+			const value = action();
+			return json(status, value ?? {ok: true});
+		} catch (error) {
+			return failure(error instanceof Error && /^No |already|expired/.test(error.message) ? 404 : 400, error);
+		}
+	};
+	switch (`${method} ${route}`) {
+		case 'GET ':
+		case 'GET info':
+			return json(200, api.info());
+		case 'POST approve':
+			return attempt(200, () => {
+				const {user_code: userCode, username} = fields();
+				if (!userCode) throw new Error('user_code is required');
+				api.approve(userCode, username || undefined);
+			});
+		case 'POST decline':
+			return attempt(200, () => {
+				const {user_code: userCode} = fields();
+				if (!userCode) throw new Error('user_code is required');
+				api.decline(userCode);
+			});
+		case 'POST fail':
+			return attempt(200, () => {
+				const {user_code: userCode, aadsts} = fields();
+				if (!userCode || !aadsts || !/^\d+$/.test(aadsts)) throw new Error('user_code and a numeric aadsts are required');
+				api.failCode(userCode, Number(aadsts));
+			});
+		case 'GET pending':
+			return json(200, {codes: api.pendingCodes()});
+		case 'GET requests':
+			return json(200, {requests: api.requests});
+		case 'DELETE requests':
+			api.requests.length = 0;
+			return json(200, {ok: true});
+		case 'GET state':
+			return attempt(200, () => api.tenantState(exchange.url.searchParams.get('tenant') ?? ''));
+		case 'GET faults':
+			return json(200, {faults: api.faults()});
+		case 'POST faults':
+			return attempt(200, () => {
+				api.setFaults(exchange.body);
+				return {faults: api.faults()};
+			});
+		case 'POST products':
+			return attempt(201, () => {
+				let body: unknown;
+				try {
+					body = JSON.parse(exchange.body);
+				} catch {
+					throw new Error('The body must be JSON: {"productId", "productName", "trialWithoutPaymentMethod"?, "policyValue"?, "tenantId"?}');
+				}
+				const p = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+				if (typeof p.productId !== 'string' || typeof p.productName !== 'string') throw new Error('productId and productName are required strings');
+				if (p.policyValue !== undefined && !isPolicyValue(p.policyValue)) throw new Error(`policyValue must be one of Enabled, Disabled, OnlyTrialsWithoutPaymentMethod`);
+				api.addProduct(typeof p.tenantId === 'string' ? p.tenantId : undefined, {
+					productId: p.productId,
+					productName: p.productName,
+					trialWithoutPaymentMethod: p.trialWithoutPaymentMethod === true,
+					policyValue: p.policyValue,
+				});
+			});
+		case 'POST token':
+			return attempt(200, () => {
+				const {username, expires_in: expiresIn} = fields();
+				const seconds = expiresIn === undefined ? undefined : Number(expiresIn);
+				if (seconds !== undefined && !Number.isFinite(seconds)) throw new Error('expires_in must be a number of seconds');
+				return {access_token: api.issueToken(username || DEFAULT_USERNAME, {expiresInSeconds: seconds})};
+			});
+		default:
+			return failure(404, `No control route ${method} /_emulator/${route}`);
+	}
+}
+
+const PAGE_STYLE = 'body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;line-height:1.5}input,select,button{font:inherit;margin:.2rem 0}';
+
+function page(title: string, content: string): string {
+	return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${PAGE_STYLE}</style></head><body>${content}</body></html>\n`;
+}
+
+/** `GET /devicelogin`: the verification page; `POST /devicelogin` (user_code, username, action=approve|decline). */
+export function handleDeviceLogin(exchange: Exchange, api: ControlApi): Reply {
+	if (exchange.method === 'GET') {
+		const options = ACCOUNTS.map(
+			account =>
+				`<option value="${escapeHtml(account.username)}">${escapeHtml(account.username)} (${escapeHtml(account.roleNames.join(', ') || 'no admin role')})</option>`,
+		).join('');
+		const code = escapeHtml(exchange.url.searchParams.get('user_code') ?? '');
+		return html(
+			200,
+			page(
+				'Enter code',
+				`<h1>mscommerce emulator: enter code</h1><p>Enter the code shown by the application to sign in as one of the emulator's accounts.</p>` +
+					`<form method="post" action="/devicelogin"><label>Code<br><input name="user_code" value="${code}" autocomplete="off" required></label><br>` +
+					`<label>Account<br><select name="username">${options}</select></label><br>` +
+					`<button name="action" value="approve">Sign in</button> <button name="action" value="decline">Decline</button></form>`,
+			),
+		);
+	}
+	if (exchange.method !== 'POST') return html(405, page('Not allowed', '<p>Use GET or POST.</p>'), {allow: 'GET, POST'});
+	const {user_code: userCode = '', username, action = 'approve'} = formOrJson(exchange.contentType, exchange.body);
+	// A browser gets a page; curl (Accept: */*) gets one line of text.
+	const browser = (exchange.headers.accept ?? '').includes('text/html');
+	const answer = (status: number, title: string, text: string): Reply =>
+		browser
+			? html(status, page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>`))
+			: {status, headers: {'content-type': 'text/plain; charset=utf-8'}, body: `${text}\n`};
+	try {
+		if (action === 'decline') {
+			api.decline(userCode);
+			return answer(200, 'Declined', `The sign-in request ${userCode} was declined.`);
+		}
+		api.approve(userCode, username || undefined);
+		return answer(200, 'You have signed in', `${username || 'The tenant admin'} signed in with code ${userCode}. You can return to the application.`);
+	} catch (error) {
+		return answer(400, 'That code was not accepted', error instanceof Error ? error.message : String(error));
+	}
+}

@@ -1,0 +1,551 @@
+/**
+ * The identity side, laid out like Microsoft Entra ID so that @azure/msal-node works unmodified:
+ * `/{tenant}/v2.0/.well-known/openid-configuration`, `/{tenant}/oauth2/v2.0/devicecode`,
+ * `/{tenant}/oauth2/v2.0/token` (device-code and refresh-token grants), with Entra's error bodies.
+ */
+import {createHash, randomBytes, randomUUID} from 'node:crypto';
+import type {IncomingHttpHeaders} from 'node:http';
+import {
+	ACCOUNTS,
+	CONTOSO,
+	DEFAULT_USERNAME,
+	adminOf,
+	findAccount,
+	resolveAuthorityTenant,
+	type AuthorityTenant,
+	type EmulatorAccount,
+} from './directory.js';
+import type {FaultInjector} from './faults.js';
+import {aadError, formOrJson, html, json, type Reply} from './http.js';
+import type {TokenSigner} from './tokens.js';
+import {base64url} from './tokens.js';
+
+/** The MSCommerce module's public client (API.md). */
+export const MSCOMMERCE_CLIENT_ID = '3d5cffa9-04da-4657-8cab-c7f074657cad';
+/** The M365 licensing service app: the audience of licensing tokens. */
+export const LICENSING_APP_ID = 'aeb86249-8ea3-49e2-900b-54cc8e308f85';
+const LICENSING_APP_URI = 'https://licensing.m365.microsoft.com';
+const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+// A user code alphabet without vowels (no words) and without look-alikes.
+const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
+
+export type IdentityOptions = {
+	/** The emulator's main URL (issuer of every token). */
+	issuerBase: () => string;
+	signer: TokenSigner;
+	faults: FaultInjector;
+	clientIds: readonly string[];
+	confidentialClientIds: readonly string[];
+	tokenLifetimeSeconds: number;
+	deviceCodeIntervalSeconds: number;
+	deviceCodeLifetimeSeconds: number;
+	autoApproveMs: number | false;
+	autoApproveAs?: string;
+	onDeviceCode?: (userCode: string) => void;
+};
+
+/** What one request looks like to a handler. */
+export type Exchange = {
+	method: string;
+	url: URL;
+	headers: IncomingHttpHeaders;
+	contentType: string | undefined;
+	body: string;
+	correlationId: string;
+	/** The base URL this request came in on (the main or the legacy-TLS listener). */
+	baseUrl: string;
+	/** Filled in by handlers for the request log. */
+	note: {tenantId?: string; username?: string; fault?: string};
+};
+
+type DeviceCodeState = 'pending' | 'approved' | 'declined' | 'redeemed';
+
+type DeviceCode = {
+	userCode: string;
+	deviceCode: string;
+	clientId: string;
+	scopes: string[];
+	authority: AuthorityTenant;
+	expiresAt: number;
+	intervalMs: number;
+	state: DeviceCodeState;
+	account?: EmulatorAccount;
+	lastPollAt?: number;
+	failWith?: number;
+	timer?: NodeJS.Timeout;
+};
+
+type RefreshGrant = {account: EmulatorAccount; clientId: string; scopes: string[]};
+
+export class IdentityError extends Error {
+	override name = 'IdentityError';
+}
+
+export class Identity {
+	readonly #options: IdentityOptions;
+	readonly #publicClients: Set<string>;
+	readonly #confidentialClients: Set<string>;
+	readonly #codes = new Map<string, DeviceCode>(); // by normalized user code
+	readonly #byDeviceCode = new Map<string, DeviceCode>();
+	readonly #refreshTokens = new Map<string, RefreshGrant>();
+
+	constructor(options: IdentityOptions) {
+		this.#options = options;
+		this.#publicClients = new Set([MSCOMMERCE_CLIENT_ID, ...options.clientIds].map(id => id.toLowerCase()));
+		this.#confidentialClients = new Set(options.confidentialClientIds.map(id => id.toLowerCase()));
+	}
+
+	/** Handles `/{tenant}/...`; undefined when the path is not an identity route. */
+	handle(exchange: Exchange, segments: string[]): Reply | undefined {
+		const [tenantSegment = '', ...rest] = segments;
+		const route = rest.join('/').toLowerCase();
+		const known = [
+			'v2.0/.well-known/openid-configuration',
+			'oauth2/v2.0/devicecode',
+			'oauth2/v2.0/token',
+			'oauth2/v2.0/authorize',
+			'oauth2/v2.0/logout',
+			'discovery/v2.0/keys',
+		];
+		if (!known.includes(route)) return undefined;
+		const authority = resolveAuthorityTenant(tenantSegment);
+		if (!authority) {
+			return aadError(
+				exchange.baseUrl,
+				400,
+				'invalid_tenant',
+				90002,
+				`Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+				exchange.correlationId,
+			);
+		}
+		if (authority.kind === 'tenant') exchange.note.tenantId = authority.tenant.id;
+		const expectPost = (handler: () => Reply): Reply =>
+			exchange.method === 'POST'
+				? handler()
+				: aadError(exchange.baseUrl, 405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.', exchange.correlationId);
+		switch (route) {
+			case 'v2.0/.well-known/openid-configuration':
+				return json(200, this.#metadata(exchange.baseUrl, authority));
+			case 'discovery/v2.0/keys':
+				// Tokens are HS256 with a secret only the emulator knows: there is no public key to publish.
+				return json(200, {keys: []});
+			case 'oauth2/v2.0/authorize':
+				return html(
+					400,
+					'<!DOCTYPE html><html><body><h1>Interactive sign-in is not emulated</h1><p>Use the device code flow.</p></body></html>\n',
+				);
+			case 'oauth2/v2.0/logout':
+				return html(200, '<!DOCTYPE html><html><body><p>You have signed out.</p></body></html>\n');
+			case 'oauth2/v2.0/devicecode':
+				return expectPost(() => this.#deviceCode(exchange, authority));
+			default:
+				return expectPost(() => this.#token(exchange, authority));
+		}
+	}
+
+	/** Entra's discovery document; `{tenantid}` stays a placeholder for organizations/common, as Entra does. */
+	#metadata(base: string, authority: AuthorityTenant): Record<string, unknown> {
+		const path = authority.kind === 'tenant' ? authority.tenant.id : authority.segment;
+		const issuerTenant = authority.kind === 'tenant' ? authority.tenant.id : '{tenantid}';
+		return {
+			token_endpoint: `${base}/${path}/oauth2/v2.0/token`,
+			token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+			jwks_uri: `${base}/${path}/discovery/v2.0/keys`,
+			response_modes_supported: ['query', 'fragment', 'form_post'],
+			subject_types_supported: ['pairwise'],
+			id_token_signing_alg_values_supported: ['RS256'],
+			response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+			scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+			issuer: `${this.#options.issuerBase()}/${issuerTenant}/v2.0`,
+			request_uri_parameter_supported: false,
+			userinfo_endpoint: `${base}/oidc/userinfo`,
+			authorization_endpoint: `${base}/${path}/oauth2/v2.0/authorize`,
+			device_authorization_endpoint: `${base}/${path}/oauth2/v2.0/devicecode`,
+			http_logout_supported: true,
+			frontchannel_logout_supported: true,
+			end_session_endpoint: `${base}/${path}/oauth2/v2.0/logout`,
+			claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'tid', 'ver', 'oid', 'preferred_username'],
+			tenant_region_scope: 'EU',
+			cloud_instance_name: 'emulator.local',
+			cloud_graph_host_name: 'graph.windows.net',
+			msgraph_host: 'graph.microsoft.com',
+			rbac_url: 'https://pas.windows.net',
+		};
+	}
+
+	#clientCheck(exchange: Exchange, clientId: string | undefined, authority: AuthorityTenant): Reply | undefined {
+		const error = (status: number, code: string, aadsts: number, message: string): Reply =>
+			aadError(exchange.baseUrl, status, code, aadsts, message, exchange.correlationId);
+		if (!clientId) return error(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+		const id = clientId.toLowerCase();
+		if (this.#publicClients.has(id) || this.#confidentialClients.has(id)) return undefined;
+		const directory = authority.kind === 'tenant' ? authority.tenant.id : CONTOSO.id;
+		return error(
+			400,
+			'unauthorized_client',
+			700016,
+			`Application with identifier '${clientId}' was not found in the directory '${directory}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+		);
+	}
+
+	#deviceCode(exchange: Exchange, authority: AuthorityTenant): Reply {
+		const form = formOrJson(exchange.contentType, exchange.body);
+		const refused = this.#clientCheck(exchange, form.client_id, authority);
+		if (refused) return refused;
+		const scopes = (form.scope ?? '').split(/\s+/).filter(Boolean);
+		const scopeProblem = this.#scopeProblem(exchange, scopes);
+		if (scopeProblem) return scopeProblem;
+		const options = this.#options;
+		const userCode = this.#newUserCode();
+		const code: DeviceCode = {
+			userCode,
+			deviceCode: `DAQABAAEAAAD${randomBytes(48).toString('base64url')}`,
+			clientId: form.client_id ?? '',
+			scopes,
+			authority,
+			expiresAt: Date.now() + options.deviceCodeLifetimeSeconds * 1000,
+			intervalMs: options.deviceCodeIntervalSeconds * 1000,
+			state: 'pending',
+		};
+		this.#codes.set(normalizeUserCode(userCode), code);
+		this.#byDeviceCode.set(code.deviceCode, code);
+		if (options.autoApproveMs !== false) {
+			const username =
+				options.autoApproveAs ?? (authority.kind === 'tenant' ? adminOf(authority.tenant.id)?.username : undefined) ?? DEFAULT_USERNAME;
+			code.timer = setTimeout(() => {
+				code.timer = undefined;
+				if (code.state === 'pending' && Date.now() < code.expiresAt) this.approve(userCode, username);
+			}, options.autoApproveMs);
+			code.timer.unref();
+		}
+		options.onDeviceCode?.(userCode);
+		const verificationUri = `${exchange.baseUrl}/devicelogin`;
+		return json(200, {
+			user_code: userCode,
+			device_code: code.deviceCode,
+			verification_uri: verificationUri,
+			expires_in: options.deviceCodeLifetimeSeconds,
+			interval: options.deviceCodeIntervalSeconds,
+			message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
+		});
+	}
+
+	/** Scopes must name the licensing service (or only OpenID Connect scopes, or Graph's short names). */
+	#scopeProblem(exchange: Exchange, scopes: string[]): Reply | undefined {
+		if (scopes.length === 0) {
+			return aadError(exchange.baseUrl, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.", exchange.correlationId);
+		}
+		for (const scope of scopes) {
+			const resource = resourceOf(scope);
+			if (resource === undefined || resource === LICENSING_APP_ID || resource === GRAPH_APP_ID) continue;
+			return aadError(
+				exchange.baseUrl,
+				400,
+				'invalid_resource',
+				500011,
+				`The resource principal named ${scope.slice(0, scope.lastIndexOf('/'))} was not found in the tenant named ${CONTOSO.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+				exchange.correlationId,
+			);
+		}
+		return undefined;
+	}
+
+	#token(exchange: Exchange, authority: AuthorityTenant): Reply {
+		const form = formOrJson(exchange.contentType, exchange.body);
+		const error = (status: number, code: string, aadsts: number | undefined, message: string, extra?: {suberror?: string; claims?: string}): Reply =>
+			aadError(exchange.baseUrl, status, code, aadsts, message, exchange.correlationId, extra);
+		const refused = this.#clientCheck(exchange, form.client_id, authority);
+		if (refused) return refused;
+		const clientId = form.client_id ?? '';
+		if (this.#confidentialClients.has(clientId.toLowerCase())) {
+			return error(
+				401,
+				'invalid_client',
+				7000218,
+				"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+			);
+		}
+		if (form.grant_type === DEVICE_CODE_GRANT) return this.#redeemDeviceCode(exchange, form, error);
+		if (form.grant_type === 'refresh_token') return this.#redeemRefreshToken(exchange, form, authority, error);
+		return error(
+			400,
+			'unsupported_grant_type',
+			70003,
+			`The app requested an unsupported grant type '${form.grant_type ?? ''}'.`,
+		);
+	}
+
+	#redeemDeviceCode(
+		exchange: Exchange,
+		form: Record<string, string>,
+		error: (status: number, code: string, aadsts: number | undefined, message: string, extra?: {suberror?: string; claims?: string}) => Reply,
+	): Reply {
+		const deviceCode = form.device_code;
+		if (!deviceCode) return error(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'device_code'.");
+		const code = this.#byDeviceCode.get(deviceCode);
+		if (!code || code.clientId.toLowerCase() !== (form.client_id ?? '').toLowerCase() || code.state === 'redeemed') {
+			return error(400, 'bad_verification_code', 70000, 'The device code is not valid: it was not issued, was issued to another application, or was already used.');
+		}
+		const now = Date.now();
+		const previousPoll = code.lastPollAt;
+		code.lastPollAt = now;
+		if (code.state === 'declined') {
+			return error(400, 'authorization_declined', 70000, 'The user declined the authorization request.');
+		}
+		if (now >= code.expiresAt) {
+			return error(400, 'expired_token', 70019, 'Verification code expired.');
+		}
+		if (code.failWith !== undefined) {
+			const failure = failureFor(code.failWith, code.account ?? findAccount(DEFAULT_USERNAME), code.clientId, code.authority);
+			this.#forget(code);
+			return error(failure.status, failure.error, code.failWith, failure.message, failure.extra);
+		}
+		if (this.#options.faults.fire('slowdown', {route: 'identity', method: exchange.method})) {
+			exchange.note.fault = 'slowdown';
+			return error(400, 'slow_down', undefined, 'The client is polling too quickly. Wait longer between requests (RFC 8628 section 3.5).');
+		}
+		if (code.state === 'pending') {
+			// RFC 8628: a client that polls faster than `interval` is told to slow down.
+			if (previousPoll !== undefined && now - previousPoll < code.intervalMs * 0.8) {
+				return error(400, 'slow_down', undefined, `The client is polling too quickly: wait at least ${code.intervalMs / 1000} s between requests (RFC 8628 section 3.5).`);
+			}
+			return error(400, 'authorization_pending', 70016, 'The provided request has not yet been authorized by the user. The user must input their code.');
+		}
+		const account = code.account;
+		if (!account) return error(500, 'server_error', undefined, 'An approved device code has no account.');
+		exchange.note.username = account.username;
+		exchange.note.tenantId = account.tenantId;
+		if (code.authority.kind === 'tenant' && code.authority.tenant.id !== account.tenantId) {
+			this.#forget(code);
+			const failure = failureFor(50020, account, code.clientId, code.authority);
+			return error(failure.status, failure.error, 50020, failure.message);
+		}
+		code.state = 'redeemed';
+		this.#forget(code);
+		return json(200, this.#tokenResponse(account, code.clientId, code.scopes), {'cache-control': 'no-store'});
+	}
+
+	#redeemRefreshToken(
+		exchange: Exchange,
+		form: Record<string, string>,
+		authority: AuthorityTenant,
+		error: (status: number, code: string, aadsts: number | undefined, message: string) => Reply,
+	): Reply {
+		const grant = form.refresh_token ? this.#refreshTokens.get(form.refresh_token) : undefined;
+		if (!grant || grant.clientId.toLowerCase() !== (form.client_id ?? '').toLowerCase()) {
+			return error(
+				400,
+				'invalid_grant',
+				700082,
+				'The refresh token has expired or was revoked. Sign in again to get a new one.',
+			);
+		}
+		exchange.note.username = grant.account.username;
+		exchange.note.tenantId = grant.account.tenantId;
+		if (authority.kind === 'tenant' && authority.tenant.id !== grant.account.tenantId) {
+			const failure = failureFor(50020, grant.account, grant.clientId, authority);
+			return error(failure.status, failure.error, 50020, failure.message);
+		}
+		const requested = (form.scope ?? '').split(/\s+/).filter(Boolean);
+		return json(200, this.#tokenResponse(grant.account, grant.clientId, requested.length > 0 ? requested : grant.scopes), {
+			'cache-control': 'no-store',
+		});
+	}
+
+	#tokenResponse(account: EmulatorAccount, clientId: string, scopes: string[]): Record<string, unknown> {
+		const lifetime = this.#options.tokenLifetimeSeconds;
+		const resourceScopes = scopes.filter(scope => !OIDC_SCOPES.has(scope.toLowerCase()));
+		const response: Record<string, unknown> = {
+			token_type: 'Bearer',
+			scope: resourceScopes.join(' '),
+			expires_in: lifetime,
+			ext_expires_in: lifetime,
+			access_token: this.issueAccessToken(account, {expiresInSeconds: lifetime, clientId, scopes}),
+		};
+		const wants = new Set(scopes.map(scope => scope.toLowerCase()));
+		if (wants.has('offline_access')) {
+			const refreshToken = `0.emu.${randomBytes(48).toString('base64url')}`;
+			this.#refreshTokens.set(refreshToken, {account, clientId, scopes});
+			response.refresh_token = refreshToken;
+		}
+		if (wants.has('openid')) response.id_token = this.#idToken(account, clientId);
+		response.client_info = base64url({uid: account.oid, utid: account.tenantId});
+		return response;
+	}
+
+	#idToken(account: EmulatorAccount, clientId: string): string {
+		const now = Math.floor(Date.now() / 1000);
+		return this.#options.signer.sign({
+			aud: clientId,
+			iss: `${this.#options.issuerBase()}/${account.tenantId}/v2.0`,
+			iat: now,
+			nbf: now,
+			exp: now + this.#options.tokenLifetimeSeconds,
+			name: account.displayName,
+			oid: account.oid,
+			preferred_username: account.username,
+			sub: pairwiseSubject(account.oid, clientId),
+			tid: account.tenantId,
+			ver: '2.0',
+		});
+	}
+
+	/** A licensing access token for an account (aud = the licensing app, wids = its roles). */
+	issueAccessToken(
+		account: EmulatorAccount,
+		options: {expiresInSeconds?: number; clientId?: string; scopes?: string[]} = {},
+	): string {
+		const now = Math.floor(Date.now() / 1000);
+		const clientId = options.clientId ?? MSCOMMERCE_CLIENT_ID;
+		const scopes = options.scopes ?? [`${LICENSING_APP_ID}/.default`];
+		const forLicensing = scopes.length === 0 || scopes.some(scope => resourceOf(scope) === LICENSING_APP_ID);
+		return this.#options.signer.sign({
+			aud: forLicensing ? LICENSING_APP_ID : GRAPH_APP_ID,
+			iss: `${this.#options.issuerBase()}/${account.tenantId}/v2.0`,
+			iat: now,
+			nbf: now,
+			exp: now + (options.expiresInSeconds ?? this.#options.tokenLifetimeSeconds),
+			azp: clientId,
+			azpacr: '0',
+			idtyp: 'user',
+			name: account.displayName,
+			oid: account.oid,
+			preferred_username: account.username,
+			upn: account.username,
+			scp: 'user_impersonation',
+			sub: pairwiseSubject(account.oid, clientId),
+			tid: account.tenantId,
+			uti: randomBytes(16).toString('base64url'),
+			ver: '2.0',
+			wids: account.roles,
+		});
+	}
+
+	approve(userCode: string, username?: string): void {
+		const code = this.#pendingCode(userCode);
+		const name =
+			username ?? (code.authority.kind === 'tenant' ? adminOf(code.authority.tenant.id)?.username : undefined) ?? DEFAULT_USERNAME;
+		const account = findAccount(name);
+		if (!account) {
+			throw new IdentityError(`No account ${name}: use one of ${ACCOUNTS.map(a => a.username).join(', ')}`);
+		}
+		code.account = account;
+		code.state = 'approved';
+		this.#clearTimer(code);
+	}
+
+	decline(userCode: string): void {
+		const code = this.#pendingCode(userCode);
+		code.state = 'declined';
+		this.#clearTimer(code);
+	}
+
+	/** The next poll for this code fails with that AADSTS error. */
+	failCode(userCode: string, aadsts: number): void {
+		const code = this.#codes.get(normalizeUserCode(userCode));
+		if (!code) throw new IdentityError(`No device code ${userCode}`);
+		code.failWith = aadsts;
+		this.#clearTimer(code);
+	}
+
+	pendingCodes(): string[] {
+		const now = Date.now();
+		return [...this.#codes.values()].filter(code => code.state === 'pending' && now < code.expiresAt).map(code => code.userCode);
+	}
+
+	close(): void {
+		for (const code of this.#codes.values()) this.#clearTimer(code);
+	}
+
+	#pendingCode(userCode: string): DeviceCode {
+		const code = this.#codes.get(normalizeUserCode(userCode));
+		if (!code) throw new IdentityError(`No device code ${userCode}`);
+		if (Date.now() >= code.expiresAt) throw new IdentityError(`The code ${code.userCode} has expired`);
+		if (code.state !== 'pending') throw new IdentityError(`The code ${code.userCode} is already ${code.state}`);
+		return code;
+	}
+
+	#forget(code: DeviceCode): void {
+		this.#clearTimer(code);
+		this.#byDeviceCode.delete(code.deviceCode);
+		this.#codes.delete(normalizeUserCode(code.userCode));
+	}
+
+	#clearTimer(code: DeviceCode): void {
+		if (code.timer) clearTimeout(code.timer);
+		code.timer = undefined;
+	}
+
+	#newUserCode(): string {
+		for (;;) {
+			const bytes = randomBytes(8);
+			const letters = [...bytes].map(byte => USER_CODE_ALPHABET[byte % USER_CODE_ALPHABET.length] ?? 'B').join('');
+			const userCode = `${letters.slice(0, 4)}-${letters.slice(4)}`;
+			if (!this.#codes.has(normalizeUserCode(userCode))) return userCode;
+		}
+	}
+}
+
+function normalizeUserCode(userCode: string): string {
+	return userCode.replace(/[\s-]/g, '').toUpperCase();
+}
+
+/** The resource app a scope names (an app ID), or undefined for OIDC and Graph short scopes. */
+function resourceOf(scope: string): string | undefined {
+	const slash = scope.lastIndexOf('/');
+	if (slash < 0) return OIDC_SCOPES.has(scope.toLowerCase()) ? undefined : GRAPH_APP_ID;
+	const resource = scope.slice(0, slash).toLowerCase();
+	if (resource === LICENSING_APP_ID || resource === LICENSING_APP_URI) return LICENSING_APP_ID;
+	if (resource === GRAPH_APP_ID || resource === 'https://graph.microsoft.com') return GRAPH_APP_ID;
+	return resource;
+}
+
+function pairwiseSubject(oid: string, clientId: string): string {
+	return createHash('sha256').update(`${oid}:${clientId.toLowerCase()}`).digest('base64url').slice(0, 43);
+}
+
+type Failure = {status: number; error: string; message: string; extra?: {suberror?: string; claims?: string}};
+
+/** What Entra answers for the AADSTS codes people meet when signing in to an admin API. */
+function failureFor(aadsts: number, account: EmulatorAccount | undefined, clientId: string, authority: AuthorityTenant): Failure {
+	const who = account?.username ?? 'the user';
+	const tenant = authority.kind === 'tenant' ? authority.tenant.displayName : 'the tenant';
+	switch (aadsts) {
+		case 50076:
+		case 50079:
+			return {
+				status: 400,
+				error: 'invalid_grant',
+				message:
+					aadsts === 50076
+						? `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${LICENSING_APP_ID}'.`
+						: 'Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access the resource.',
+				extra: {suberror: 'basic_action', claims: JSON.stringify({access_token: {capolids: {essential: true, values: [randomUUID()]}}})},
+			};
+		case 53003:
+			return {
+				status: 400,
+				error: 'invalid_grant',
+				message: 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+				extra: {suberror: 'message_only'},
+			};
+		case 65001:
+			return {
+				status: 400,
+				error: 'invalid_grant',
+				message: `The user or administrator has not consented to use the application with ID '${clientId}' named 'Microsoft Commerce Tools'. Send an interactive authorization request for this user and resource.`,
+				extra: {suberror: 'consent_required'},
+			};
+		case 50020:
+			return {
+				status: 400,
+				error: 'invalid_grant',
+				message: `User account '${who}' from identity provider 'https://sts.windows.net/${account?.tenantId ?? ''}/' does not exist in tenant '${tenant}' and cannot access the application '${clientId}' in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`,
+			};
+		default:
+			return {status: 400, error: 'invalid_grant', message: `Sign-in failed for ${who} (an error injected by the emulator).`};
+	}
+}

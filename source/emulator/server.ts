@@ -1,0 +1,403 @@
+/**
+ * startEmulator: one HTTPS listener on 127.0.0.1 serving the identity routes (Entra ID's layout),
+ * the licensing routes (API.md), the control routes and the device-login page; optionally a second
+ * listener that only speaks TLS 1.0/1.1, and fault injection in front of both.
+ */
+import {randomUUID} from 'node:crypto';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {createServer, type Server} from 'node:https';
+import {homedir, tmpdir} from 'node:os';
+import {join} from 'node:path';
+import type {OfferTypePolicy, PolicyValue, ProductPolicy} from '../commerce/types.js';
+import {serverCertificates, type CertificateVariant} from './ca.js';
+import {handleControl, handleDeviceLogin, type ControlApi, type RequestLogEntry} from './control.js';
+import {ACCOUNTS, CONTOSO, findAccount, findTenant, type EmulatorAccount} from './directory.js';
+import {describeFaults, FaultInjector, parseFaults, type FaultRoute} from './faults.js';
+import {json, readBody, serverErrorPage, serviceError, aadError, type Reply} from './http.js';
+import {Identity, type Exchange} from './identity.js';
+import {handleLicensing, unauthorized} from './licensing.js';
+import {DEFAULT_POLICY_ID} from '../commerce/types.js';
+import {findPolicy, PolicyStore, type Preset} from './state.js';
+import {TokenSigner} from './tokens.js';
+
+export type EmulatorOptions = {
+	/** 0 or undefined: a random free port. */
+	port?: number;
+	/** Fault spec, e.g. `latency=100ms,429=0.2,retry-after=1,503=1x,seed=42` (see faults.ts). */
+	faults?: string;
+	/** Demo: a device code approves itself after this many ms (default false: it waits). */
+	autoApproveMs?: number | false;
+	/** Account that auto-approval signs in as (default: the admin of the authority's tenant, else Contoso's). */
+	autoApproveAs?: string;
+	/** Access token lifetime (default 3600). */
+	tokenLifetimeSeconds?: number;
+	/** `interval` in the device code answer (default 1; fractions allowed, for fast tests). */
+	deviceCodeIntervalSeconds?: number;
+	/** `expires_in` in the device code answer (default 900). */
+	deviceCodeLifetimeSeconds?: number;
+	/** Add N synthetic products to the catalog (scale tests, benchmarks). */
+	syntheticProducts?: number;
+	/** fresh (default): every row Enabled. demo: a realistic mix. */
+	preset?: Preset;
+	/** Also listen on a second port that only speaks TLS 1.0/1.1 (the seed's "underlying connection was closed"). */
+	legacyTls?: boolean;
+	/** Server certificate variants for certificate-problem tests. */
+	certificate?: CertificateVariant;
+	/** Where to write ca.pem (default: a fresh temporary directory, removed on close). */
+	caDir?: string;
+	/**
+	 * Where minted certificates are cached between runs (default `$XDG_STATE_HOME/mscommerce/emulator`,
+	 * else `~/.local/state/mscommerce/emulator`); false: mint in memory only. The CA's key is never stored.
+	 */
+	cacheDir?: string | false;
+	/** Extra public client IDs the identity side accepts (the MSCommerce client ID always is). */
+	clientIds?: string[];
+	/** Client IDs registered without public flows: the token endpoint answers AADSTS7000218. */
+	confidentialClientIds?: string[];
+	/** Called after each logged request (licensing and identity routes; not /_emulator or /devicelogin). */
+	onRequest?: (entry: RequestLogEntry) => void;
+	/** Called when a device code is issued, with its user code. */
+	onDeviceCode?: (userCode: string) => void;
+};
+
+export type Emulator = {
+	/** https://127.0.0.1:PORT */
+	url: string;
+	/** Same as url: the licensing routes live at /v1.0/... */
+	licensingUrl: string;
+	/** `${url}/organizations` */
+	authority: string;
+	authorityFor(tenant: string): string;
+	/** https://127.0.0.1:OTHERPORT when legacyTls. */
+	legacyTlsUrl?: string;
+	caPem: string;
+	caFile: string;
+	accounts: EmulatorAccount[];
+	/** Ready bearer tokens for the Contoso admin and reader. */
+	tokens: {admin: string; reader: string};
+	issueToken(username: string, opts?: {expiresInSeconds?: number}): string;
+	approve(userCode: string, username?: string): void;
+	decline(userCode: string): void;
+	failCode(userCode: string, aadsts: number): void;
+	pendingCodes(): string[];
+	requests: RequestLogEntry[];
+	setFaults(spec: string): void;
+	/** The fault plan in force, as a spec (`none` when there is none). */
+	faults(): string;
+	tenantState(tenantId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]};
+	addProduct(
+		tenantId: string,
+		p: {productId: string; productName: string; trialWithoutPaymentMethod?: boolean; policyValue?: PolicyValue},
+	): void;
+	/** Milliseconds from startEmulator() to listening. */
+	startupMs: number;
+	/** Where the certificates came from this time (memory, disk cache, or freshly minted). */
+	certificateSource: 'memory' | 'disk' | 'minted';
+	close(): Promise<void>;
+};
+
+const MAX_LOG_ENTRIES = 10_000;
+
+export function defaultCacheDir(): string {
+	const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+	return join(state, 'mscommerce', 'emulator');
+}
+
+function checkNumber(name: string, value: number | undefined, min: number): void {
+	if (value !== undefined && !(Number.isFinite(value) && value >= min)) {
+		throw new RangeError(`Emulator option ${name} must be a number >= ${min}, got ${value}`);
+	}
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	const started = performance.now();
+	checkNumber('port', options.port, 0);
+	checkNumber('tokenLifetimeSeconds', options.tokenLifetimeSeconds, 1);
+	checkNumber('deviceCodeIntervalSeconds', options.deviceCodeIntervalSeconds, 0);
+	checkNumber('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, 1);
+	checkNumber('syntheticProducts', options.syntheticProducts, 0);
+	if (typeof options.autoApproveMs === 'number') checkNumber('autoApproveMs', options.autoApproveMs, 0);
+	if (options.autoApproveAs !== undefined && !findAccount(options.autoApproveAs)) {
+		throw new RangeError(`Emulator option autoApproveAs: no account ${options.autoApproveAs}`);
+	}
+
+	const faults = new FaultInjector(parseFaults(options.faults ?? ''));
+	const signer = new TokenSigner();
+	const store = new PolicyStore({syntheticProducts: options.syntheticProducts, preset: options.preset});
+	let url = '';
+	const identity = new Identity({
+		issuerBase: () => url,
+		signer,
+		faults,
+		clientIds: options.clientIds ?? [],
+		confidentialClientIds: options.confidentialClientIds ?? [],
+		tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+		deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds ?? 1,
+		deviceCodeLifetimeSeconds: options.deviceCodeLifetimeSeconds ?? 900,
+		autoApproveMs: options.autoApproveMs ?? false,
+		autoApproveAs: options.autoApproveAs,
+		onDeviceCode: options.onDeviceCode,
+	});
+	const requests: RequestLogEntry[] = [];
+	let legacyTlsUrl: string | undefined;
+
+	const tenantIdOf = (tenant: string): string => {
+		const found = findTenant(tenant);
+		if (!found) throw new Error(`No tenant ${tenant}: use ${ACCOUNTS.map(a => a.tenantId).filter((v, i, all) => all.indexOf(v) === i).join(' or ')} (or its domain)`);
+		return found.id;
+	};
+	const issueToken = (username: string, opts: {expiresInSeconds?: number} = {}): string => {
+		const account = findAccount(username);
+		if (!account) throw new Error(`No account ${username}: use one of ${ACCOUNTS.map(a => a.username).join(', ')}`);
+		return identity.issueAccessToken(account, opts);
+	};
+	const tenantState = (tenant: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]} =>
+		store.tenant(tenantIdOf(tenant || CONTOSO.id)).snapshot(findPolicy(DEFAULT_POLICY_ID)?.id ?? DEFAULT_POLICY_ID);
+	const addProduct: ControlApi['addProduct'] = (tenant, p) => {
+		const seed = {
+			productId: p.productId,
+			productName: p.productName,
+			trialWithoutPaymentMethod: p.trialWithoutPaymentMethod ?? false,
+			policyValue: p.policyValue,
+		};
+		store.addProduct(seed, tenant === undefined ? undefined : tenantIdOf(tenant));
+	};
+
+	const control: ControlApi = {
+		approve: (code, username) => identity.approve(code, username),
+		decline: code => identity.decline(code),
+		failCode: (code, aadsts) => identity.failCode(code, aadsts),
+		pendingCodes: () => identity.pendingCodes(),
+		requests,
+		setFaults: spec => faults.set(parseFaults(spec)),
+		faults: () => describeFaults(faults.plan),
+		tenantState,
+		addProduct,
+		issueToken,
+		info: () => ({
+			url,
+			authority: `${url}/organizations`,
+			licensingUrl: url,
+			legacyTlsUrl,
+			faults: describeFaults(faults.plan),
+			accounts: ACCOUNTS.map(({username, tenantId, roleNames}) => ({username, tenantId, roles: roleNames})),
+		}),
+	};
+
+	const handle = async (req: IncomingMessage, res: ServerResponse, listenerBase: () => string): Promise<void> => {
+		const arrived = performance.now();
+		const time = new Date().toISOString();
+		const method = (req.method ?? 'GET').toUpperCase();
+		const path = req.url ?? '/';
+		let body = '';
+		try {
+			body = await readBody(req);
+		} catch {
+			send(res, json(413, {error: {code: 'PayloadTooLarge', message: 'The request body is too large.'}}));
+			return;
+		}
+		const header = (name: string): string | undefined => {
+			const value = req.headers[name];
+			return Array.isArray(value) ? value[0] : value;
+		};
+		const correlationId = header('x-ms-correlation-id') || header('client-request-id') || randomUUID();
+		const base = listenerBase();
+		const exchange: Exchange = {
+			method,
+			url: new URL(path, base),
+			headers: req.headers,
+			contentType: header('content-type'),
+			body,
+			correlationId,
+			baseUrl: base,
+			note: {},
+		};
+		const segments = exchange.url.pathname.split('/').filter(Boolean);
+		const first = segments[0]?.toLowerCase();
+
+		// Our own routes: no faults, no log.
+		if (first === '_emulator') return send(res, handleControl(exchange, segments.slice(1), control));
+		if (first === 'devicelogin' && segments.length === 1) return send(res, handleDeviceLogin(exchange, control));
+		if (segments.length === 0 && method === 'GET') return send(res, json(200, control.info()));
+
+		const route: FaultRoute | undefined = first === 'v1.0' ? 'licensing' : segments.length > 1 ? 'identity' : undefined;
+		const faultsHit: string[] = [];
+		const target = {route: route ?? 'licensing', method};
+		const log = (status: number): void => {
+			const entry: RequestLogEntry = {time, method, path, status, correlationId, durationMs: Math.round(performance.now() - arrived)};
+			if (exchange.note.tenantId) entry.tenantId = exchange.note.tenantId;
+			if (exchange.note.username) entry.username = exchange.note.username;
+			if (exchange.note.fault) faultsHit.push(exchange.note.fault);
+			if (faultsHit.length > 0) entry.fault = faultsHit.join(',');
+			requests.push(entry);
+			if (requests.length > MAX_LOG_ENTRIES) requests.splice(0, requests.length - MAX_LOG_ENTRIES);
+			options.onRequest?.(entry);
+		};
+		const headers = {'x-ms-correlation-id': correlationId, ...(route === 'identity' ? {'client-request-id': correlationId} : {})};
+
+		let reply: Reply | undefined;
+		if (route) {
+			const delay = faults.latency(target);
+			if (delay > 0) {
+				faultsHit.push(`latency=${delay}ms`);
+				await new Promise(resolve => setTimeout(resolve, delay));
+				if (res.destroyed) return log(0);
+			}
+			if (faults.fire('drop', target)) {
+				faultsHit.push('drop');
+				req.socket.destroy();
+				return log(0);
+			}
+			const retryAfter = {'retry-after': String(faults.retryAfter)};
+			if (faults.fire('429', target)) {
+				faultsHit.push('429');
+				reply =
+					route === 'identity'
+						? aadError(base, 429, 'temporarily_unavailable', 50196, 'The server is busy: too many requests. Retry later.', correlationId)
+						: serviceError(429, 'TooManyRequests', `Too many requests. Retry after ${faults.retryAfter} seconds.`);
+				reply.headers = {...reply.headers, ...retryAfter};
+			} else if (faults.fire('503', target)) {
+				faultsHit.push('503');
+				reply = serverErrorPage(503, correlationId, retryAfter);
+			} else if (faults.fire('500', target)) {
+				faultsHit.push('500');
+				reply = serverErrorPage(500, correlationId);
+			} else if (route === 'licensing' && faults.fire('expire', target)) {
+				faultsHit.push('expire');
+				reply = unauthorized(exchange, 'The access token expired');
+			}
+		}
+		if (!reply) {
+			if (route === 'licensing') {
+				reply = handleLicensing(exchange, segments.slice(1), header('authorization'), {store, signer});
+			} else if (route === 'identity') {
+				reply = identity.handle(exchange, segments);
+			}
+			reply ??= serviceError(404, 'NotFound', `No route matches ${method} ${exchange.url.pathname}.`);
+			if (route && reply.status === 200 && faults.fire('malformed', target)) {
+				faultsHit.push('malformed');
+				reply = malformed(reply, faults.random());
+			}
+		}
+		reply.headers = {...reply.headers, ...headers};
+		send(res, reply);
+		log(reply.status);
+	};
+
+	const certificates = await serverCertificates(
+		options.certificate ?? {},
+		options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()),
+	);
+	const listen = async (server: Server, port: number): Promise<number> => {
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, '127.0.0.1', () => {
+				server.off('error', reject);
+				resolve();
+			});
+		});
+		const address = server.address();
+		if (address === null || typeof address === 'string') throw new Error('The emulator has no TCP address');
+		return address.port;
+	};
+	const onError = (res: ServerResponse) => (error: unknown) => {
+		if (!res.headersSent && !res.destroyed) send(res, serverErrorPage(500, String(error)));
+	};
+
+	const servers: Server[] = [];
+	const main = createServer({cert: certificates.certPem, key: certificates.keyPem}, (req, res) => {
+		handle(req, res, () => url).catch(onError(res));
+	});
+	servers.push(main);
+	let temporaryDir: string | undefined;
+	try {
+		url = `https://127.0.0.1:${await listen(main, options.port ?? 0)}`;
+		if (options.legacyTls) {
+			const legacy = createServer(
+				{
+					cert: certificates.certPem,
+					key: certificates.keyPem,
+					minVersion: 'TLSv1',
+					maxVersion: 'TLSv1.1',
+					// OpenSSL 3 refuses TLS 1.0/1.1 at its default security level.
+					ciphers: 'DEFAULT@SECLEVEL=0',
+				},
+				(req, res) => {
+					handle(req, res, () => legacyTlsUrl ?? url).catch(onError(res));
+				},
+			);
+			servers.push(legacy);
+			legacyTlsUrl = `https://127.0.0.1:${await listen(legacy, 0)}`;
+		}
+		const caDir = options.caDir ?? (temporaryDir = await mkdtemp(join(tmpdir(), 'mscommerce-emulator-')));
+		const caFile = join(caDir, 'ca.pem');
+		await writeFile(caFile, certificates.caPem);
+
+		const startupMs = performance.now() - started;
+		let closed: Promise<void> | undefined;
+		return {
+			url,
+			licensingUrl: url,
+			authority: `${url}/organizations`,
+			authorityFor: tenant => `${url}/${tenant}`,
+			legacyTlsUrl,
+			caPem: certificates.caPem,
+			caFile,
+			accounts: [...ACCOUNTS],
+			tokens: {admin: issueToken('admin@contoso.onmicrosoft.com'), reader: issueToken('reader@contoso.onmicrosoft.com')},
+			issueToken,
+			approve: control.approve,
+			decline: control.decline,
+			failCode: control.failCode,
+			pendingCodes: control.pendingCodes,
+			requests,
+			setFaults: control.setFaults,
+			faults: control.faults,
+			tenantState,
+			addProduct: (tenant, p) => addProduct(tenant, p),
+			startupMs,
+			certificateSource: certificates.source,
+			close: () => (closed ??= shutdown(servers, identity, temporaryDir)),
+		};
+	} catch (error) {
+		await shutdown(servers, identity, temporaryDir);
+		throw error;
+	}
+}
+
+async function shutdown(servers: Server[], identity: Identity, temporaryDir: string | undefined): Promise<void> {
+	identity.close();
+	await Promise.all(
+		servers.map(
+			server =>
+				new Promise<void>(resolve => {
+					if (!server.listening) return resolve();
+					server.close(() => resolve());
+					// Keep-alive sockets would hold close() open until they time out.
+					server.closeAllConnections();
+				}),
+		),
+	);
+	if (temporaryDir) await rm(temporaryDir, {recursive: true, force: true});
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+	if (res.destroyed || res.headersSent) return;
+	const body = reply.body ?? '';
+	res.writeHead(reply.status, {...reply.headers, 'content-length': String(Buffer.byteLength(body))});
+	res.end(body);
+}
+
+/** A 200 whose body is not the documented shape: truncated JSON, or an HTML page (a proxy's, say). */
+function malformed(reply: Reply, random: number): Reply {
+	if (random < 0.5) {
+		const text = reply.body ?? '{}';
+		return {status: 200, headers: {'content-type': 'application/json; charset=utf-8'}, body: text.slice(0, Math.max(1, Math.floor(text.length / 2)))};
+	}
+	return {
+		status: 200,
+		headers: {'content-type': 'text/html; charset=utf-8'},
+		body: '<!DOCTYPE html>\n<html><head><title>Sign in to continue</title></head><body><p>Your session requires sign-in to the network.</p></body></html>\n',
+	};
+}

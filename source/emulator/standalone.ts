@@ -1,0 +1,96 @@
+/**
+ * `mscommerce emulator`: start the emulator, print everything a person needs to use it (URLs, CA
+ * file, ready tokens, copy-paste commands), log requests as they come, and stop cleanly when the
+ * caller's signal aborts (the CLI wires Ctrl-C to it).
+ */
+import {DEFAULT_POLICY_ID} from '../commerce/types.js';
+import type {RequestLogEntry} from './control.js';
+import {DEFAULT_USERNAME} from './directory.js';
+import {startEmulator, type EmulatorOptions} from './server.js';
+
+export type RunEmulatorOptions = EmulatorOptions & {
+	print: (line: string) => void;
+	signal?: AbortSignal;
+	/** Don't print a line per request and per device code. */
+	quiet?: boolean;
+};
+
+const PRINTED_TOKEN_SECONDS = 24 * 3600;
+
+/** Quotes a word for a POSIX shell only when it needs it. */
+export function shellQuote(word: string): string {
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function describeRequest(entry: RequestLogEntry): string {
+	const who = entry.username ? ` ${entry.username}` : '';
+	const fault = entry.fault ? ` [fault: ${entry.fault}]` : '';
+	const status = entry.status === 0 ? 'dropped' : String(entry.status);
+	return `${entry.time.slice(11, 23)} ${entry.method} ${entry.path} → ${status} (${entry.durationMs} ms)${who}${fault} correlation ${entry.correlationId ?? '-'}`;
+}
+
+export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
+	const {print, signal, quiet, ...emulatorOptions} = options;
+	if (signal?.aborted) return;
+	let ca = '';
+	let url = '';
+	const emulator = await startEmulator({
+		...emulatorOptions,
+		onRequest: entry => {
+			emulatorOptions.onRequest?.(entry);
+			if (!quiet) print(describeRequest(entry));
+		},
+		onDeviceCode: userCode => {
+			emulatorOptions.onDeviceCode?.(userCode);
+			if (quiet) return;
+			print(
+				`Device code ${userCode} is waiting: open ${url}/devicelogin, or run: curl --cacert ${ca} -d user_code=${userCode} -d username=${DEFAULT_USERNAME} ${url}/devicelogin`,
+			);
+		},
+	});
+	try {
+		url = emulator.url;
+		ca = shellQuote(emulator.caFile);
+		const lifetime = emulatorOptions.tokenLifetimeSeconds ?? PRINTED_TOKEN_SECONDS;
+		const hours = lifetime >= 3600 ? `${Math.round((lifetime / 3600) * 10) / 10} h` : `${lifetime} s`;
+		const admin = emulator.issueToken('admin@contoso.onmicrosoft.com', {expiresInSeconds: lifetime});
+		const reader = emulator.issueToken('reader@contoso.onmicrosoft.com', {expiresInSeconds: lifetime});
+		const accounts = emulator.accounts.map(a => `${a.username} (${a.roleNames.join(', ') || 'no admin role'})`);
+
+		print(`mscommerce emulator is listening (started in ${Math.round(emulator.startupMs)} ms)`);
+		print('');
+		print(`  licensing URL  ${emulator.licensingUrl}`);
+		print(`  authority      ${emulator.authority}`);
+		print(`  CA file        ${emulator.caFile}`);
+		if (emulator.legacyTlsUrl) print(`  legacy TLS     ${emulator.legacyTlsUrl} (speaks only TLS 1.0/1.1)`);
+		print(`  faults         ${emulator.faults()}`);
+		if (emulatorOptions.autoApproveMs !== undefined && emulatorOptions.autoApproveMs !== false) {
+			print(`  auto-approve   device codes approve themselves after ${emulatorOptions.autoApproveMs} ms`);
+		}
+		print(`  accounts       ${accounts.join('\n                 ')}`);
+		print('');
+		print(`Admin token (admin@contoso.onmicrosoft.com, valid ${hours}):`);
+		print(admin);
+		print('');
+		print(`Reader token (reader@contoso.onmicrosoft.com, valid ${hours}):`);
+		print(reader);
+		print('');
+		print('List the products:');
+		print(`  curl --cacert ${ca} -H "Authorization: Bearer ${admin}" ${url}/v1.0/policies/${DEFAULT_POLICY_ID}/products`);
+		print('');
+		print('Sign in with the CLI (device code):');
+		print(`  mscommerce login --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca}`);
+		print('Approve its code (or open the page in a browser):');
+		print(`  curl --cacert ${ca} -d user_code=XXXX-XXXX -d username=${DEFAULT_USERNAME} ${url}/devicelogin`);
+		print('');
+		print('Press Ctrl-C to stop.');
+
+		await new Promise<void>(resolve => {
+			if (!signal) return; // runs until the process ends
+			if (signal.aborted) return resolve();
+			signal.addEventListener('abort', () => resolve(), {once: true});
+		});
+	} finally {
+		await emulator.close();
+	}
+}

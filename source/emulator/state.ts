@@ -1,0 +1,220 @@
+/**
+ * The policy values each tenant holds, in memory, created on first use from the catalog (plus any
+ * synthetic products and products "Microsoft added" since start).
+ */
+import {catalog} from '../commerce/catalog.js';
+import type {OfferTypePolicy, Policy, PolicyValue, ProductPolicy} from '../commerce/types.js';
+
+export type ProductSeed = {
+	productId: string;
+	productName: string;
+	trialWithoutPaymentMethod: boolean;
+	policyValue?: PolicyValue;
+};
+
+export type ProductEntry = {
+	productId: string;
+	productName: string;
+	trialWithoutPaymentMethod: boolean;
+	policyValue: PolicyValue;
+};
+
+export type OfferTypeEntry = {scopeId: string; scopeValue: string; policyValue: PolicyValue};
+
+export type Preset = 'fresh' | 'demo';
+
+/** The offer-type list's `scope` value, as the module shows it. */
+export const OFFER_TYPE_SCOPE = 'OfferType';
+
+export const POLICIES: readonly Policy[] = catalog.policies;
+
+/** A policy by ID, case-insensitively. */
+export function findPolicy(id: string): Policy | undefined {
+	const wanted = id.toLowerCase();
+	return POLICIES.find(policy => policy.id.toLowerCase() === wanted);
+}
+
+// Former product IDs (the seed's asterisk) stand for the current ID everywhere.
+const FORMER_IDS = new Map<string, string>();
+for (const product of catalog.products) {
+	for (const former of product.formerIds ?? []) FORMER_IDS.set(former.toUpperCase(), product.productId.toUpperCase());
+}
+
+// The demo preset: a realistic tenant where an admin already made a few decisions.
+const DEMO_DISABLED = new Set(['CFQ7TTC0H9MP', 'CFQ7TTC0LSGZ', 'CFQ7TTC0H6RP', 'CFQ7TTC0HDB0']);
+const DEMO_TRIALS_ONLY = new Set(['CFQ7TTC0J1FV', 'CFQ7TTC0S3X1']);
+const DEMO_DISABLED_OFFER_TYPE = 'POWERBIVISUALS';
+
+const SYNTHETIC_WORDS = [
+	'Analytics',
+	'Forms',
+	'Ledger',
+	'Insights',
+	'Planner',
+	'Canvas',
+	'Vault',
+	'Studio',
+	'Connect',
+	'Assist',
+	'Capture',
+	'Pulse',
+];
+
+/**
+ * N synthetic products for scale tests: IDs `CFQ7TTC0` + 4 base-36 characters (never a catalog ID),
+ * names "Northwind <word> <n>", one in three with a trial without payment method, and every 97th
+ * sharing the previous product's name (the service allows that: the ID is the key).
+ */
+export function syntheticProducts(count: number): ProductSeed[] {
+	const taken = new Set<string>([...catalog.products.map(p => p.productId.toUpperCase()), ...FORMER_IDS.keys()]);
+	const space = 36 ** 4;
+	const products: ProductSeed[] = [];
+	let cursor = 0;
+	for (let n = 0; n < count && cursor < space; cursor += 1) {
+		// 7919 is coprime with 36^4, so this walks every suffix once, in a scattered order.
+		const suffix = ((cursor * 7919 + 104_729) % space).toString(36).toUpperCase().padStart(4, '0');
+		const productId = `CFQ7TTC0${suffix}`;
+		if (taken.has(productId)) continue;
+		taken.add(productId);
+		const previous = products.at(-1);
+		const productName =
+			n % 97 === 96 && previous
+				? previous.productName
+				: `Northwind ${SYNTHETIC_WORDS[n % SYNTHETIC_WORDS.length] ?? 'Suite'} ${n + 1}`;
+		products.push({productId, productName, trialWithoutPaymentMethod: n % 3 === 0});
+		n += 1;
+	}
+	return products;
+}
+
+export class TenantPolicies {
+	readonly products: ProductEntry[] = [];
+	readonly offerTypes: OfferTypeEntry[];
+	readonly #products = new Map<string, ProductEntry>();
+	readonly #offerTypes = new Map<string, OfferTypeEntry>();
+
+	constructor(seeds: readonly ProductSeed[], preset: Preset) {
+		seeds.forEach((seed, index) => {
+			this.add({...seed, policyValue: seed.policyValue ?? presetValue(seed, index, preset)});
+		});
+		this.offerTypes = catalog.offerTypes.map(offer => ({
+			scopeId: offer.scopeId,
+			scopeValue: offer.scopeValue,
+			policyValue: preset === 'demo' && offer.scopeId === DEMO_DISABLED_OFFER_TYPE ? 'Disabled' : 'Enabled',
+		}));
+		for (const offer of this.offerTypes) this.#offerTypes.set(offer.scopeId.toUpperCase(), offer);
+	}
+
+	/** Adds a product; false when its ID is already there. */
+	add(seed: ProductSeed): boolean {
+		const key = seed.productId.toUpperCase();
+		if (this.#products.has(key) || FORMER_IDS.has(key)) return false;
+		const entry: ProductEntry = {
+			productId: seed.productId,
+			productName: seed.productName,
+			trialWithoutPaymentMethod: seed.trialWithoutPaymentMethod,
+			policyValue: seed.policyValue ?? 'Enabled',
+		};
+		this.products.push(entry);
+		this.#products.set(key, entry);
+		return true;
+	}
+
+	/** A product by its current or former ID, case-insensitively. */
+	product(id: string): ProductEntry | undefined {
+		const key = id.toUpperCase();
+		return this.#products.get(FORMER_IDS.get(key) ?? key);
+	}
+
+	offerType(id: string): OfferTypeEntry | undefined {
+		return this.#offerTypes.get(id.toUpperCase());
+	}
+
+	snapshot(policyId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]} {
+		return {
+			products: this.products.map(entry => productItem(policyId, entry)),
+			offerTypes: this.offerTypes.map(entry => offerTypeItem(policyId, entry)),
+		};
+	}
+}
+
+function presetValue(seed: ProductSeed, index: number, preset: Preset): PolicyValue {
+	if (preset !== 'demo') return 'Enabled';
+	const id = seed.productId.toUpperCase();
+	if (DEMO_DISABLED.has(id)) return 'Disabled';
+	if (DEMO_TRIALS_ONLY.has(id)) return 'OnlyTrialsWithoutPaymentMethod';
+	// Synthetic products get the same kind of mix.
+	if (index >= catalog.products.length) {
+		if (index % 7 === 0) return 'Disabled';
+		if (index % 11 === 0 && seed.trialWithoutPaymentMethod) return 'OnlyTrialsWithoutPaymentMethod';
+	}
+	return 'Enabled';
+}
+
+/** A product row as the service answers it (`scope` only in lists, as API.md shows). */
+export function productItem(policyId: string, entry: ProductEntry, inList = false): ProductPolicy {
+	const item: ProductPolicy = {
+		policyId,
+		policyValue: entry.policyValue,
+		productName: entry.productName,
+		productId: entry.productId,
+	};
+	if (inList) item.scope = 'product';
+	return item;
+}
+
+export function offerTypeItem(policyId: string, entry: OfferTypeEntry): OfferTypePolicy {
+	return {
+		policyId,
+		policyValue: entry.policyValue,
+		scope: OFFER_TYPE_SCOPE,
+		scopeId: entry.scopeId,
+		scopeValue: entry.scopeValue,
+	};
+}
+
+/** Every tenant's policies, created on first use. */
+export class PolicyStore {
+	readonly #tenants = new Map<string, TenantPolicies>();
+	readonly #seeds: ProductSeed[];
+	readonly #preset: Preset;
+
+	constructor(options: {syntheticProducts?: number; preset?: Preset} = {}) {
+		this.#seeds = [
+			...catalog.products.map(p => ({
+				productId: p.productId,
+				productName: p.productName,
+				trialWithoutPaymentMethod: p.trialWithoutPaymentMethod,
+			})),
+			...syntheticProducts(options.syntheticProducts ?? 0),
+		];
+		this.#preset = options.preset ?? 'fresh';
+	}
+
+	tenant(tenantId: string): TenantPolicies {
+		const key = tenantId.toLowerCase();
+		let tenant = this.#tenants.get(key);
+		if (!tenant) {
+			tenant = new TenantPolicies(this.#seeds, this.#preset);
+			this.#tenants.set(key, tenant);
+		}
+		return tenant;
+	}
+
+	/**
+	 * "Microsoft adds a product": to one tenant, or (without a tenant) to every tenant, including
+	 * those not created yet. Throws when the ID is already taken where it is added.
+	 */
+	addProduct(seed: ProductSeed, tenantId?: string): void {
+		if (tenantId !== undefined) {
+			if (!this.tenant(tenantId).add(seed)) throw new Error(`Product ${seed.productId} already exists in tenant ${tenantId}`);
+			return;
+		}
+		const key = seed.productId.toUpperCase();
+		if (this.#seeds.some(existing => existing.productId.toUpperCase() === key) || FORMER_IDS.has(key)) {
+			throw new Error(`Product ${seed.productId} already exists`);
+		}
+		this.#seeds.push(seed);
+		for (const tenant of this.#tenants.values()) tenant.add(seed);
+	}
+}
