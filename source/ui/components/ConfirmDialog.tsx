@@ -1,0 +1,100 @@
+import {Box, Text} from 'ink';
+import SelectInput from 'ink-select-input';
+import {memo} from 'react';
+import {SEED_NOTE, summarisePlan, type ChangePlan} from '../state/changes.js';
+import {truncate, wrapAtMost} from '../text.js';
+import {useTheme} from '../theme.js';
+
+export type Answer = 'yes' | 'no';
+
+export type ConfirmLine = {text: string; kind: 'title' | 'change' | 'note' | 'seed'};
+
+const FRAME = 4;
+const ITEMS = [
+	{label: 'Yes', value: 'yes' as Answer},
+	{label: 'No', value: 'no' as Answer},
+];
+/** Border (2) and the Yes / No items (2). */
+const CHROME = 4;
+
+/** The dialog's text for a plan, in at most `max` lines (the first few changes, then "…and n more"). */
+export function confirmLines(plan: ChangePlan, width: number, max: number): ConfirmLine[] {
+	const inner = Math.max(10, width - FRAME);
+	const seed = wrapAtMost(SEED_NOTE, inner, 2);
+	const probe = summarisePlan(plan, 0);
+	// Room for listed changes: what is left after the title, notes, the "more" line and the seed's note.
+	const fixed = 1 + probe.notes.length + seed.length + 1;
+	const single = plan.changes.length === 1 && plan.kind !== 'undo' && plan.kind !== 'retry';
+	const listable = Math.max(1, Math.min(5, max - fixed));
+	const summary = summarisePlan(plan, listable);
+	const lines: ConfirmLine[] = [{text: truncate(summary.title, inner), kind: 'title'}];
+	for (const change of summary.listed) {
+		const text = single ? `${change.from} → ${change.to}` : `${change.row.name} (${change.row.id}): ${change.from} → ${change.to}`;
+		lines.push({text: truncate(single ? text : `  ${text}`, inner), kind: 'change'});
+	}
+	if (summary.more > 0) lines.push({text: `  …and ${summary.more} more`, kind: 'change'});
+	for (const note of summary.notes) lines.push({text: truncate(note, inner), kind: 'note'});
+	for (const text of seed) lines.push({text, kind: 'seed'});
+	return lines;
+}
+
+export function confirmDialogHeight(lines: readonly ConfirmLine[]): number {
+	return lines.length + CHROME;
+}
+
+export type ConfirmDialogProps = {
+	lines: readonly ConfirmLine[];
+	width: number;
+	highlight: Answer;
+	onHighlight: (answer: Answer) => void;
+	onAnswer: (answer: Answer) => void;
+	isFocused: boolean;
+};
+
+function Indicator({isSelected = false}: {isSelected?: boolean}) {
+	const theme = useTheme();
+	return (
+		<Box marginRight={1}>
+			<Text color={theme.text.accent}>{isSelected ? '❯' : ' '}</Text>
+		</Box>
+	);
+}
+
+function Item({isSelected = false, label}: {isSelected?: boolean; label: string}) {
+	const theme = useTheme();
+	return (
+		<Text bold={isSelected} inverse={isSelected} color={isSelected ? theme.text.accent : undefined}>
+			{` ${label} `}
+		</Text>
+	);
+}
+
+/** Yes / No on a change, with what changes and the seed's note. Built on ink-select-input. */
+export const ConfirmDialog = memo(function ConfirmDialog({lines, width, highlight, onHighlight, onAnswer, isFocused}: ConfirmDialogProps) {
+	const theme = useTheme();
+	const color = (kind: ConfirmLine['kind']) => {
+		if (kind === 'note') return theme.status.warning;
+		if (kind === 'seed') return theme.text.muted;
+		return undefined;
+	};
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor={theme.border.dialog} paddingX={1} width={width} flexShrink={0}>
+			{lines.map((line, index) => (
+				<Text key={index} bold={line.kind === 'title'} color={color(line.kind)} wrap="truncate-end">
+					{line.text}
+				</Text>
+			))}
+			<SelectInput<Answer>
+				// Remounted on ← → so the highlight follows; ink-select-input keeps its own index.
+				key={highlight}
+				items={ITEMS}
+				initialIndex={highlight === 'yes' ? 0 : 1}
+				isFocused={isFocused}
+				indicatorComponent={Indicator}
+				itemComponent={Item}
+				onHighlight={item => onHighlight(item.value)}
+				onSelect={item => onAnswer(item.value)}
+			/>
+		</Box>
+	);
+});

@@ -1,0 +1,31 @@
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import {HELP} from '../keys.js';
+import {fit, truncate} from '../text.js';
+import {useTheme} from '../theme.js';
+
+/** `?`: every key and what it does, in place of the list. */
+export const HelpOverlay = memo(function HelpOverlay({width, height}: {width: number; height: number}) {
+	const theme = useTheme();
+	const keysWidth = Math.max(...HELP.map(entry => entry.keys.length));
+	const inner = Math.max(10, width - 4);
+	// Border (2) and the title (1); entries beyond the room are cut from the end.
+	const room = Math.max(1, height - 3);
+	const entries = HELP.slice(0, room);
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor={theme.border.dialog} paddingX={1} width={width} height={height} flexShrink={0}>
+			<Text bold wrap="truncate-end">
+				{truncate('Keys (Esc, ? or q closes this)', inner)}
+			</Text>
+			{entries.map(entry => (
+				<Text key={entry.keys + entry.does} wrap="truncate-end">
+					<Text bold color={theme.text.accent}>
+						{fit(entry.keys, keysWidth)}
+					</Text>
+					{'  '}
+					{truncate(entry.does, Math.max(0, inner - keysWidth - 2))}
+				</Text>
+			))}
+		</Box>
+	);
+});

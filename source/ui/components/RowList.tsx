@@ -1,0 +1,86 @@
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
+import {VALUE_LABEL} from '../../commerce/values.js';
+import {TRIAL_HEADER, type Columns} from '../state/layout.js';
+import type {Marks} from '../state/marks.js';
+import {fit} from '../text.js';
+import {useTheme} from '../theme.js';
+
+export type RowListProps = {
+	scope: Scope;
+	/** The rows the filter shows (all of them; only [start, end) are drawn). */
+	rows: readonly Row[];
+	start: number;
+	end: number;
+	cursor: number;
+	marks: Marks;
+	saving: ReadonlyMap<string, PolicyValue>;
+	columns: Columns;
+	/** Lines for rows (the column header is one more). */
+	height: number;
+	/** What to say when there are no rows. */
+	empty: string;
+};
+
+function trialText(row: Row): string {
+	if (row.scope !== 'product') return '';
+	if (row.trialWithoutPaymentMethod === undefined) return '?';
+	return row.trialWithoutPaymentMethod ? 'yes' : 'no';
+}
+
+type RowLineProps = {
+	row: Row;
+	selected: boolean;
+	marked: boolean;
+	saving: boolean;
+	columns: Columns;
+};
+
+/** One row; memoised, so moving the cursor redraws two rows. */
+const RowLine = memo(function RowLine({row, selected, marked, saving, columns}: RowLineProps) {
+	const theme = useTheme();
+	const value = saving ? 'saving…' : columns.shortValues ? VALUE_LABEL[row.value] : row.value;
+	return (
+		<Text inverse={selected && theme.cursor.inverse} bold={selected} wrap="truncate-end">
+			{selected ? '›' : ' '}
+			<Text color={theme.status.info}>{marked ? '●' : ' '}</Text> {fit(row.name, columns.name)}{' '}
+			{columns.id ? `${fit(row.id, columns.id)} ` : ''}
+			<Text color={saving ? theme.status.info : theme.value[row.value]}>{fit(value, columns.value)}</Text>
+			{columns.trial ? ` ${fit(trialText(row), columns.trial)}` : ''}
+		</Text>
+	);
+});
+
+/** The list: a column header, then only the rows that fit (the window around the cursor). */
+export function RowList({scope, rows, start, end, cursor, marks, saving, columns, height, empty}: RowListProps) {
+	const theme = useTheme();
+	const lines = [];
+	for (let index = start; index < end; index++) {
+		const row = rows[index];
+		if (!row) continue;
+		const key = `${row.scope}:${row.id}`;
+		lines.push(
+			<RowLine
+				key={key}
+				row={row}
+				selected={index === cursor}
+				marked={marks.has(row.id)}
+				saving={saving.has(key)}
+				columns={columns}
+			/>,
+		);
+	}
+	return (
+		<Box flexDirection="column" height={height + 1} flexShrink={0}>
+			<Text bold color={theme.text.muted} wrap="truncate-end">
+				{'   '}
+				{fit(scope === 'product' ? 'Product' : 'Offer type', columns.name)}{' '}
+				{columns.id ? `${fit('ID', columns.id)} ` : ''}
+				{fit('Value', columns.value)}
+				{columns.trial ? ` ${fit(TRIAL_HEADER, columns.trial)}` : ''}
+			</Text>
+			{lines.length > 0 ? lines : <Text color={theme.text.muted}>{`   ${empty}`}</Text>}
+		</Box>
+	);
+}

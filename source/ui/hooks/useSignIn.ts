@@ -1,0 +1,121 @@
+import {useCallback, useEffect, useRef, useState} from 'react';
+import type {Problem} from '../../problems/types.js';
+import type {AccountSummary, Backend, DeviceCodePrompt} from '../backend.js';
+
+export type SignInStep =
+	/** Trying the token cache (or --token). */
+	| 'silent'
+	/** A device code is on screen; waiting for the user to approve it in a browser. */
+	| 'waiting'
+	| 'expired'
+	| 'cancelled'
+	| 'failed'
+	| 'done';
+
+export type SignInState = {
+	step: SignInStep;
+	prompt?: DeviceCodePrompt;
+	problem?: Problem;
+	account?: AccountSummary;
+};
+
+export type SignIn = {
+	state: SignInState;
+	/** Esc: stop waiting for the code (aborts the backend's polling). */
+	cancel: () => void;
+	/** Enter after expiry, cancel or a problem: start again with a new code. */
+	restart: () => void;
+};
+
+/**
+ * Sign-in as the dashboard does it: silently when the cache allows, else with a device code
+ * (a new one on request when it expires or is cancelled). Problems come back classified.
+ */
+export function useSignIn(backend: Backend, classify: (error: unknown) => Problem): SignIn {
+	const [state, setState] = useState<SignInState>({step: 'silent'});
+	const attempt = useRef<{controller: AbortController; why?: 'cancelled' | 'expired'; timer?: NodeJS.Timeout}>(undefined);
+	const alive = useRef(true);
+
+	const stop = useCallback((why?: 'cancelled' | 'expired') => {
+		const current = attempt.current;
+		if (!current) return;
+		current.why = why;
+		clearTimeout(current.timer);
+		current.controller.abort();
+		attempt.current = undefined;
+	}, []);
+
+	const deviceCode = useCallback(() => {
+		stop();
+		const current: {controller: AbortController; why?: 'cancelled' | 'expired'; timer?: NodeJS.Timeout} = {
+			controller: new AbortController(),
+		};
+		attempt.current = current;
+		setState({step: 'waiting'});
+		const onPrompt = (prompt: DeviceCodePrompt) => {
+			if (attempt.current !== current || !alive.current) return;
+			clearTimeout(current.timer);
+			current.timer = setTimeout(
+				() => {
+					if (attempt.current !== current) return;
+					stop('expired');
+					setState(previous => ({...previous, step: 'expired'}));
+				},
+				Math.max(0, prompt.expiresAt - Date.now()),
+			);
+			setState({step: 'waiting', prompt});
+		};
+		backend.signInWithDeviceCode(onPrompt, current.controller.signal).then(
+			account => {
+				clearTimeout(current.timer);
+				if (attempt.current === current) attempt.current = undefined;
+				if (alive.current && !current.controller.signal.aborted) setState({step: 'done', account});
+			},
+			(error: unknown) => {
+				clearTimeout(current.timer);
+				if (!alive.current) return;
+				// Cancelled or expired by us: the state already says so (and a new attempt may be on).
+				if (current.why) return;
+				if (attempt.current === current) attempt.current = undefined;
+				setState(previous => ({...previous, step: 'failed', problem: classify(error)}));
+			},
+		);
+	}, [backend, classify, stop]);
+
+	const begin = useCallback(() => {
+		setState({step: 'silent'});
+		backend.signInSilently().then(
+			account => {
+				if (!alive.current) return;
+				if (account) setState({step: 'done', account});
+				else deviceCode();
+			},
+			(error: unknown) => {
+				if (alive.current) setState({step: 'failed', problem: classify(error)});
+			},
+		);
+	}, [backend, classify, deviceCode]);
+
+	useEffect(() => {
+		alive.current = true;
+		begin();
+		return () => {
+			alive.current = false;
+			stop('cancelled');
+		};
+	}, [begin, stop]);
+
+	const cancel = useCallback(() => {
+		if (!attempt.current) return;
+		stop('cancelled');
+		setState(previous => ({...previous, step: 'cancelled'}));
+	}, [stop]);
+
+	const restart = useCallback(() => {
+		// A problem before any code was shown may have been the silent step's: try that again too.
+		if (state.step === 'failed' && !state.prompt) begin();
+		else deviceCode();
+	}, [begin, deviceCode, state.step, state.prompt]);
+
+	return {state, cancel, restart};
+}

@@ -1,0 +1,95 @@
+/**
+ * The dashboard's entry point: the alternate screen around Ink's render, and the terminal put
+ * back on every way out (q, Ctrl-C, a crash, SIGTERM / SIGHUP / SIGINT, process exit).
+ * Ink and the App are imported here, lazily, so importing this module costs nothing.
+ */
+import type {Problem} from '../problems/types.js';
+import type {Backend} from './backend.js';
+
+export type DashboardOptions = {
+	/** false for --no-color; NO_COLOR is honoured either way. */
+	color?: boolean;
+	classify?: (error: unknown) => Problem;
+	stdin?: NodeJS.ReadStream;
+	stdout?: NodeJS.WriteStream;
+	stderr?: NodeJS.WriteStream;
+};
+
+export const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[2J\u001B[H\u001B[?25l';
+export const LEAVE_ALTERNATE_SCREEN = '\u001B[?25h\u001B[?1049l';
+
+/** Exit codes (DESIGN.md): q 0, Ctrl-C / SIGINT 130, a crash 1, SIGTERM 143, SIGHUP 129. */
+const SIGNAL_CODE = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
+
+/** Runs the dashboard until the user quits; resolves to the exit code. */
+export async function renderDashboard(backend: Backend, options: DashboardOptions = {}): Promise<number> {
+	const stdout = options.stdout ?? process.stdout;
+	const stderr = options.stderr ?? process.stderr;
+	const [{render}, {App}] = await Promise.all([import('ink'), import('./App.js')]);
+
+	let code = 0;
+	let crash: unknown;
+	let restored = false;
+	const restore = () => {
+		if (restored) return;
+		restored = true;
+		try {
+			stdout.write(LEAVE_ALTERNATE_SCREEN);
+		} catch {
+			// stdout is gone (the terminal closed): nothing left to restore.
+		}
+	};
+
+	stdout.write(ENTER_ALTERNATE_SCREEN);
+	// The last resort: whatever happens, a process that exits leaves the terminal as it found it.
+	process.on('exit', restore);
+	let instance: ReturnType<typeof render> | undefined;
+	const onSignal = (signal: keyof typeof SIGNAL_CODE) => {
+		code = SIGNAL_CODE[signal];
+		instance?.unmount();
+	};
+	const onCrash = (error: unknown) => {
+		crash = error;
+		instance?.unmount(error instanceof Error ? error : new Error(String(error)));
+	};
+	const signals = Object.keys(SIGNAL_CODE) as Array<keyof typeof SIGNAL_CODE>;
+	for (const signal of signals) process.on(signal, onSignal);
+	process.on('uncaughtException', onCrash);
+	process.on('unhandledRejection', onCrash);
+	try {
+		instance = render(
+			<App
+				backend={backend}
+				classify={options.classify}
+				color={options.color ?? true}
+				onExit={exitCode => {
+					code = exitCode;
+				}}
+			/>,
+			{
+				stdout,
+				stderr,
+				stdin: options.stdin ?? process.stdin,
+				// Ctrl-C is a key like q (exit code 130), so the screen is restored the same way.
+				exitOnCtrlC: false,
+				incrementalRendering: true,
+			},
+		);
+		await instance.waitUntilExit();
+	} catch (error) {
+		crash ??= error;
+	} finally {
+		instance?.unmount();
+		for (const signal of signals) process.off(signal, onSignal);
+		process.off('uncaughtException', onCrash);
+		process.off('unhandledRejection', onCrash);
+		restore();
+		process.off('exit', restore);
+	}
+	if (crash !== undefined) {
+		const message = crash instanceof Error ? (crash.stack ?? crash.message) : String(crash);
+		stderr.write(`mscommerce: the dashboard stopped: ${message}\n`);
+		return 1;
+	}
+	return code;
+}
