@@ -268,7 +268,8 @@ export class Identity {
 				"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
 			);
 		}
-		if (form.grant_type === DEVICE_CODE_GRANT) return this.#redeemDeviceCode(exchange, form, error);
+		// MSAL sends the short 'device_code'; RFC 8628 names the URN. Entra ID accepts both.
+		if (form.grant_type === DEVICE_CODE_GRANT || form.grant_type === 'device_code') return this.#redeemDeviceCode(exchange, form, error);
 		if (form.grant_type === 'refresh_token') return this.#redeemRefreshToken(exchange, form, authority, error);
 		return error(
 			400,

@@ -42,8 +42,12 @@ export type EmulatorOptions = {
 	preset?: Preset;
 	/** Also listen on a second port that only speaks TLS 1.0/1.1 (the seed's "underlying connection was closed"). */
 	legacyTls?: boolean;
-	/** Server certificate variants for certificate-problem tests. */
-	certificate?: CertificateVariant;
+	/**
+	 * Server certificate variants for certificate-problem tests. `chain`: send the CA certificate
+	 * after the server's, as TLS-inspecting proxies often do, so that a client which does not trust
+	 * the CA fails with SELF_SIGNED_CERT_IN_CHAIN instead of UNABLE_TO_VERIFY_LEAF_SIGNATURE.
+	 */
+	certificate?: CertificateVariant & {chain?: boolean};
 	/** Where to write ca.pem (default: a fresh temporary directory, removed on close). */
 	caDir?: string;
 	/**
@@ -285,10 +289,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		log(reply.status);
 	};
 
+	const {chain, ...variant} = options.certificate ?? {};
 	const certificates = await serverCertificates(
-		options.certificate ?? {},
+		variant,
 		options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()),
 	);
+	const cert = chain ? certificates.certPem + certificates.caPem : certificates.certPem;
 	const listen = async (server: Server, port: number): Promise<number> => {
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
@@ -306,7 +312,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 
 	const servers: Server[] = [];
-	const main = createServer({cert: certificates.certPem, key: certificates.keyPem}, (req, res) => {
+	const main = createServer({cert, key: certificates.keyPem}, (req, res) => {
 		handle(req, res, () => url).catch(onError(res));
 	});
 	servers.push(main);
@@ -316,7 +322,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (options.legacyTls) {
 			const legacy = createServer(
 				{
-					cert: certificates.certPem,
+					cert,
 					key: certificates.keyPem,
 					minVersion: 'TLSv1',
 					maxVersion: 'TLSv1.1',
