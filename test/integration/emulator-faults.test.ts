@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import {get as httpsGet} from 'node:https';
+import type {TLSSocket} from 'node:tls';
 import {after, test} from 'node:test';
 import {Agent, request} from 'undici';
 import {FaultSpecError, describeFaults, parseFaults, startEmulator, type Emulator, type EmulatorOptions} from '../../source/emulator/index.js';
@@ -204,7 +205,7 @@ test('the legacy TLS listener speaks only TLS 1.0/1.1: a modern client fails the
 			},
 			response => {
 				response.resume();
-				const socket = response.socket as import('node:tls').TLSSocket;
+				const socket = response.socket as TLSSocket;
 				resolve({status: response.statusCode ?? 0, protocol: socket.getProtocol()});
 			},
 		).on('error', reject);
