@@ -141,6 +141,58 @@ export function buildProgram(): Command {
 		.description('the signed-in account, tenant, token expiry and roles')
 		.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/account.js')).whoami(ctx)));
 
+	const policies = program.command('policies').description('the policy itself: description and default value');
+	policies
+		.command('list')
+		.description('every policy (Get-MSCommercePolicies)')
+		.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/policies.js')).listPolicies(ctx)));
+	policies
+		.command('get [policyId]')
+		.description('one policy, AllowSelfServicePurchase unless named (Get-MSCommercePolicy)')
+		.action(async (policyId: string | undefined, _o, command: Command) => run(command, async ctx => (await import('./commands/policies.js')).getPolicy(ctx, policyId)));
+
+	const products = program.command('products').description("products and their self-service purchase value");
+	products
+		.command('list')
+		.description('every product (Get-MSCommerceProductPolicies)')
+		.addOption(new Option('--scope <scope>', 'product, or offertype for the offer types').choices(['product', 'offertype', 'OfferType']).default('product'))
+		.action(async (options: {scope: string}, command: Command) =>
+			run(command, async ctx => (await import('./commands/rows.js')).listCommand(ctx, options.scope.toLowerCase() === 'offertype' ? 'offerType' : 'product')),
+		);
+	products
+		.command('get <productId>')
+		.description('one product (Get-MSCommerceProductPolicy -ProductId); former IDs are accepted')
+		.action(async (id: string, _o, command: Command) => run(command, async ctx => (await import('./commands/rows.js')).getCommand(ctx, 'product', id)));
+	products
+		.command('set <args...>')
+		.usage('[options] <productId...> <value>   |   --match TEXT <value>')
+		.description('set products to Enabled, Disabled or OnlyTrialsWithoutPaymentMethod (Update-MSCommerceProductPolicy)')
+		.option('--match <text>', "select products whose name matches (case-insensitive, like PowerShell's -match)")
+		.option('-y, --yes', 'do not ask for confirmation')
+		.option('--dry-run', 'show what would change, write nothing')
+		.action(async (args: string[], options: {yes?: boolean; dryRun?: boolean; match?: string}, command: Command) =>
+			run(command, async ctx => (await import('./commands/rows.js')).setCommand(ctx, 'product', args, options)),
+		);
+
+	const offerTypes = program.command('offer-types').description('third-party offer types (SaaS, Power BI visuals, …) and their value');
+	offerTypes
+		.command('list')
+		.description('every offer type (Get-MSCommerceProductPolicies -Scope OfferType)')
+		.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/rows.js')).listCommand(ctx, 'offerType')));
+	offerTypes
+		.command('get <offerTypeId>')
+		.description('one offer type (Get-MSCommerceProductPolicy -OfferType)')
+		.action(async (id: string, _o, command: Command) => run(command, async ctx => (await import('./commands/rows.js')).getCommand(ctx, 'offerType', id)));
+	offerTypes
+		.command('set <args...>')
+		.usage('[options] <offerTypeId...> <value>')
+		.description('set offer types to Enabled or Disabled (Update-MSCommerceProductPolicy -OfferType)')
+		.option('-y, --yes', 'do not ask for confirmation')
+		.option('--dry-run', 'show what would change, write nothing')
+		.action(async (args: string[], options: {yes?: boolean; dryRun?: boolean}, command: Command) =>
+			run(command, async ctx => (await import('./commands/rows.js')).setCommand(ctx, 'offerType', args, options)),
+		);
+
 	program
 		.command('emulator')
 		.description('run the local HTTPS emulator of the sign-in and licensing services (Ctrl-C stops it)')

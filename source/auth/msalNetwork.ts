@@ -100,5 +100,7 @@ export class MsalNetwork implements INetworkModule {
 function deviceCodeOf(body: string | undefined): string | undefined {
 	if (!body || !body.includes('device_code')) return undefined;
 	const params = new URLSearchParams(body);
-	return params.get('grant_type')?.endsWith(':device_code') ? (params.get('device_code') ?? undefined) : undefined;
+	const grant = params.get('grant_type') ?? '';
+	// MSAL sends 'device_code'; RFC 8628's name is the URN ending in ':device_code'.
+	return grant === 'device_code' || grant.endsWith(':device_code') ? (params.get('device_code') ?? undefined) : undefined;
 }

@@ -11,21 +11,22 @@ import {POLICY_VALUES, type OfferTypePolicy, type Policy, type PolicyValue, type
 import {trialWithoutPaymentMethodFor} from './values.js';
 
 const policyValue = z.enum(POLICY_VALUES);
-const policySchema = z.object({id: z.string(), description: z.string().default(''), defaultValue: policyValue});
-const productSchema = z.object({
+const policySchema = z.looseObject({id: z.string(), description: z.string().default(''), defaultValue: policyValue});
+const productSchema = z.looseObject({
 	policyId: z.string(),
 	policyValue,
 	productName: z.string(),
 	productId: z.string().min(1),
 	scope: z.string().optional(),
 });
-const offerTypeSchema = z.object({
+const offerTypeSchema = z.looseObject({
 	policyId: z.string(),
 	policyValue,
 	scope: z.string().default('OfferType'),
 	scopeId: z.string().min(1),
 	scopeValue: z.string(),
 });
+// Loose objects: fields the service adds later pass through to --json output untouched.
 const list = <T extends z.ZodType>(item: T) => z.object({items: z.array(item)});
 
 /** Gets a bearer token; `renew` asks for a fresh one after a 401. */

@@ -1,0 +1,81 @@
+/**
+ * The one engine for writes of several rows (set with several IDs or --match, baseline apply,
+ * bulk in the dashboard): plan first (what changes, what is already there, what cannot take the
+ * value), then write with bounded concurrency through the shared retry policy, with a result per row.
+ */
+import {classify} from '../problems/classify.js';
+import type {Problem} from '../problems/types.js';
+import type {CommerceClient} from './client.js';
+import type {PolicyValue, Row} from './types.js';
+import {checkValue} from './values.js';
+
+export type Change = {row: Row; to: PolicyValue};
+
+export type Plan = {
+	changes: Change[];
+	/** Rows already at the wanted value: nothing to write. */
+	unchanged: Row[];
+	/** Rows that cannot take the value, with why. */
+	refused: Array<{row: Row; reason: string}>;
+};
+
+/** What writing `value` to `rows` would do. */
+export function planChanges(rows: readonly Row[], value: PolicyValue): Plan;
+export function planChanges(wanted: ReadonlyArray<{row: Row; to: PolicyValue}>): Plan;
+export function planChanges(input: readonly Row[] | ReadonlyArray<{row: Row; to: PolicyValue}>, value?: PolicyValue): Plan {
+	const pairs = value === undefined ? (input as ReadonlyArray<{row: Row; to: PolicyValue}>) : (input as readonly Row[]).map(row => ({row, to: value}));
+	const plan: Plan = {changes: [], unchanged: [], refused: []};
+	const seen = new Set<string>();
+	for (const {row, to} of pairs) {
+		const key = `${row.scope}:${row.id}`;
+		if (seen.has(key)) continue; // the same row named twice is written once
+		seen.add(key);
+		const check = checkValue(row, to);
+		if (!check.ok) plan.refused.push({row, reason: check.reason});
+		else if (row.value === to) plan.unchanged.push(row);
+		else plan.changes.push({row, to});
+	}
+	return plan;
+}
+
+export type ChangeResult =
+	| {ok: true; change: Change; row: Row; correlationId: string}
+	| {ok: false; change: Change; problem: Problem};
+
+export type ApplyOptions = {
+	/** Requests in flight at once (4 to 8 is kind to the service and fast). */
+	concurrency?: number;
+	/** Told as each row's write returns, in completion order. */
+	onResult?: (result: ChangeResult) => void;
+	signal?: AbortSignal;
+};
+
+export const DEFAULT_CONCURRENCY = 6;
+
+/** Writes every change, at most `concurrency` at a time; resolves with results in the plan's order. */
+export async function applyChanges(client: CommerceClient, policyId: string, changes: readonly Change[], options: ApplyOptions = {}): Promise<ChangeResult[]> {
+	const results: ChangeResult[] = new Array(changes.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < changes.length) {
+			const index = next++;
+			const change = changes[index]!;
+			let result: ChangeResult;
+			if (options.signal?.aborted) {
+				result = {ok: false, change, problem: classify(options.signal.reason ?? new Error('cancelled'))};
+			} else {
+				try {
+					const {data, correlationId} = await client.setRow(policyId, change.row, change.to);
+					result = {ok: true, change, row: data, correlationId};
+				} catch (error) {
+					result = {ok: false, change, problem: classify(error)};
+				}
+			}
+			results[index] = result;
+			options.onResult?.(result);
+		}
+	};
+	const width = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, changes.length));
+	await Promise.all(Array.from({length: width}, worker));
+	return results;
+}

@@ -1,0 +1,32 @@
+/** Runs the CLI as a separate process, from source (tsx), as a user would run the built binary. */
+import {spawn} from 'node:child_process';
+import type {Emulator} from '../../source/emulator/index.js';
+
+export type CliResult = {code: number | null; stdout: string; stderr: string};
+
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'source/cli.tsx', ...args], {
+		env: {PATH: process.env.PATH, NO_COLOR: '1', ...env},
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	child.stdin.end(input ?? '');
+	const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+	return {code, stdout, stderr};
+}
+
+/** The environment that points the CLI at an emulator, with its own config and state directories. */
+export function cliEnv(emu: Emulator, home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	return {
+		HOME: home,
+		XDG_CONFIG_HOME: `${home}/config`,
+		XDG_STATE_HOME: `${home}/state`,
+		MSCOMMERCE_AUTHORITY: emu.authority,
+		MSCOMMERCE_LICENSING_URL: emu.licensingUrl,
+		MSCOMMERCE_CA_FILE: emu.caFile,
+		...extra,
+	};
+}
