@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import type {Row} from '../../source/commerce/types.js';
+import {Command} from '../../source/ui/keys.js';
+import {nothingToChange, planCycle, planSet, planUndo, summarisePlan, type ChangeSet} from '../../source/ui/state/changes.js';
+import {dashboardReducer, initialDashboard, type DashboardState} from '../../source/ui/state/dashboard.js';
+import {filterRows} from '../../source/ui/state/filter.js';
+import {columnsFor, ROW_PREFIX} from '../../source/ui/state/layout.js';
+import {move, START, windowOf} from '../../source/ui/state/listWindow.js';
+import {toggleMark, toggleMarks} from '../../source/ui/state/marks.js';
+import {fit, truncate, wrap, wrapAtMost} from '../../source/ui/text.js';
+import {themeFor} from '../../source/ui/theme.js';
+import {catalogRows, manyRows, POLICY, productRow} from './fakeBackend.js';
+
+const rows = catalogRows();
+const byName = (name: string): Row => {
+	const row = rows.product.find(candidate => candidate.name === name);
+	assert.ok(row, name);
+	return row;
+};
+
+function loaded(): DashboardState {
+	return dashboardReducer(initialDashboard(), {type: 'load-done', policy: POLICY, products: rows.product, offerTypes: rows.offerType});
+}
+
+test('the cursor moves by one, by a page and to either end, and the window follows it', () => {
+	const count = 100;
+	const height = 10;
+	let cursor = move(START, Command.Down, count, height);
+	assert.deepEqual(cursor, {index: 1, top: 0});
+	cursor = move(cursor, Command.PageDown, count, height);
+	assert.deepEqual(cursor, {index: 11, top: 10});
+	cursor = move(cursor, Command.Last, count, height);
+	assert.deepEqual(cursor, {index: 99, top: 90});
+	cursor = move(cursor, Command.Down, count, height);
+	assert.equal(cursor.index, 99, 'the cursor stops at the last row');
+	cursor = move(cursor, Command.PageUp, count, height);
+	assert.deepEqual(cursor, {index: 89, top: 80});
+	cursor = move(cursor, Command.First, count, height);
+	assert.deepEqual(cursor, {index: 0, top: 0});
+	assert.equal(move(cursor, Command.Up, count, height).index, 0, 'the cursor stops at the first row');
+});
+
+test('the window holds only the rows that fit, however long the list', () => {
+	const window = windowOf({index: 5000, top: 4990}, 10_000, 17);
+	assert.equal(window.end - window.start, 17);
+	assert.ok(window.start <= 5000 && 5000 < window.end);
+	assert.deepEqual(windowOf({index: 50, top: 0}, 3, 17), {start: 0, end: 3, index: 2}, 'a cursor past a shorter list is pulled back');
+	assert.deepEqual(windowOf(START, 0, 17), {start: 0, end: 0, index: 0});
+});
+
+test('the filter matches name, ID and value, case-insensitively, every word', () => {
+	assert.deepEqual(
+		filterRows(rows.product, 'VISIO').map(row => row.name),
+		['Visio Plan 1', 'Visio Plan 2'],
+	);
+	assert.deepEqual(filterRows(rows.product, 'cfq7ttc0hd33').map(row => row.name), ['Visio Plan 1']);
+	assert.deepEqual(filterRows(rows.product, 'visio 2').map(row => row.name), ['Visio Plan 2']);
+	const mixed = [productRow('CFQ7TTC0HD33', 'Visio Plan 1', 'OnlyTrialsWithoutPaymentMethod'), productRow('CFQ7TTC0HD32', 'Visio Plan 2', 'Disabled')];
+	assert.deepEqual(filterRows(mixed, 'trials only').map(row => row.id), ['CFQ7TTC0HD33'], 'the short label matches');
+	assert.deepEqual(filterRows(mixed, 'disabled').map(row => row.id), ['CFQ7TTC0HD32']);
+	assert.equal(filterRows(mixed, '  '), mixed, 'a blank query shows every row, as is');
+});
+
+test('filtering 10,000 rows is one quick pass', () => {
+	const many = manyRows(10_000);
+	filterRows(many, 'warm up');
+	const started = performance.now();
+	const shown = filterRows(many, 'product 0999');
+	// Product 00999 and Product 09990 … 09999
+	const elapsed = performance.now() - started;
+	assert.equal(shown.length, 11);
+	// The budget is 5 ms (measured by the benchmark); this only catches a pass gone quadratic.
+	assert.ok(elapsed < 50, `${elapsed} ms`);
+});
+
+test('x marks and unmarks a row; X marks every shown row, or unmarks them when all are marked', () => {
+	let marks = toggleMark(new Set(), 'A');
+	assert.deepEqual([...marks], ['A']);
+	marks = toggleMark(marks, 'A');
+	assert.equal(marks.size, 0);
+	marks = toggleMarks(new Set(['A']), ['A', 'B', 'C']);
+	assert.deepEqual([...marks].sort(), ['A', 'B', 'C']);
+	marks = toggleMarks(marks, ['A', 'B', 'C']);
+	assert.equal(marks.size, 0);
+});
+
+test('a set plan skips rows that cannot take the value and counts rows that already hold it', () => {
+	const visio1 = byName('Visio Plan 1');
+	const pro = byName('Power BI Pro');
+	const disabled = {...byName('Visio Plan 2'), value: 'Disabled' as const};
+	const plan = planSet([visio1, pro], 'OnlyTrialsWithoutPaymentMethod');
+	assert.deepEqual(plan.changes.map(change => change.row.name), ['Visio Plan 1']);
+	assert.deepEqual(plan.skipped.map(skip => skip.row.name), ['Power BI Pro']);
+	assert.match(plan.skipped[0]?.reason ?? '', /not allowed for Power BI Pro/);
+	const same = planSet([disabled], 'Disabled');
+	assert.equal(same.changes.length, 0);
+	assert.equal(nothingToChange(same), 'Visio Plan 2 is already Disabled');
+	assert.match(nothingToChange(planSet([pro], 'OnlyTrialsWithoutPaymentMethod')), /Power BI Pro .*no trial without a payment method/);
+});
+
+test('the cycle never offers trials only to a product without a no-payment trial', () => {
+	assert.equal(planCycle([byName('Power BI Pro')]).changes[0]?.to, 'Disabled');
+	assert.equal(planCycle([byName('Visio Plan 1')]).changes[0]?.to, 'OnlyTrialsWithoutPaymentMethod');
+	assert.equal(planCycle([rows.offerType[0] as Row]).changes[0]?.to, 'Disabled');
+});
+
+test('a bulk summary says how many, to what, lists the first few and counts the skipped', () => {
+	const plan = planSet(rows.product, 'OnlyTrialsWithoutPaymentMethod');
+	const summary = summarisePlan(plan, 3);
+	assert.equal(summary.title, `Set ${plan.changes.length} rows to OnlyTrialsWithoutPaymentMethod`);
+	assert.equal(summary.listed.length, 3);
+	assert.equal(summary.more, plan.changes.length - 3);
+	assert.deepEqual(summary.notes, [`${plan.skipped.length} rows skipped: cannot take OnlyTrialsWithoutPaymentMethod`]);
+});
+
+test('undo reverses only the rows that still hold the value it set', () => {
+	const visio1 = {...byName('Visio Plan 1'), value: 'Disabled' as const};
+	const pro = {...byName('Power BI Pro'), value: 'Enabled' as const};
+	const set: ChangeSet = {
+		id: 1,
+		entries: [
+			{scope: 'product', id: visio1.id, name: visio1.name, from: 'Enabled', to: 'Disabled'},
+			{scope: 'product', id: pro.id, name: pro.name, from: 'Enabled', to: 'Disabled'},
+		],
+	};
+	const current = new Map([visio1, pro].map(row => [row.id, row]));
+	const plan = planUndo(set, (_scope, id) => current.get(id));
+	assert.deepEqual(
+		plan.changes.map(change => [change.row.name, change.from, change.to]),
+		[['Visio Plan 1', 'Disabled', 'Enabled']],
+	);
+	assert.match(plan.skipped[0]?.reason ?? '', /Power BI Pro .*changed since/);
+});
+
+test('a confirmed change set records what the service returned, and undo takes it off the stack', () => {
+	let state = loaded();
+	const visio1 = byName('Visio Plan 1');
+	const plan = planSet([visio1], 'Disabled');
+	state = dashboardReducer(state, {type: 'save-start', setId: 1, plan});
+	assert.equal(state.saving.get(`product:${visio1.id}`), 'Disabled');
+	const change = plan.changes[0];
+	assert.ok(change);
+	state = dashboardReducer(state, {type: 'save-done', setId: 1, plan, change, row: {...visio1, value: 'Disabled'}});
+	assert.equal(state.saving.size, 0);
+	assert.equal(state.rows.product.find(row => row.id === visio1.id)?.value, 'Disabled');
+	assert.deepEqual(state.changeSets, [
+		{id: 1, entries: [{scope: 'product', id: visio1.id, name: 'Visio Plan 1', from: 'Enabled', to: 'Disabled'}]},
+	]);
+	const undo = planUndo(state.changeSets[0] as ChangeSet, (_scope, id) => state.rows.product.find(row => row.id === id));
+	state = dashboardReducer(state, {type: 'save-start', setId: 2, plan: undo});
+	assert.equal(state.changeSets.length, 0);
+});
+
+test('a failed write keeps the row, shows the problem and turns a 403 into read-only', () => {
+	let state = loaded();
+	const pro = byName('Power BI Pro');
+	const plan = planSet([pro], 'Disabled');
+	const change = plan.changes[0];
+	assert.ok(change);
+	state = dashboardReducer(state, {type: 'save-start', setId: 1, plan});
+	state = dashboardReducer(state, {
+		type: 'save-failed',
+		setId: 1,
+		plan,
+		change,
+		problem: {kind: 'forbidden', title: 'Permission denied', hints: ['Ask an admin'], retryable: false, status: 403},
+	});
+	assert.equal(state.rows.product.find(row => row.id === pro.id)?.value, 'Enabled');
+	assert.equal(state.readOnly, true);
+	assert.equal(state.problem?.problem.title, 'Permission denied');
+	assert.deepEqual(state.failed.changes, [change]);
+});
+
+test('a failed reload keeps the rows on screen, marked stale', () => {
+	let state = loaded();
+	state = dashboardReducer(state, {type: 'load-start'});
+	state = dashboardReducer(state, {type: 'load-failed', problem: {kind: 'connection', title: 'Offline', hints: [], retryable: true}});
+	assert.equal(state.stale, true);
+	assert.equal(state.rows.product.length, rows.product.length);
+	state = dashboardReducer(state, {type: 'load-done', policy: POLICY, products: rows.product, offerTypes: rows.offerType});
+	assert.equal(state.stale, false);
+	assert.equal(state.problem, undefined, 'a good reload clears the load problem');
+});
+
+test('rows are shown by name, then ID', () => {
+	const state = dashboardReducer(initialDashboard(), {
+		type: 'load-done',
+		policy: POLICY,
+		products: [productRow('B2', 'Beta'), productRow('A1', 'alpha'), productRow('B1', 'Beta')],
+		offerTypes: [],
+	});
+	assert.deepEqual(
+		state.rows.product.map(row => row.id),
+		['A1', 'B1', 'B2'],
+	);
+});
+
+test('at 80 columns the trial column goes and values are short; every row fits the width', () => {
+	for (const width of [60, 80, 90, 100, 200]) {
+		const columns = columnsFor(width, 'product');
+		const used = ROW_PREFIX + columns.name + (columns.id ? columns.id + 1 : 0) + 1 + columns.value + (columns.trial ? columns.trial + 1 : 0);
+		assert.ok(used <= width, `${width}: ${used}`);
+	}
+	assert.equal(columnsFor(80, 'product').trial, 0);
+	assert.equal(columnsFor(80, 'product').shortValues, true);
+	assert.ok(columnsFor(100, 'product').trial > 0);
+	assert.equal(columnsFor(100, 'product').shortValues, false);
+	assert.equal(columnsFor(100, 'offerType').trial, 0, 'offer types have no trial column');
+});
+
+test('text is cut with an ellipsis, padded to width and word-wrapped', () => {
+	assert.equal(truncate('Power BI Premium', 8), 'Power B…');
+	assert.equal(fit('Pro', 6), 'Pro   ');
+	assert.deepEqual(wrap('Only trials and purchases from now on', 16), ['Only trials and', 'purchases from', 'now on']);
+	assert.deepEqual(wrapAtMost('one two three four five', 9, 2), ['one two', 'three…']);
+});
+
+test('NO_COLOR takes every colour away but keeps the cursor in inverse', () => {
+	const plain = themeFor({env: {NO_COLOR: '1'}});
+	assert.equal(plain.color, false);
+	assert.equal(plain.value.Disabled, undefined);
+	assert.equal(plain.status.error, undefined);
+	assert.equal(plain.cursor.inverse, true);
+	assert.equal(themeFor({env: {}}).color, true);
+	assert.equal(themeFor({env: {NO_COLOR: ''}}).color, true, 'an empty NO_COLOR does not count');
+	assert.equal(themeFor({env: {}, noColor: true}).color, false, '--no-color');
+});
