@@ -1,21 +1,27 @@
-// Bundles source/ into one ESM file (dist/cli.js): Ink loads in about half the time bundled.
+// Bundles source/ into ESM in dist/: dist/cli.js plus chunks loaded on demand, so a command
+// never loads Ink and the dashboard never loads the emulator (Ink loads in half the time bundled).
+import {readFileSync, rmSync} from 'node:fs';
 import {build} from 'esbuild';
 
+const {version} = JSON.parse(readFileSync('package.json', 'utf8'));
+rmSync('dist', {recursive: true, force: true});
 await build({
-	entryPoints: ['source/cli.tsx'],
-	outfile: 'dist/cli.js',
+	entryPoints: {cli: 'source/cli.tsx'},
+	outdir: 'dist',
 	bundle: true,
+	splitting: true,
+	chunkNames: 'chunks/[name]-[hash]',
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
 	jsx: 'automatic',
 	sourcemap: 'linked',
 	logLevel: 'warning',
-	// Ink 6 pulls in react-devtools-core only when DEV is set; never bundle it.
+	// Ink imports react-devtools-core only when DEV=true, from its own chunk; it is not a dependency.
 	external: ['react-devtools-core'],
-	// Some bundled CommonJS dependencies call require(); give the ESM bundle one.
+	// Bundled CommonJS dependencies call require(); give the ESM bundle one.
 	banner: {
 		js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);",
 	},
-	define: {'process.env.NODE_ENV': '"production"'},
+	define: {'process.env.NODE_ENV': '"production"', MSCOMMERCE_VERSION: JSON.stringify(version)},
 });

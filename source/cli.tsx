@@ -5,7 +5,7 @@
  */
 import {Command, CommanderError, Option} from 'commander';
 import {resolveSettings, type Flags, type Settings} from './config.js';
-import {createContext, type Context, type ContextOptions} from './commands/context.js';
+import type {Context, ContextOptions} from './commands/context.js';
 import type {EmulatorFlags} from './commands/emulator.js';
 import type {Io} from './commands/output.js';
 import {reportProblem} from './commands/report.js';
@@ -59,6 +59,7 @@ async function run(command: Command, action: (ctx: Context) => Promise<number>, 
 			options = {...options, ...demo.options};
 			closeDemo = demo.close;
 		}
+		const {createContext} = await import('./commands/context.js');
 		ctx = createContext(settings, io, controller.signal, options);
 		process.exitCode = await action(ctx);
 	} catch (error) {
@@ -91,8 +92,12 @@ async function runDashboard(command: Command): Promise<void> {
 			closeDemo = demo.close;
 		}
 		const controller = new AbortController();
+		const [{createContext}, {renderDashboard}, {createBackend}] = await Promise.all([
+			import('./commands/context.js'),
+			import('./ui/run.js'),
+			import('./ui/realBackend.js'),
+		]);
 		ctx = createContext(settings, io, controller.signal, options);
-		const [{renderDashboard}, {createBackend}] = await Promise.all([import('./ui/run.js'), import('./ui/realBackend.js')]);
 		process.exitCode = await renderDashboard(createBackend(ctx), {color: settings.color});
 	} catch (error) {
 		const problem = classify(error);
