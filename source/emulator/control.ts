@@ -5,8 +5,7 @@
 import type {OfferTypePolicy, PolicyValue, ProductPolicy} from '../commerce/types.js';
 import {isPolicyValue} from '../commerce/values.js';
 import {ACCOUNTS, DEFAULT_USERNAME} from './directory.js';
-import {escapeHtml, formOrJson, html, json, type Reply} from './http.js';
-import type {Exchange} from './identity.js';
+import {escapeHtml, formOrJson, html, json, type Exchange, type Reply} from './http.js';
 
 export type RequestLogEntry = {
 	/** When the request arrived (ISO 8601). */
@@ -39,6 +38,7 @@ export type ControlApi = {
 		p: {productId: string; productName: string; trialWithoutPaymentMethod?: boolean; policyValue?: PolicyValue},
 	): void;
 	issueToken(username: string, opts?: {expiresInSeconds?: number}): string;
+	revokeRefreshTokens(username?: string): number;
 	info(): Record<string, unknown>;
 };
 
@@ -81,6 +81,8 @@ export function handleControl(exchange: Exchange, segments: string[], api: Contr
 				if (!userCode || !aadsts || !/^\d+$/.test(aadsts)) throw new Error('user_code and a numeric aadsts are required');
 				api.failCode(userCode, Number(aadsts));
 			});
+		case 'POST revoke':
+			return attempt(200, () => ({revoked: api.revokeRefreshTokens(fields().username || undefined)}));
 		case 'GET pending':
 			return json(200, {codes: api.pendingCodes()});
 		case 'GET requests':

@@ -2,10 +2,24 @@
  * Small HTTP helpers: handlers return a Reply (status, headers, body) and the server writes it,
  * which lets fault injection replace an answer after the fact and the request log see every status.
  */
-import type {IncomingMessage} from 'node:http';
+import type {IncomingHttpHeaders, IncomingMessage} from 'node:http';
 import {randomUUID} from 'node:crypto';
 
 export type Reply = {status: number; headers?: Record<string, string>; body?: string};
+
+/** What one request looks like to a handler. */
+export type Exchange = {
+	method: string;
+	url: URL;
+	headers: IncomingHttpHeaders;
+	contentType: string | undefined;
+	body: string;
+	correlationId: string;
+	/** The base URL this request came in on (the main or the legacy-TLS listener). */
+	baseUrl: string;
+	/** Filled in by handlers for the request log. */
+	note: {tenantId?: string; username?: string; fault?: string};
+};
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -4,7 +4,6 @@
  * `/{tenant}/oauth2/v2.0/token` (device-code and refresh-token grants), with Entra's error bodies.
  */
 import {createHash, randomBytes, randomUUID} from 'node:crypto';
-import type {IncomingHttpHeaders} from 'node:http';
 import {
 	ACCOUNTS,
 	CONTOSO,
@@ -16,7 +15,7 @@ import {
 	type EmulatorAccount,
 } from './directory.js';
 import type {FaultInjector} from './faults.js';
-import {aadError, formOrJson, html, json, type Reply} from './http.js';
+import {aadError, formOrJson, html, json, type Exchange, type Reply} from './http.js';
 import type {TokenSigner} from './tokens.js';
 import {base64url} from './tokens.js';
 
@@ -44,20 +43,6 @@ export type IdentityOptions = {
 	autoApproveMs: number | false;
 	autoApproveAs?: string;
 	onDeviceCode?: (userCode: string) => void;
-};
-
-/** What one request looks like to a handler. */
-export type Exchange = {
-	method: string;
-	url: URL;
-	headers: IncomingHttpHeaders;
-	contentType: string | undefined;
-	body: string;
-	correlationId: string;
-	/** The base URL this request came in on (the main or the legacy-TLS listener). */
-	baseUrl: string;
-	/** Filled in by handlers for the request log. */
-	note: {tenantId?: string; username?: string; fault?: string};
 };
 
 type DeviceCodeState = 'pending' | 'approved' | 'declined' | 'redeemed';
@@ -455,6 +440,18 @@ export class Identity {
 	pendingCodes(): string[] {
 		const now = Date.now();
 		return [...this.#codes.values()].filter(code => code.state === 'pending' && now < code.expiresAt).map(code => code.userCode);
+	}
+
+	/** Revokes refresh tokens (of one account, or all): the next refresh answers AADSTS700082. */
+	revokeRefreshTokens(username?: string): number {
+		let revoked = 0;
+		for (const [token, grant] of this.#refreshTokens) {
+			if (username === undefined || grant.account.username === username.toLowerCase()) {
+				this.#refreshTokens.delete(token);
+				revoked += 1;
+			}
+		}
+		return revoked;
 	}
 
 	close(): void {

@@ -4,8 +4,8 @@
  */
 import {POLICY_VALUES, type PolicyValue} from '../commerce/types.js';
 import {READ_ROLES, WRITE_ROLES} from './directory.js';
-import {json, serviceError, type Reply} from './http.js';
-import {LICENSING_APP_ID, type Exchange} from './identity.js';
+import {json, serviceError, type Exchange, type Reply} from './http.js';
+import {LICENSING_APP_ID} from './identity.js';
 import {findPolicy, offerTypeItem, productItem, POLICIES, type PolicyStore} from './state.js';
 import type {TokenSigner} from './tokens.js';
 

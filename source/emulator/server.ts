@@ -14,8 +14,8 @@ import {serverCertificates, type CertificateVariant} from './ca.js';
 import {handleControl, handleDeviceLogin, type ControlApi, type RequestLogEntry} from './control.js';
 import {ACCOUNTS, CONTOSO, findAccount, findTenant, type EmulatorAccount} from './directory.js';
 import {describeFaults, FaultInjector, parseFaults, type FaultRoute} from './faults.js';
-import {json, readBody, serverErrorPage, serviceError, aadError, type Reply} from './http.js';
-import {Identity, type Exchange} from './identity.js';
+import {aadError, json, readBody, serverErrorPage, serviceError, type Exchange, type Reply} from './http.js';
+import {Identity} from './identity.js';
 import {handleLicensing, unauthorized} from './licensing.js';
 import {DEFAULT_POLICY_ID} from '../commerce/types.js';
 import {findPolicy, PolicyStore, type Preset} from './state.js';
@@ -89,6 +89,8 @@ export type Emulator = {
 	setFaults(spec: string): void;
 	/** The fault plan in force, as a spec (`none` when there is none). */
 	faults(): string;
+	/** Revokes refresh tokens (of one account, or everyone's): the next refresh answers invalid_grant AADSTS700082. */
+	revokeRefreshTokens(username?: string): number;
 	tenantState(tenantId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]};
 	addProduct(
 		tenantId: string,
@@ -179,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		tenantState,
 		addProduct,
 		issueToken,
+		revokeRefreshTokens: username => identity.revokeRefreshTokens(username),
 		info: () => ({
 			url,
 			authority: `${url}/organizations`,
@@ -258,7 +261,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				faultsHit.push('429');
 				reply =
 					route === 'identity'
-						? aadError(base, 429, 'temporarily_unavailable', 50196, 'The server is busy: too many requests. Retry later.', correlationId)
+						? aadError(base, 429, 'temporarily_unavailable', undefined, 'The server is busy: too many requests. Retry later.', correlationId)
 						: serviceError(429, 'TooManyRequests', `Too many requests. Retry after ${faults.retryAfter} seconds.`);
 				reply.headers = {...reply.headers, ...retryAfter};
 			} else if (faults.fire('503', target)) {
@@ -360,6 +363,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			requests,
 			setFaults: control.setFaults,
 			faults: control.faults,
+			revokeRefreshTokens: control.revokeRefreshTokens,
 			tenantState,
 			addProduct: (tenant, p) => addProduct(tenant, p),
 			startupMs,

@@ -289,7 +289,7 @@ test("Entra's error shape: AADSTS code, description with trace and correlation I
 	assert.deepEqual(badRefresh.body.error_codes, [700082]);
 });
 
-test('device code by hand: slow_down when polled faster than interval, one-time redemption, expired_token, bad_verification_code', async () => {
+test('device code by hand: slow_down when polled faster than interval, one-time redemption, refresh and revocation, expired_token, bad_verification_code', async () => {
 	const emu = await rawEmulator({deviceCodeIntervalSeconds: 1, deviceCodeLifetimeSeconds: 1});
 	const issue = async () => (await post(emu, `/${CONTOSO}/oauth2/v2.0/devicecode`, {client_id: CLIENT_ID, scope: `${SCOPES[0]} openid profile offline_access`})).body;
 	const poll = (deviceCode: string) => post(emu, `/${CONTOSO}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: DEVICE_CODE_GRANT, device_code: deviceCode});
@@ -309,6 +309,9 @@ test('device code by hand: slow_down when polled faster than interval, one-time 
 	assert.equal((await poll(String(code.device_code))).body.error, 'bad_verification_code', 'a device code is redeemed once');
 	const refreshed = await post(emu, `/${CONTOSO}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: String(tokens.body.refresh_token), scope: `${SCOPES[0]} offline_access`});
 	assert.equal(refreshed.status, 200);
+	assert.equal(emu.revokeRefreshTokens('reader@contoso.onmicrosoft.com'), 2);
+	const revoked = await post(emu, `/${CONTOSO}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: String(refreshed.body.refresh_token), scope: `${SCOPES[0]} offline_access`});
+	assert.deepEqual(revoked.body.error_codes, [700082]);
 	const late = await issue();
 	await new Promise(resolve => setTimeout(resolve, 1100));
 	const expired = await poll(String(late.device_code));
