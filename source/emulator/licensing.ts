@@ -80,8 +80,9 @@ export function handleLicensing(exchange: Exchange, segments: string[], authoriz
 	if (kind === 'products' && itemId === undefined) {
 		return onlyGet(() => {
 			const scope = (exchange.url.searchParams.get('scope') ?? 'product').toLowerCase();
-			if (scope === 'product') return json(200, {items: tenant.products.map(entry => productItem(policy.id, entry, true))});
-			if (scope === 'offertype') return json(200, {items: tenant.offerTypes.map(entry => offerTypeItem(policy.id, entry))});
+			const list = (body: string): Reply => ({status: 200, headers: {'content-type': 'application/json; charset=utf-8'}, body});
+			if (scope === 'product') return list(tenant.listBody(policy.id, 'product'));
+			if (scope === 'offertype') return list(tenant.listBody(policy.id, 'offerType'));
 			return serviceError(400, 'InvalidScope', `Scope '${exchange.url.searchParams.get('scope') ?? ''}' is not valid: use product or OfferType.`);
 		});
 	}
@@ -103,7 +104,7 @@ export function handleLicensing(exchange: Exchange, segments: string[], authoriz
 					`OnlyTrialsWithoutPaymentMethod is not supported for ${product.productName} (${product.productId}): the product has no trial without a payment method. Use Enabled or Disabled.`,
 				);
 			}
-			product.policyValue = value;
+			tenant.setProductValue(product, value);
 		}
 		return json(200, productItem(policy.id, product));
 	}
@@ -120,7 +121,7 @@ export function handleLicensing(exchange: Exchange, segments: string[], authoriz
 				`OnlyTrialsWithoutPaymentMethod is not supported for offer types (${offerType.scopeId}). Use Enabled or Disabled.`,
 			);
 		}
-		offerType.policyValue = value;
+		tenant.setOfferTypeValue(offerType, value);
 	}
 	return json(200, offerTypeItem(policy.id, offerType));
 }

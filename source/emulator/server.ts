@@ -310,8 +310,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (address === null || typeof address === 'string') throw new Error('The emulator has no TCP address');
 		return address.port;
 	};
-	const onError = (res: ServerResponse) => (error: unknown) => {
-		if (!res.headersSent && !res.destroyed) send(res, serverErrorPage(500, String(error)));
+	// A bug in a handler answers 500 rather than leaving the client hanging.
+	const onError = (res: ServerResponse) => () => {
+		if (!res.headersSent && !res.destroyed) send(res, serverErrorPage(500, randomUUID()));
 	};
 
 	const servers: Server[] = [];

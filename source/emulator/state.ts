@@ -92,6 +92,8 @@ export class TenantPolicies {
 	readonly offerTypes: OfferTypeEntry[];
 	readonly #products = new Map<string, ProductEntry>();
 	readonly #offerTypes = new Map<string, OfferTypeEntry>();
+	// Serialized lists, until the next change: 10,000 rows then answer in a few ms.
+	readonly #lists = new Map<string, string>();
 
 	constructor(seeds: readonly ProductSeed[], preset: Preset) {
 		seeds.forEach((seed, index) => {
@@ -117,7 +119,33 @@ export class TenantPolicies {
 		};
 		this.products.push(entry);
 		this.#products.set(key, entry);
+		this.#lists.clear();
 		return true;
+	}
+
+	setProductValue(entry: ProductEntry, value: PolicyValue): void {
+		entry.policyValue = value;
+		this.#lists.clear();
+	}
+
+	setOfferTypeValue(entry: OfferTypeEntry, value: PolicyValue): void {
+		entry.policyValue = value;
+		this.#lists.clear();
+	}
+
+	/** The `{items: [...]}` body of a list, serialized once per change. */
+	listBody(policyId: string, scope: 'product' | 'offerType'): string {
+		const key = `${policyId}\n${scope}`;
+		let body = this.#lists.get(key);
+		if (body === undefined) {
+			const items =
+				scope === 'product'
+					? this.products.map(entry => productItem(policyId, entry, true))
+					: this.offerTypes.map(entry => offerTypeItem(policyId, entry));
+			body = JSON.stringify({items});
+			this.#lists.set(key, body);
+		}
+		return body;
 	}
 
 	/** A product by its current or former ID, case-insensitively. */
