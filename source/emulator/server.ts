@@ -210,9 +210,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		};
 		const correlationId = header('x-ms-correlation-id') || header('client-request-id') || randomUUID();
 		const base = listenerBase();
+		let requestUrl: URL;
+		try {
+			// Concatenated, not resolved: a path such as //host/x must not become another origin.
+			requestUrl = new URL(`${base}${path.startsWith('/') ? path : `/${path}`}`);
+		} catch {
+			send(res, json(400, {error: {code: 'BadRequest', message: 'The request target is not a valid path.'}}));
+			return;
+		}
 		const exchange: Exchange = {
 			method,
-			url: new URL(path, base),
+			url: requestUrl,
 			headers: req.headers,
 			contentType: header('content-type'),
 			body,
