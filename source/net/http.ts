@@ -3,7 +3,7 @@
  * goes through Net.send, so proxy, CA, timeouts and the retry policy apply to all of them alike.
  */
 import {readFileSync} from 'node:fs';
-import {rootCertificates} from 'node:tls';
+import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {Agent, ProxyAgent, request, type Dispatcher} from 'undici';
 import {CancelledError, NetworkError, UsageError, type RequestContext} from '../problems/errors.js';
@@ -74,12 +74,12 @@ export class Net {
 	private readonly proxies = new Map<string, ProxyAgent>();
 	private readonly env: NodeJS.ProcessEnv;
 	private readonly agentOptions: Agent.Options;
-	private readonly tls: {ca?: string[]};
+	private readonly tls: {secureContext?: SecureContext};
 
 	constructor(private readonly settings: NetSettings = {}) {
 		this.env = settings.env ?? process.env;
 		this.retry = {...DEFAULT_RETRY, ...settings.retry};
-		this.tls = {ca: trustedCas(settings, this.env)};
+		this.tls = secureContextFor(extraCas(settings));
 		this.agentOptions = {
 			keepAliveTimeout: 10_000,
 			headersTimeout: settings.headersTimeoutMs ?? 30_000,
@@ -220,7 +220,8 @@ export function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-function trustedCas(settings: NetSettings, env: NodeJS.ProcessEnv): string[] | undefined {
+/** The extra CAs the user trusts (--ca-file and the ca option), as PEM text; undefined when none. */
+function extraCas(settings: NetSettings): string[] | undefined {
 	const extra = [...(settings.ca ?? [])];
 	if (settings.caFile) {
 		try {
@@ -232,17 +233,34 @@ function trustedCas(settings: NetSettings, env: NodeJS.ProcessEnv): string[] | u
 			throw new UsageError(`--ca-file: ${settings.caFile} is not a PEM certificate (no BEGIN CERTIFICATE line)`);
 		}
 	}
-	if (extra.length === 0) return undefined; // Node's defaults, NODE_EXTRA_CA_CERTS included
-	// An explicit `ca` replaces Node's store: keep the public roots and NODE_EXTRA_CA_CERTS beside ours.
+	return extra.length > 0 ? extra : undefined;
+}
+
+type NativeContext = {addCACert?: (pem: string) => void};
+
+/**
+ * One secure context for every connection: Node's own trust store (public roots and
+ * NODE_EXTRA_CA_CERTS) plus the extra CAs. Passing `ca` instead would replace Node's store, and
+ * re-parsing ~140 public roots costs ~60 ms, which start-up would feel; so the extra CAs are added
+ * to a default context the way Node adds NODE_EXTRA_CA_CERTS, falling back to the full list.
+ */
+function secureContextFor(extra: string[] | undefined): {secureContext?: SecureContext} {
+	if (!extra) return {};
+	const context = createSecureContext();
+	const native = (context as SecureContext & {context?: NativeContext}).context;
+	if (typeof native?.addCACert === 'function') {
+		for (const pem of extra) native.addCACert(pem);
+		return {secureContext: context};
+	}
 	const fromEnv: string[] = [];
-	if (env.NODE_EXTRA_CA_CERTS) {
+	if (process.env.NODE_EXTRA_CA_CERTS) {
 		try {
-			fromEnv.push(readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8'));
+			fromEnv.push(readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8'));
 		} catch {
 			// Node itself warns about an unreadable NODE_EXTRA_CA_CERTS at start-up.
 		}
 	}
-	return [...rootCertificates, ...fromEnv, ...extra];
+	return {secureContext: createSecureContext({ca: [...rootCertificates, ...fromEnv, ...extra]})};
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
