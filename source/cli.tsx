@@ -161,8 +161,11 @@ export function buildProgram(): Command {
 		.command('list')
 		.description('every product (Get-MSCommerceProductPolicies)')
 		.addOption(new Option('--scope <scope>', 'product, or offertype for the offer types').choices(['product', 'offertype', 'OfferType']).default('product'))
-		.action(async (options: {scope: string}, command: Command) =>
-			run(command, async ctx => (await import('./commands/rows.js')).listCommand(ctx, options.scope.toLowerCase() === 'offertype' ? 'offerType' : 'product')),
+		.option('--new', 'only rows never seen before in this tenant (a full listing marks rows seen)')
+		.action(async (options: {scope: string; new?: boolean}, command: Command) =>
+			run(command, async ctx =>
+				(await import('./commands/rows.js')).listCommand(ctx, options.scope.toLowerCase() === 'offertype' ? 'offerType' : 'product', undefined, {onlyNew: options.new}),
+			),
 		);
 	products
 		.command('get <productId>')
@@ -196,6 +199,42 @@ export function buildProgram(): Command {
 		.option('--dry-run', 'show what would change, write nothing')
 		.action(async (args: string[], options: {yes?: boolean; dryRun?: boolean}, command: Command) =>
 			run(command, async ctx => (await import('./commands/rows.js')).setCommand(ctx, 'offerType', args, options)),
+		);
+
+	const baseline = program
+		.command('baseline')
+		.description('keep the tenant as you decided: a baseline file (default + except per scope), its drift, and applying it');
+	baseline
+		.command('export')
+		.description("write today's state as a baseline (YAML; --json for JSON): the most common value becomes the default")
+		.option('--file <file>', 'write to this file instead of stdout')
+		.action(async (options: {file?: string}, command: Command) => run(command, async ctx => (await import('./commands/baseline.js')).exportCommand(ctx, options)));
+	baseline
+		.command('plan')
+		.description('show the drift from a baseline: exit 0 in sync, 6 when rows differ; rows never seen before are marked new')
+		.requiredOption('--file <file>', 'the baseline (YAML or JSON; - for stdin)')
+		.action(async (options: {file?: string}, command: Command) => run(command, async ctx => (await import('./commands/baseline.js')).planCommand(ctx, options)));
+	baseline
+		.command('apply')
+		.description('make the tenant match a baseline: only the drift is written, so running it again finishes a partial run')
+		.requiredOption('--file <file>', 'the baseline (YAML or JSON; - for stdin)')
+		.option('-y, --yes', 'do not ask for confirmation')
+		.option('--dry-run', 'show what would change, write nothing')
+		.action(async (options: {file?: string; yes?: boolean; dryRun?: boolean}, command: Command) =>
+			run(command, async ctx => (await import('./commands/baseline.js')).applyCommand(ctx, options)),
+		);
+
+	program
+		.command('history')
+		.description('the change sets of the audit log, newest first ($XDG_STATE_HOME/mscommerce/audit.jsonl)')
+		.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/history.js')).historyCommand(ctx)));
+	program
+		.command('undo [changeSetId]')
+		.description('reverse the last change set (or the named one); rows changed again since are left alone')
+		.option('-y, --yes', 'do not ask for confirmation')
+		.option('--dry-run', 'show what would change, write nothing')
+		.action(async (id: string | undefined, options: {yes?: boolean; dryRun?: boolean}, command: Command) =>
+			run(command, async ctx => (await import('./commands/history.js')).undoCommand(ctx, id, options)),
 		);
 
 	program

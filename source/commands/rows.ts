@@ -2,8 +2,10 @@
  * mscommerce products list|get|set and offer-types list|get|set: one implementation for both
  * scopes, with text / json / csv output. JSON is the service's own camelCase objects.
  */
+import {shortId, startChangeSet} from '../commerce/audit.js';
 import {applyChanges, planChanges, type ChangeResult, type Plan} from '../commerce/changes.js';
 import {offerTypeRow, productRow} from '../commerce/client.js';
+import {loadSeen, markSeen, newRows, seenKey, watching} from '../commerce/seen.js';
 import {rowsForIds, rowsMatching} from '../commerce/select.js';
 import type {OfferTypePolicy, PolicyValue, ProductPolicy, Row, Scope} from '../commerce/types.js';
 import {parseValue, VALUE_LABEL} from '../commerce/values.js';
@@ -44,10 +46,61 @@ async function listAll(ctx: Context, scope: Scope): Promise<Listed[]> {
 	return data.map(item => ({row: offerTypeRow(item), item}));
 }
 
-/** `products list` / `offer-types list` (and `products list --scope offertype`). */
-export async function listCommand(ctx: Context, scope: Scope, filter?: (row: Row) => boolean): Promise<number> {
-	const listed = (await listAll(ctx, scope)).filter(l => !filter || filter(l.row));
+/** Who is writing, for the audit log: the signed-in account and its tenant (cached, so cheap). */
+export async function signedInAs(ctx: Context): Promise<{account: string; tenant: string}> {
+	try {
+		const who = await ctx.auth.signInSilently();
+		if (who) return {account: who.username, tenant: who.tenantId};
+	} catch {
+		// the write itself will say what is wrong with the sign-in
+	}
+	return {account: 'unknown account', tenant: ctx.settings.tenant};
+}
+
+/** The key the seen rows of the signed-in tenant are kept under. */
+export async function seenKeyFor(ctx: Context): Promise<string> {
+	return seenKey((await signedInAs(ctx)).tenant, ctx.settings.licensingUrl);
+}
+
+/** Remembers rows as seen; a state directory that cannot be written only costs a warning. */
+export async function rememberSeen(ctx: Context, key: string, rows: readonly Row[], scopes: readonly Scope[]): Promise<void> {
+	try {
+		await markSeen(ctx.settings.stateDir, key, rows, scopes);
+	} catch (error) {
+		ctx.note(`warning: could not remember the rows seen in ${ctx.settings.stateDir}: ${error instanceof Error ? error.message : String(error)}`);
+	}
+}
+
+/**
+ * `products list` / `offer-types list` (and `products list --scope offertype`). A full listing
+ * marks every row seen (a person has been shown it); `--new` shows only rows never seen before
+ * and leaves them new, so the same report can run again (or from cron) until someone looks.
+ */
+export async function listCommand(ctx: Context, scope: Scope, filter?: (row: Row) => boolean, options: {onlyNew?: boolean} = {}): Promise<number> {
+	const all = await listAll(ctx, scope);
+	const key = await seenKeyFor(ctx);
+	if (options.onlyNew) {
+		const seen = await loadSeen(ctx.settings.stateDir, key);
+		const plural = scope === 'product' ? 'products' : 'offer types';
+		if (!watching(seen, scope)) {
+			await rememberSeen(ctx, key, all.map(l => l.row), [scope]);
+			ctx.note(`First look at this tenant's ${plural}: remembered ${all.length}; ${plural} added from now on will be listed here.`);
+			printList(ctx.io, ctx.settings.output, [], columnsFor(scope), l => l.item);
+			return ExitCode.ok;
+		}
+		const fresh = new Set(newRows(seen, all.map(l => l.row)));
+		const listed = all.filter(l => fresh.has(l.row) && (!filter || filter(l.row)));
+		printList(ctx.io, ctx.settings.output, listed, columnsFor(scope), l => l.item);
+		ctx.note(
+			listed.length === 0
+				? `No new ${plural} since the last full listing.`
+				: `${listed.length} new ${listed.length === 1 ? NOUN[scope] : plural}: they stay new until \`mscommerce ${scope === 'product' ? 'products' : 'offer-types'} list\` or the dashboard shows them.`,
+		);
+		return ExitCode.ok;
+	}
+	const listed = all.filter(l => !filter || filter(l.row));
 	printList(ctx.io, ctx.settings.output, listed, columnsFor(scope), l => l.item);
+	await rememberSeen(ctx, key, listed.map(l => l.row), filter ? [] : [scope]);
 	return ExitCode.ok;
 }
 
@@ -96,19 +149,40 @@ export async function setCommand(ctx: Context, scope: Scope, args: string[], opt
 	if (plan.refused.length > 0) {
 		throw new UsageError(plan.refused.map(r => r.reason).join('; '), ['Nothing was changed.']);
 	}
-	return runPlan(ctx, scope, plan, options);
+	return runPlan(ctx, scope, plan, {...options, source: `${scope === 'product' ? 'products' : 'offer-types'} set`});
 }
 
-/** Shows a plan, confirms it (TTY) or requires --yes, writes it, and reports per row. */
-export async function runPlan(ctx: Context, scope: Scope, plan: Plan, options: {yes?: boolean; dryRun?: boolean}): Promise<number> {
+export type RunPlanOptions = {
+	yes?: boolean;
+	dryRun?: boolean;
+	/** What the audit log names as the source of the change set: `products set`, `baseline apply`, `undo`. */
+	source: string;
+	/** The change set an undo reverses. */
+	undoes?: string;
+};
+
+/** Rows already holding their value are named one by one up to this many, then counted. */
+const UNCHANGED_LISTED = 10;
+
+/**
+ * Shows a plan, confirms it (TTY) or requires --yes, writes it through the one engine, records
+ * every write in the audit log as one change set, and reports per row. `scope` undefined: the
+ * plan holds both scopes (baseline apply, undo).
+ */
+export async function runPlan(ctx: Context, scope: Scope | undefined, plan: Plan, options: RunPlanOptions): Promise<number> {
 	const {io} = ctx;
-	for (const row of plan.unchanged) ctx.note(`already ${row.value}: ${row.name} (${row.id})`);
+	if (plan.unchanged.length <= UNCHANGED_LISTED) {
+		for (const row of plan.unchanged) ctx.note(`already ${row.value}: ${row.name} (${row.id})`);
+	} else {
+		ctx.note(`${plan.unchanged.length} rows already hold their value: not sent.`);
+	}
 	if (plan.changes.length === 0) {
 		ctx.note('Nothing to change.');
 		return ExitCode.ok;
 	}
 	const planColumns: Column<{row: Row; to: PolicyValue}>[] = [
-		{header: NOUN[scope] === 'product' ? 'Product' : 'Offer type', value: c => c.row.name},
+		...(scope === undefined ? [{header: 'Scope', value: (c: {row: Row}) => NOUN[c.row.scope]}] : []),
+		{header: rowHeader(scope), value: c => c.row.name},
 		{header: 'ID', value: c => c.row.id},
 		{header: 'From', value: c => c.row.value},
 		{header: 'To', value: c => c.to},
@@ -131,9 +205,19 @@ export async function runPlan(ctx: Context, scope: Scope, plan: Plan, options: {
 			return ExitCode.ok;
 		}
 	}
+	const who = await signedInAs(ctx);
+	const recorder = startChangeSet({stateDir: ctx.settings.stateDir, source: options.source, ...who, policyId: ctx.settings.policyId, undoes: options.undoes});
 	const progress = progressReporter(ctx, plan.changes.length);
-	const results = await applyChanges(ctx.client, ctx.settings.policyId, plan.changes, {signal: ctx.signal, onResult: progress});
-	return reportResults(ctx, scope, results);
+	const results = await applyChanges(ctx.client, ctx.settings.policyId, plan.changes, {signal: ctx.signal, onResult: progress, recorder});
+	await recorder.flush();
+	const code = reportResults(ctx, scope, results, recorder.id);
+	if (recorder.error) ctx.note(`warning: the audit log could not be written (${recorder.error.message}); the writes above were made.`);
+	else ctx.note(`Change set ${shortId(recorder.id)} (see \`mscommerce history\`; \`mscommerce undo ${shortId(recorder.id)}\` reverses it).`);
+	return code;
+}
+
+function rowHeader(scope: Scope | undefined): string {
+	return scope === undefined ? 'Name' : scope === 'product' ? 'Product' : 'Offer type';
 }
 
 function progressReporter(ctx: Context, total: number): (result: ChangeResult) => void {
@@ -148,11 +232,12 @@ function progressReporter(ctx: Context, total: number): (result: ChangeResult) =
 	};
 }
 
-function reportResults(ctx: Context, scope: Scope, results: ChangeResult[]): number {
+function reportResults(ctx: Context, scope: Scope | undefined, results: ChangeResult[], changeSetId: string): number {
 	const succeeded = results.filter((r): r is Extract<ChangeResult, {ok: true}> => r.ok);
 	const failed = results.filter((r): r is Extract<ChangeResult, {ok: false}> => !r.ok);
 	const columns: Column<ChangeResult>[] = [
-		{header: scope === 'product' ? 'Product' : 'Offer type', value: r => r.change.row.name},
+		...(scope === undefined ? [{header: 'Scope', value: (r: ChangeResult) => NOUN[r.change.row.scope]}] : []),
+		{header: rowHeader(scope), value: r => r.change.row.name},
 		{header: 'ID', value: r => r.change.row.id},
 		{header: 'From', value: r => VALUE_LABEL[r.change.row.value]},
 		{header: 'Now', value: r => (r.ok ? r.row.value : r.change.row.value)},
@@ -160,8 +245,8 @@ function reportResults(ctx: Context, scope: Scope, results: ChangeResult[]): num
 	];
 	printList(ctx.io, ctx.settings.output, results, columns, r =>
 		r.ok
-			? {id: r.row.id, name: r.row.name, from: r.change.row.value, to: r.row.value, result: 'changed', correlationId: r.correlationId}
-			: {id: r.change.row.id, name: r.change.row.name, from: r.change.row.value, to: r.change.to, result: 'failed', error: r.problem},
+			? {id: r.row.id, name: r.row.name, scope: r.row.scope, from: r.change.row.value, to: r.row.value, result: 'changed', correlationId: r.correlationId, changeSetId}
+			: {id: r.change.row.id, name: r.change.row.name, scope: r.change.row.scope, from: r.change.row.value, to: r.change.to, result: 'failed', error: r.problem, changeSetId},
 	);
 	for (const failure of failed) {
 		ctx.io.stderr.write(`${failure.change.row.name} (${failure.change.row.id}): `);

@@ -42,15 +42,22 @@ export type ChangeResult =
 	| {ok: true; change: Change; row: Row; correlationId: string}
 	| {ok: false; change: Change; problem: Problem};
 
+/** Where each write's result is kept (the audit log's change set, source/commerce/audit.ts). */
+export type ChangeRecorder = {record(result: ChangeResult): Promise<void> | void};
+
 export type ApplyOptions = {
 	/** Requests in flight at once (4 to 8 is kind to the service and fast). */
 	concurrency?: number;
 	/** Told as each row's write returns, in completion order. */
 	onResult?: (result: ChangeResult) => void;
+	/** Records every result before applyChanges resolves: every write path leaves an audit line. */
+	recorder?: ChangeRecorder;
 	signal?: AbortSignal;
 };
 
-export const DEFAULT_CONCURRENCY = 6;
+// 8 in flight: at 100 ms a request, 100 rows take ~1.3 s instead of ~10 s one by one (bench/bulk.ts),
+// the top of the 4-8 range that stays kind to a service whose throttling limits are not documented.
+export const DEFAULT_CONCURRENCY = 8;
 
 /** Writes every change, at most `concurrency` at a time; resolves with results in the plan's order. */
 export async function applyChanges(client: CommerceClient, policyId: string, changes: readonly Change[], options: ApplyOptions = {}): Promise<ChangeResult[]> {
@@ -72,6 +79,7 @@ export async function applyChanges(client: CommerceClient, policyId: string, cha
 				}
 			}
 			results[index] = result;
+			await options.recorder?.record(result);
 			options.onResult?.(result);
 		}
 	};

@@ -1,0 +1,117 @@
+/**
+ * The rows already seen, per tenant, so that products Microsoft adds stand out (they arrive
+ * Enabled and nobody notices). One small JSON file per tenant under the state directory
+ * (`$XDG_STATE_HOME/mscommerce/seen/`, directory 0700, files 0600), written atomically.
+ *
+ * When is a row "seen"? When a person is shown the whole list: `products list` / `offer-types
+ * list` (without --new), `baseline export`, and the dashboard once it has loaded the rows. Reports
+ * about new rows (`products list --new`, `baseline plan`) leave them new, so a cron job that runs
+ * `baseline plan` keeps reporting a new product until someone has looked at the list.
+ * The first look at a tenant (no record for that scope yet) marks nothing new: it only starts
+ * the watch, or every product would be "new" on the first day.
+ */
+import {randomUUID} from 'node:crypto';
+import {chmod, mkdir, readFile, rename, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {ensureStateDir} from './audit.js';
+import type {Row, Scope} from './types.js';
+
+const DEFAULT_LICENSING_HOST = 'licensing.m365.microsoft.com';
+
+/** ID (upper case) → when it was first seen (ISO 8601). */
+type SeenIds = Record<string, string>;
+
+type SeenFile = {version: 1; tenant: string; product?: SeenIds; offerType?: SeenIds};
+
+export type Seen = {
+	tenantKey: string;
+	/** Per scope, the IDs seen; a scope never looked at is absent. */
+	scopes: Partial<Record<Scope, ReadonlySet<string>>>;
+};
+
+/**
+ * The key a tenant's record is kept under: its tenant ID, plus the licensing host when it is not
+ * Microsoft's (so the emulator's Contoso never mixes with a real tenant of the same ID).
+ */
+export function seenKey(tenantId: string, licensingUrl: string): string {
+	let host = DEFAULT_LICENSING_HOST;
+	try {
+		host = new URL(licensingUrl).hostname;
+	} catch {
+		// keep the default
+	}
+	return host === DEFAULT_LICENSING_HOST ? tenantId : `${tenantId}@${host}`;
+}
+
+function seenFile(stateDir: string, tenantKey: string): string {
+	return join(stateDir, 'seen', `${tenantKey.replace(/[^A-Za-z0-9._@-]/g, '_')}.json`);
+}
+
+async function readSeenFile(stateDir: string, tenantKey: string): Promise<SeenFile> {
+	try {
+		const json = JSON.parse(await readFile(seenFile(stateDir, tenantKey), 'utf8')) as Partial<SeenFile>;
+		const ids = (value: unknown): SeenIds | undefined =>
+			value && typeof value === 'object' && !Array.isArray(value) ? (value as SeenIds) : undefined;
+		return {version: 1, tenant: tenantKey, product: ids(json.product), offerType: ids(json.offerType)};
+	} catch {
+		// Missing or unreadable: start afresh (the worst case is a first look that marks nothing new).
+		return {version: 1, tenant: tenantKey};
+	}
+}
+
+/** The rows seen so far in a tenant. */
+export async function loadSeen(stateDir: string, tenantKey: string): Promise<Seen> {
+	const file = await readSeenFile(stateDir, tenantKey);
+	const scopes: Seen['scopes'] = {};
+	if (file.product) scopes.product = new Set(Object.keys(file.product));
+	if (file.offerType) scopes.offerType = new Set(Object.keys(file.offerType));
+	return {tenantKey, scopes};
+}
+
+/** Whether a row was never seen before. On the first look at a scope nothing is new. */
+export function isNew(seen: Seen, row: Pick<Row, 'scope' | 'id'>): boolean {
+	const ids = seen.scopes[row.scope];
+	return ids !== undefined && !ids.has(row.id.toUpperCase());
+}
+
+/** The rows never seen before, in the order given. */
+export function newRows<T extends Pick<Row, 'scope' | 'id'>>(seen: Seen, rows: readonly T[]): T[] {
+	return rows.filter(row => isNew(seen, row));
+}
+
+/** Whether a scope of this tenant was ever looked at (false: the first look starts the watch). */
+export function watching(seen: Seen, scope: Scope): boolean {
+	return seen.scopes[scope] !== undefined;
+}
+
+/**
+ * Remembers rows as seen (merged with what is on disk, so two programs looking at once lose
+ * nothing but a first-seen time). `scopes` names scopes to start watching even with no rows.
+ */
+export async function markSeen(stateDir: string, tenantKey: string, rows: readonly Pick<Row, 'scope' | 'id'>[], scopes: readonly Scope[] = []): Promise<void> {
+	const file = await readSeenFile(stateDir, tenantKey);
+	const now = new Date().toISOString();
+	let changed = false;
+	for (const scope of new Set<Scope>([...scopes, ...rows.map(row => row.scope)])) {
+		if (!file[scope]) {
+			file[scope] = {};
+			changed = true;
+		}
+	}
+	for (const row of rows) {
+		const ids = file[row.scope]!;
+		const id = row.id.toUpperCase();
+		if (ids[id] === undefined) {
+			ids[id] = now;
+			changed = true;
+		}
+	}
+	if (!changed) return;
+	const path = seenFile(stateDir, tenantKey);
+	await ensureStateDir(stateDir);
+	await mkdir(join(stateDir, 'seen'), {recursive: true, mode: 0o700});
+	const temporary = `${path}.${randomUUID()}.tmp`;
+	await writeFile(temporary, `${JSON.stringify(file, null, 1)}\n`, {mode: 0o600});
+	await chmod(temporary, 0o600);
+	await rename(temporary, path);
+}
