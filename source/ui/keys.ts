@@ -98,24 +98,22 @@ export function listCommand(input: string, key: Key): Command | undefined {
 
 export type HelpEntry = {keys: string; does: string};
 
-/** Every key, for the `?` overlay (DESIGN.md's table plus i, R). */
+/** Every key, for the `?` overlay (DESIGN.md's table plus i, R). Short enough for 80x24. */
 export const HELP: readonly HelpEntry[] = [
 	{keys: '↑ ↓  k j', does: 'move'},
 	{keys: 'PgUp PgDn  Ctrl-u Ctrl-d', does: 'page'},
 	{keys: 'Home End  g G', does: 'first / last'},
 	{keys: 'Tab  Shift-Tab', does: 'Products ↔ Offer types'},
-	{keys: '/', does: 'filter by name, ID, value (Enter keeps it, Esc clears)'},
-	{keys: 'Space  Enter', does: 'cycle the row to its next valid value, then confirm'},
-	{keys: 'e t d', does: 'set Enabled / OnlyTrialsWithoutPaymentMethod / Disabled, then confirm'},
+	{keys: '/', does: 'filter name, ID, value; Enter keeps, Esc clears'},
+	{keys: 'Space  Enter', does: 'cycle to the next valid value, then confirm'},
+	{keys: 'e t d', does: 'Enabled / Trials only / Disabled, then confirm'},
 	{keys: 'y n  ← →  Enter  Esc', does: 'answer the confirmation (Esc = cancel)'},
-	{keys: 'x', does: 'mark / unmark the row'},
-	{keys: 'X', does: 'mark every row the filter shows (again: unmark them)'},
-	{keys: '', does: 'with rows marked, e t d Space act on the marked rows'},
+	{keys: 'x  X', does: 'mark the row / all shown; e t d Space use marks'},
 	{keys: 'u', does: 'undo the last change set made in this session'},
-	{keys: 'R', does: 'retry the rows that failed in the last change set'},
+	{keys: 'R', does: 'retry the rows that failed'},
 	{keys: 'r', does: 'reload from the service'},
 	{keys: 'i', does: 'details of the selected row'},
-	{keys: 'Esc', does: 'dismiss the problem panel, then clear the filter'},
+	{keys: 'Esc', does: 'dismiss the problem, then clear the filter'},
 	{keys: '?', does: 'this help (Esc, ? or q closes it)'},
 	{keys: 'q  Ctrl-C', does: 'quit'},
 ];

@@ -55,6 +55,7 @@ export function renderApp(options: FakeOptions & {backend?: FakeBackend; size?: 
 		exits,
 		frame,
 		stdout,
+		stdin,
 		unmount: instance.unmount,
 		/** Types keys, letting Ink take each one apart (Esc needs a moment to be told from a sequence). */
 		async press(...keys: string[]) {
@@ -71,6 +72,11 @@ export function renderApp(options: FakeOptions & {backend?: FakeBackend; size?: 
 		/** Waits until the frame contains none of the texts given. */
 		async gone(...texts: string[]) {
 			await waitFor(() => texts.every(text => !frame().includes(text)), () => `"${texts.join('", "')}" to go from\n${frame()}`);
+		},
+		/** Waits until the cursor's row (the line starting with ›) matches. */
+		async cursorOn(pattern: RegExp) {
+			const cursor = () => frame().split('\n').find(line => line.startsWith('›')) ?? '';
+			await waitFor(() => pattern.test(cursor()), () => `the cursor on ${pattern} in\n${frame()}`);
 		},
 		/** The frame's line containing `text`. */
 		line(text: string): string {

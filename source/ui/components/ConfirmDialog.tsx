@@ -2,10 +2,9 @@ import {Box, Text} from 'ink';
 import SelectInput from 'ink-select-input';
 import {memo} from 'react';
 import {SEED_NOTE, summarisePlan, type ChangePlan} from '../state/changes.js';
+import type {Answer} from '../state/dashboard.js';
 import {truncate, wrapAtMost} from '../text.js';
 import {useTheme} from '../theme.js';
-
-export type Answer = 'yes' | 'no';
 
 export type ConfirmLine = {text: string; kind: 'title' | 'change' | 'note' | 'seed'};
 
@@ -45,10 +44,8 @@ export function confirmDialogHeight(lines: readonly ConfirmLine[]): number {
 export type ConfirmDialogProps = {
 	lines: readonly ConfirmLine[];
 	width: number;
+	/** The highlighted answer; the screen's one input handler moves it and answers. */
 	highlight: Answer;
-	onHighlight: (answer: Answer) => void;
-	onAnswer: (answer: Answer) => void;
-	isFocused: boolean;
 };
 
 function Indicator({isSelected = false}: {isSelected?: boolean}) {
@@ -69,8 +66,12 @@ function Item({isSelected = false, label}: {isSelected?: boolean; label: string}
 	);
 }
 
-/** Yes / No on a change, with what changes and the seed's note. Built on ink-select-input. */
-export const ConfirmDialog = memo(function ConfirmDialog({lines, width, highlight, onHighlight, onAnswer, isFocused}: ConfirmDialogProps) {
+/**
+ * Yes / No on a change, with what changes and the seed's note, built on ink-select-input.
+ * The screen's input handler owns the keys (y n, ← → ↑ ↓, Enter, Esc), so the select input is
+ * drawn unfocused and remounted at the highlighted answer: one handler, no race between two.
+ */
+export const ConfirmDialog = memo(function ConfirmDialog({lines, width, highlight}: ConfirmDialogProps) {
 	const theme = useTheme();
 	const color = (kind: ConfirmLine['kind']) => {
 		if (kind === 'note') return theme.status.warning;
@@ -85,15 +86,12 @@ export const ConfirmDialog = memo(function ConfirmDialog({lines, width, highligh
 				</Text>
 			))}
 			<SelectInput<Answer>
-				// Remounted on ← → so the highlight follows; ink-select-input keeps its own index.
 				key={highlight}
 				items={ITEMS}
 				initialIndex={highlight === 'yes' ? 0 : 1}
-				isFocused={isFocused}
+				isFocused={false}
 				indicatorComponent={Indicator}
 				itemComponent={Item}
-				onHighlight={item => onHighlight(item.value)}
-				onSelect={item => onAnswer(item.value)}
 			/>
 		</Box>
 	);

@@ -43,11 +43,10 @@ export function detailPanelHeight(fields: readonly Field[]): number {
 	return fields.length + 3;
 }
 
-// A compact skeleton: column rules only. The table's top, bottom and between-row lines render
-// nothing, so the panel is one line per field.
+// A compact skeleton inside the panel's own border: the table's rules become blank columns and its
+// top, bottom and between-row lines render nothing, so the panel is one line per field.
 function Skeleton({children}: PropsWithChildren) {
-	const theme = useTheme();
-	return typeof children === 'string' && /^[│ ]+$/.test(children) ? <Text color={theme.text.muted}>{children}</Text> : null;
+	return typeof children === 'string' && /^[│ ]+$/.test(children) ? <Text>{children.replaceAll('│', ' ')}</Text> : null;
 }
 
 function Heading({children}: PropsWithChildren) {

@@ -9,14 +9,11 @@ export const HelpOverlay = memo(function HelpOverlay({width, height}: {width: nu
 	const theme = useTheme();
 	const keysWidth = Math.max(...HELP.map(entry => entry.keys.length));
 	const inner = Math.max(10, width - 4);
-	// Border (2) and the title (1); entries beyond the room are cut from the end.
-	const room = Math.max(1, height - 3);
+	// Border (2); entries beyond the room are cut from the end (all fit at 80x24).
+	const room = Math.max(1, height - 2);
 	const entries = HELP.slice(0, room);
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.border.dialog} paddingX={1} width={width} height={height} flexShrink={0}>
-			<Text bold wrap="truncate-end">
-				{truncate('Keys (Esc, ? or q closes this)', inner)}
-			</Text>
 			{entries.map(entry => (
 				<Text key={entry.keys + entry.does} wrap="truncate-end">
 					<Text bold color={theme.text.accent}>

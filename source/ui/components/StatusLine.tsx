@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {Status} from '../state/dashboard.js';
 import {truncate} from '../text.js';
@@ -15,8 +15,9 @@ export type StatusLineProps = {
 /** One line: the filter while typing it, else the last message (saved, skipped, nothing to undo…). */
 export const StatusLine = memo(function StatusLine({filtering, query, status, width}: StatusLineProps) {
 	const theme = useTheme();
+	let content = null;
 	if (filtering) {
-		return (
+		content = (
 			<Text wrap="truncate-end">
 				<Text bold color={theme.text.accent}>
 					/
@@ -25,12 +26,17 @@ export const StatusLine = memo(function StatusLine({filtering, query, status, wi
 				<Text inverse> </Text>
 			</Text>
 		);
+	} else if (status) {
+		const color = {info: theme.status.info, success: theme.status.success, warning: theme.status.warning, error: theme.status.error}[status.tone];
+		content = (
+			<Text color={color} wrap="truncate-end">
+				{truncate(status.text, width)}
+			</Text>
+		);
 	}
-	if (!status) return <Text> </Text>;
-	const color = {info: theme.status.info, success: theme.status.success, warning: theme.status.warning, error: theme.status.error}[status.tone];
 	return (
-		<Text color={color} wrap="truncate-end">
-			{truncate(status.text, width)}
-		</Text>
+		<Box height={1} flexShrink={0}>
+			{content}
+		</Box>
 	);
 });

@@ -1,4 +1,4 @@
-import {useCallback, useEffect, useReducer, useRef, type Dispatch} from 'react';
+import {useCallback, useEffect, useRef, useState, type Dispatch} from 'react';
 import type {Problem} from '../../problems/types.js';
 import type {Backend} from '../backend.js';
 import type {Change, ChangePlan} from '../state/changes.js';
@@ -8,7 +8,14 @@ import {dashboardReducer, initialDashboard, type DashboardAction, type Dashboard
 export const WRITE_CONCURRENCY = 4;
 
 export type Dashboard = {
+	/** The state this render shows. */
 	state: DashboardState;
+	/**
+	 * The state right now, with every action dispatched so far applied. Key handlers read this:
+	 * Ink renders after the key, so a second key in quick succession would otherwise act on
+	 * the state before the first.
+	 */
+	current: () => DashboardState;
 	dispatch: Dispatch<DashboardAction>;
 	/** r: load the policy and both lists again (in parallel). */
 	reload: () => void;
@@ -32,7 +39,15 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
  * backend that feed it. Every rejection becomes a Problem through `classify`.
  */
 export function useDashboard(backend: Backend, classify: (error: unknown) => Problem, options: {readOnly: boolean}): Dashboard {
-	const [state, dispatch] = useReducer(dashboardReducer, options, initialDashboard);
+	const [state, setState] = useState(() => initialDashboard(options));
+	const latest = useRef(state);
+	const dispatch = useCallback((action: DashboardAction) => {
+		const next = dashboardReducer(latest.current, action);
+		if (next === latest.current) return;
+		latest.current = next;
+		setState(next);
+	}, []);
+	const current = useCallback(() => latest.current, []);
 	const loads = useRef(0);
 	const sets = useRef(0);
 
@@ -47,7 +62,7 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 				if (load === loads.current) dispatch({type: 'load-failed', problem: classify(error)});
 			},
 		);
-	}, [backend, classify]);
+	}, [backend, classify, dispatch]);
 
 	useEffect(() => {
 		reload();
@@ -69,8 +84,8 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 				dispatch({type: 'save-end', setId, plan});
 			});
 		},
-		[backend, classify],
+		[backend, classify, dispatch],
 	);
 
-	return {state, dispatch, reload, apply};
+	return {state, current, dispatch, reload, apply};
 }

@@ -1,10 +1,10 @@
-import {Box, Text, type Key} from 'ink';
-import {useCallback, useMemo, useState} from 'react';
+import {Box, Text} from 'ink';
+import {useLayoutEffect, useMemo, useRef} from 'react';
 import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
 import {countValues} from '../../commerce/values.js';
 import type {Problem} from '../../problems/types.js';
 import type {AccountSummary, Backend} from '../backend.js';
-import {ConfirmDialog, confirmDialogHeight, confirmLines, type Answer} from '../components/ConfirmDialog.js';
+import {ConfirmDialog, confirmDialogHeight, confirmLines} from '../components/ConfirmDialog.js';
 import {DetailPanel, detailFields, detailPanelHeight} from '../components/DetailPanel.js';
 import {Footer} from '../components/Footer.js';
 import {Header, HEADER_HEIGHT} from '../components/Header.js';
@@ -17,10 +17,10 @@ import {useDashboard} from '../hooks/useDashboard.js';
 import {useKeys} from '../hooks/useKeys.js';
 import {Command, isInterrupt, listCommand, movementCommand} from '../keys.js';
 import {nothingToChange, planCycle, planRetry, planSet, planUndo, type ChangePlan} from '../state/changes.js';
-import {READ_ONLY_BANNER, rowKey, type Tone} from '../state/dashboard.js';
-import {filterRows} from '../state/filter.js';
+import {READ_ONLY_BANNER, rowKey, type Answer, type Tone} from '../state/dashboard.js';
+import {shownRows} from '../state/filter.js';
 import {columnsFor} from '../state/layout.js';
-import {isMoveCommand, windowOf} from '../state/listWindow.js';
+import {isMoveCommand, windowOf, type MoveCommand} from '../state/listWindow.js';
 import {truncate} from '../text.js';
 import {useTheme} from '../theme.js';
 import {mainFooter, PINNED} from './mainFooter.js';
@@ -47,13 +47,12 @@ const SET_KEYS: Partial<Record<Command, PolicyValue>> = {
 /** The dashboard proper: header, tabs, the list, panels under it, status line and footer. */
 export function MainScreen({backend, classify, account, width, height, onQuit}: MainScreenProps) {
 	const theme = useTheme();
-	const {state, dispatch, reload, apply} = useDashboard(backend, classify, {readOnly: account.canChange === false});
-	const [highlight, setHighlight] = useState<Answer>('yes');
+	const {state, current, dispatch, reload, apply} = useDashboard(backend, classify, {readOnly: account.canChange === false});
 	const tab = state.tab;
 	const view = state.views[tab];
 	const all = state.rows[tab];
 	// The only O(N) work per change of rows or query; moving the cursor reuses both.
-	const shown = useMemo(() => filterRows(all, view.query), [all, view.query]);
+	const shown = shownRows(all, view.query);
 	const counts = useMemo(() => countValues(all), [all]);
 	const columns = useMemo(() => columnsFor(width, tab), [width, tab]);
 
@@ -65,82 +64,118 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 	if (dialog) room -= confirmDialogHeight(dialog);
 	const problem = state.problem && room >= 3 ? problemLines(state.problem, width, Math.min(8, room - 2)) : undefined;
 	if (problem) room -= problemPanelHeight(problem);
-	const settledIndex = windowOf(view.cursor, shown.length, Math.max(1, room)).index;
-	const selected: Row | undefined = shown[settledIndex];
+	const selected: Row | undefined = shown[windowOf(view.cursor, shown.length, 1).index];
 	const fields = state.detail && selected ? detailFields(selected, state.saving.get(rowKey(selected))) : undefined;
 	const detail = fields && detailPanelHeight(fields) <= room ? fields : undefined;
 	if (detail) room -= detailPanelHeight(detail);
 	const listHeight = Math.max(1, room + MIN_LIST_ROWS);
 	const window = windowOf(view.cursor, shown.length, listHeight);
+	// Paging keys need the list's height; it is known once this frame is laid out.
+	const page = useRef(listHeight);
+	useLayoutEffect(() => {
+		page.current = listHeight;
+	}, [listHeight]);
 
-	const status = useCallback((text: string, tone: Tone = 'warning') => dispatch({type: 'status', status: {text, tone}}), [dispatch]);
+	useKeys((input, key) => {
+		if (isInterrupt(input, key)) return onQuit(130);
+		// The state as of the last key, not the last frame: keys can come faster than frames.
+		const now = current();
+		const nowView = now.views[now.tab];
+		const nowAll = now.rows[now.tab];
+		const nowShown = shownRows(nowAll, nowView.query);
+		const nowSelected = nowShown[windowOf(nowView.cursor, nowShown.length, 1).index];
+		const status = (text: string, tone: Tone = 'warning') => dispatch({type: 'status', status: {text, tone}});
+		const moveBy = (command: MoveCommand) => dispatch({type: 'move', command, count: nowShown.length, height: page.current});
+		const lookup = (): ((scope: Scope, id: string) => Row | undefined) => {
+			const byKey = new Map<string, Row>();
+			for (const scope of ['product', 'offerType'] as const) for (const row of now.rows[scope]) byKey.set(rowKey(row), row);
+			return (scope, id) => byKey.get(`${scope}:${id}`);
+		};
 
-	const lookup = (): ((scope: Scope, id: string) => Row | undefined) => {
-		const byKey = new Map<string, Row>();
-		for (const scope of ['product', 'offerType'] as const) for (const row of state.rows[scope]) byKey.set(rowKey(row), row);
-		return (scope, id) => byKey.get(`${scope}:${id}`);
-	};
+		/** e t d Space: on the marked rows when there are any, else on the selected row. */
+		const propose = (make: (rows: readonly Row[]) => ChangePlan) => {
+			if (now.readOnly) return status(READ_ONLY_BANNER);
+			if (!now.loaded) return status('Nothing loaded yet');
+			const targets = nowView.marks.size > 0 ? nowAll.filter(row => nowView.marks.has(row.id)) : nowSelected ? [nowSelected] : [];
+			const ready = targets.filter(row => !now.saving.has(rowKey(row)));
+			if (targets.length > 0 && ready.length === 0) {
+				return status(`Still saving ${targets.length === 1 ? (targets[0]?.name ?? 'it') : 'those rows'}`);
+			}
+			const plan = make(ready);
+			if (plan.changes.length === 0) return status(nothingToChange(plan));
+			dispatch({type: 'confirm', plan});
+		};
 
-	/** e t d Space: on the marked rows when there are any, else on the selected row. */
-	const propose = (make: (rows: readonly Row[]) => ChangePlan) => {
-		if (state.readOnly) return status(READ_ONLY_BANNER);
-		if (!state.loaded) return status('Nothing loaded yet');
-		const targets = view.marks.size > 0 ? all.filter(row => view.marks.has(row.id)) : selected ? [selected] : [];
-		const ready = targets.filter(row => !state.saving.has(rowKey(row)));
-		if (targets.length > 0 && ready.length === 0) return status(`Still saving ${targets.length === 1 ? targets[0]?.name : 'those rows'}`);
-		const plan = make(ready);
-		if (plan.changes.length === 0) return status(nothingToChange(plan));
-		setHighlight('yes');
-		dispatch({type: 'confirm', plan});
-	};
+		const undo = () => {
+			if (now.readOnly) return status(READ_ONLY_BANNER);
+			const last = [...now.changeSets].reverse().find(set => set.entries.length > 0);
+			if (!last) return status('Nothing to undo', 'info');
+			const plan = planUndo(last, lookup());
+			if (plan.changes.length === 0) return status(nothingToChange(plan));
+			dispatch({type: 'confirm', plan});
+		};
 
-	const undo = () => {
-		if (state.readOnly) return status(READ_ONLY_BANNER);
-		const last = [...state.changeSets].reverse().find(set => set.entries.length > 0);
-		if (!last) return status('Nothing to undo', 'info');
-		const plan = planUndo(last, lookup());
-		if (plan.changes.length === 0) return status(nothingToChange(plan));
-		setHighlight('yes');
-		dispatch({type: 'confirm', plan});
-	};
+		const retryFailed = () => {
+			if (now.readOnly) return status(READ_ONLY_BANNER);
+			if (now.failed.changes.length === 0) return status('Nothing failed to retry', 'info');
+			const plan = planRetry(now.failed.changes, lookup());
+			if (plan.changes.length === 0) return status(nothingToChange(plan), 'info');
+			apply(plan);
+		};
 
-	const retryFailed = () => {
-		if (state.readOnly) return status(READ_ONLY_BANNER);
-		if (state.failed.changes.length === 0) return status('Nothing failed to retry', 'info');
-		const plan = planRetry(state.failed.changes, lookup());
-		if (plan.changes.length === 0) return status(nothingToChange(plan), 'info');
-		apply(plan);
-	};
+		const answer = (choice: Answer) => {
+			if (!now.plan) return;
+			if (choice === 'yes') apply(now.plan);
+			else dispatch({type: 'cancel'});
+		};
 
-	const answer = (choice: Answer) => {
-		if (state.mode !== 'confirm' || !state.plan) return;
-		if (choice === 'yes') apply(state.plan);
-		else dispatch({type: 'cancel'});
-	};
+		const clearFilter = () => {
+			const restore = nowSelected ? nowAll.indexOf(nowSelected) : -1;
+			dispatch({type: 'filter-clear', restore: restore >= 0 ? restore : undefined});
+		};
 
-	const clearFilter = () => {
-		const restore = selected ? all.indexOf(selected) : -1;
-		dispatch({type: 'filter-clear', restore: restore >= 0 ? restore : undefined});
-	};
+		switch (now.mode) {
+			case 'help':
+				if (key.escape || input === '?' || input === 'q') dispatch({type: 'help', open: false});
+				return;
+			case 'confirm':
+				if (input === 'y' || input === 'Y') answer('yes');
+				else if (input === 'n' || input === 'N' || key.escape) answer('no');
+				else if (key.return) answer(now.answer);
+				else if (key.leftArrow || key.rightArrow || key.upArrow || key.downArrow || key.tab || input === 'j' || input === 'k') {
+					dispatch({type: 'toggle-answer'});
+				} else if (input === 'q') onQuit(0);
+				return;
+			case 'filter': {
+				const moved = movementCommand(input, key);
+				if (moved && isMoveCommand(moved)) moveBy(moved);
+				else if (key.escape) clearFilter();
+				else if (key.return) dispatch({type: 'filter-keep'});
+				else if (key.tab) dispatch({type: 'switch-tab', direction: key.shift ? -1 : 1});
+				else if (key.backspace || key.delete) dispatch({type: 'filter-erase'});
+				else if (input && !key.ctrl && !key.meta) {
+					// Printable text only (a paste arrives as one string).
+					const text = [...input].filter(char => char >= ' ' && char !== '\u007F').join('');
+					if (text) dispatch({type: 'filter-type', text});
+				}
+				return;
+			}
+			case 'list':
+				break;
+		}
 
-	const onList = (input: string, key: Key) => {
 		const command = listCommand(input, key);
 		if (command === undefined) return;
-		if (state.status && command !== Command.Interrupt) dispatch({type: 'status', status: undefined});
-		if (isMoveCommand(command)) {
-			dispatch({type: 'move', command, count: shown.length, height: listHeight});
-			return;
-		}
+		if (now.status) dispatch({type: 'status', status: undefined});
+		if (isMoveCommand(command)) return moveBy(command);
 		const value = SET_KEYS[command];
 		if (value) return propose(rows => planSet(rows, value));
 		switch (command) {
-			case Command.Interrupt:
-				return onQuit(130);
 			case Command.Quit:
 				return onQuit(0);
 			case Command.Escape:
-				if (state.problem) dispatch({type: 'dismiss-problem'});
-				else if (view.query) clearFilter();
+				if (now.problem) dispatch({type: 'dismiss-problem'});
+				else if (nowView.query) clearFilter();
 				return;
 			case Command.NextTab:
 			case Command.PreviousTab:
@@ -150,11 +185,11 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 			case Command.Cycle:
 				return propose(planCycle);
 			case Command.Mark:
-				if (!selected) return;
-				dispatch({type: 'mark', id: selected.id});
-				return dispatch({type: 'move', command: Command.Down, count: shown.length, height: listHeight});
+				if (!nowSelected) return;
+				dispatch({type: 'mark', id: nowSelected.id});
+				return moveBy(Command.Down);
 			case Command.MarkAll:
-				return dispatch({type: 'mark-shown', ids: shown.map(row => row.id)});
+				return dispatch({type: 'mark-shown', ids: nowShown.map(row => row.id)});
 			case Command.Undo:
 				return undo();
 			case Command.RetryFailed:
@@ -167,45 +202,6 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 				return dispatch({type: 'help', open: true});
 			default:
 				return;
-		}
-	};
-
-	const onFilter = (input: string, key: Key) => {
-		const moved = movementCommand(input, key);
-		if (moved && isMoveCommand(moved)) {
-			dispatch({type: 'move', command: moved, count: shown.length, height: listHeight});
-		} else if (key.escape) {
-			clearFilter();
-		} else if (key.return) {
-			dispatch({type: 'filter-keep'});
-		} else if (key.tab) {
-			dispatch({type: 'switch-tab', direction: key.shift ? -1 : 1});
-		} else if (key.backspace || key.delete) {
-			dispatch({type: 'filter-type', query: view.query.slice(0, -1)});
-		} else if (input && !key.ctrl && !key.meta) {
-			// Printable text only (a paste arrives as one string).
-			const text = [...input].filter(char => char >= ' ' && char !== '\u007F').join('');
-			if (text) dispatch({type: 'filter-type', query: view.query + text});
-		}
-	};
-
-	useKeys((input, key) => {
-		if (isInterrupt(input, key)) return onQuit(130);
-		switch (state.mode) {
-			case 'help':
-				if (key.escape || input === '?' || input === 'q') dispatch({type: 'help', open: false});
-				return;
-			case 'confirm':
-				// Enter and ↑ ↓ belong to the dialog's ink-select-input.
-				if (input === 'y' || input === 'Y') answer('yes');
-				else if (input === 'n' || input === 'N' || key.escape) answer('no');
-				else if (key.leftArrow || key.rightArrow) setHighlight(previous => (previous === 'yes' ? 'no' : 'yes'));
-				else if (input === 'q') onQuit(0);
-				return;
-			case 'filter':
-				return onFilter(input, key);
-			case 'list':
-				return onList(input, key);
 		}
 	});
 
@@ -236,7 +232,7 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 				</Text>
 			) : null}
 			{state.mode === 'help' ? (
-				<HelpOverlay width={width} height={body} />
+				<HelpOverlay width={width} height={body + 1} />
 			) : (
 				<Box flexDirection="column" height={body} flexShrink={0}>
 					<RowList
@@ -254,18 +250,13 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 					{detail ? <DetailPanel fields={detail} width={width} /> : null}
 					{problem ? <ProblemPanel lines={problem} width={width} /> : null}
 					{dialog ? (
-						<ConfirmDialog
-							lines={dialog}
-							width={width}
-							highlight={highlight}
-							onHighlight={setHighlight}
-							onAnswer={answer}
-							isFocused={state.mode === 'confirm'}
-						/>
+						<ConfirmDialog lines={dialog} width={width} highlight={state.answer} />
 					) : null}
 				</Box>
 			)}
-			<StatusLine filtering={state.mode === 'filter'} query={view.query} status={state.status} width={width} />
+			{state.mode === 'help' ? null : (
+				<StatusLine filtering={state.mode === 'filter'} query={view.query} status={state.status} width={width} />
+			)}
 			<Footer items={mainFooter(state, view.marks.size)} pinned={PINNED} width={width} />
 		</Box>
 	);

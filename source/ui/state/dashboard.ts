@@ -13,6 +13,9 @@ export const SCOPES: readonly Scope[] = ['product', 'offerType'];
 
 export type Mode = 'list' | 'filter' | 'confirm' | 'help';
 
+/** The confirmation's highlighted answer. */
+export type Answer = 'yes' | 'no';
+
 export type TabView = {
 	cursor: Cursor;
 	query: string;
@@ -39,6 +42,7 @@ export type DashboardState = {
 	mode: Mode;
 	/** The plan the confirmation dialog asks about. */
 	plan: ChangePlan | undefined;
+	answer: Answer;
 	/** Rows being written, by rowKey, with the value being sent. */
 	saving: ReadonlyMap<string, PolicyValue>;
 	problem: ShownProblem | undefined;
@@ -60,12 +64,14 @@ export type DashboardAction =
 	| {type: 'move'; command: MoveCommand; count: number; height: number}
 	| {type: 'switch-tab'; direction: 1 | -1}
 	| {type: 'filter-open'}
-	| {type: 'filter-type'; query: string}
+	| {type: 'filter-type'; text: string}
+	| {type: 'filter-erase'}
 	| {type: 'filter-keep'}
 	| {type: 'filter-clear'; restore: number | undefined}
 	| {type: 'mark'; id: string}
 	| {type: 'mark-shown'; ids: readonly string[]}
 	| {type: 'confirm'; plan: ChangePlan}
+	| {type: 'toggle-answer'}
 	| {type: 'cancel'}
 	| {type: 'save-start'; setId: number; plan: ChangePlan}
 	| {type: 'save-done'; setId: number; plan: ChangePlan; change: Change; row: Row}
@@ -95,6 +101,7 @@ export function initialDashboard(options: {readOnly?: boolean} = {}): DashboardS
 		views: {product: EMPTY_VIEW, offerType: EMPTY_VIEW},
 		mode: 'list',
 		plan: undefined,
+		answer: 'yes',
 		saving: new Map(),
 		problem: undefined,
 		status: undefined,
@@ -179,7 +186,9 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 		case 'filter-open':
 			return {...state, mode: 'filter'};
 		case 'filter-type':
-			return withView({...state, mode: 'filter'}, view => ({...view, query: action.query, cursor: START}));
+			return withView({...state, mode: 'filter'}, view => ({...view, query: view.query + action.text, cursor: START}));
+		case 'filter-erase':
+			return withView(state, view => (view.query ? {...view, query: view.query.slice(0, -1), cursor: START} : view));
 		case 'filter-keep':
 			return {...state, mode: 'list'};
 		case 'filter-clear': {
@@ -194,7 +203,9 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 				return marks === view.marks ? view : {...view, marks};
 			});
 		case 'confirm':
-			return {...state, mode: 'confirm', plan: action.plan};
+			return {...state, mode: 'confirm', plan: action.plan, answer: 'yes'};
+		case 'toggle-answer':
+			return {...state, answer: state.answer === 'yes' ? 'no' : 'yes'};
 		case 'cancel':
 			return {...state, mode: 'list', plan: undefined, status: {text: 'Cancelled: nothing changed', tone: 'info'}};
 		case 'save-start': {

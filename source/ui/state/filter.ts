@@ -36,3 +36,17 @@ export function filterRows(rows: readonly Row[], query: string): readonly Row[] 
 	for (const row of rows) if (rowMatches(row, terms)) shown.push(row);
 	return shown;
 }
+
+const lastFiltered = new WeakMap<readonly Row[], {query: string; shown: readonly Row[]}>();
+
+/**
+ * filterRows, remembered per list for the last query: the frame and the key handler ask for the
+ * same rows, and only a new query or new rows cost a pass.
+ */
+export function shownRows(rows: readonly Row[], query: string): readonly Row[] {
+	const last = lastFiltered.get(rows);
+	if (last && last.query === query) return last.shown;
+	const shown = filterRows(rows, query);
+	lastFiltered.set(rows, {query, shown});
+	return shown;
+}

@@ -1,0 +1,380 @@
+import assert from 'node:assert/strict';
+import {afterEach, test} from 'node:test';
+import {cleanup} from 'ink-testing-library';
+import {ADMIN, FakeBackend, forbidden, manyRows, refused, serverError} from './fakeBackend.js';
+import {KEY, renderApp, waitFor} from './harness.js';
+
+afterEach(() => cleanup());
+
+test('the main screen shows account, policy, default value, counts per value and both tabs', async () => {
+	const app = renderApp();
+	await app.see('admin@contoso.onmicrosoft.com', 'contoso.onmicrosoft.com', 'AllowSelfServicePurchase', 'default Enabled');
+	await app.see('Enabled 23 · Trials only 0 · Disabled 0', 'Products 23', 'Offer types 4', 'Allows users in the tenant');
+	await app.cursorOn(/Clipchamp Premium\s+CFQ7TTC0N8SS\s+Enabled\s+no/);
+});
+
+test('products and offer types load in parallel', async () => {
+	const backend = new FakeBackend({silentAccount: ADMIN});
+	const started: string[] = [];
+	const loadRows = backend.loadRows.bind(backend);
+	const loadPolicy = backend.loadPolicy.bind(backend);
+	backend.loadPolicy = async () => {
+		started.push('policy');
+		await new Promise(resolve => setTimeout(resolve, 20));
+		return loadPolicy();
+	};
+	backend.loadRows = async scope => {
+		started.push(scope);
+		await new Promise(resolve => setTimeout(resolve, 20));
+		return loadRows(scope);
+	};
+	const app = renderApp({backend});
+	await waitFor(() => started.length === 3);
+	assert.equal(app.frame().includes('Clipchamp'), false, 'all three started before any answered');
+	await app.see('Clipchamp');
+});
+
+test('↓ j ↑ k move the cursor; End G Home g jump; the list scrolls to keep it on screen', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press(KEY.down, 'j');
+	await app.cursorOn(/Dynamics 365 Marketing Additional App/);
+	await app.press('k');
+	await app.cursorOn(/Dynamics 365 Marketing\s+CFQ7TTC0LH3N/);
+	await app.press('G');
+	await app.cursorOn(/Windows 365 Enterprise/);
+	assert.equal(app.frame().includes('Clipchamp'), false, 'the top scrolled away');
+	await app.press('g');
+	await app.cursorOn(/Clipchamp/);
+	await app.press(KEY.end);
+	await app.cursorOn(/Windows 365 Enterprise/);
+	await app.press(KEY.home, KEY.up);
+	await app.cursorOn(/Clipchamp/);
+});
+
+test('PgDn / Ctrl-d and PgUp / Ctrl-u move a page at a time', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	// 24 lines: 16 rows on screen.
+	await app.press(KEY.pageDown);
+	await app.cursorOn(/Teams Premium Introductory Pricing/);
+	await app.press(KEY.pageUp);
+	await app.cursorOn(/Clipchamp/);
+	await app.press(KEY.ctrlD);
+	await app.cursorOn(/Teams Premium Introductory Pricing/);
+	await app.press(KEY.ctrlU);
+	await app.cursorOn(/Clipchamp/);
+	assert.deepEqual(app.backend.writes, [], 'Ctrl-d never means Disabled');
+});
+
+test('moving through 10,000 rows draws only the rows that fit', async () => {
+	const app = renderApp({rows: {product: manyRows(10_000)}});
+	await app.see('Products 10000', 'Product 00001');
+	await app.press('G');
+	await app.see('Product 10000');
+	const lines = app.frame().split('\n');
+	assert.equal(lines.filter(line => line.includes('Product 0') || line.includes('Product 1')).length, 16);
+	assert.ok(lines.length <= 23, `${lines.length} lines`);
+	for (let index = 0; index < 20; index++) await app.press('k');
+	await app.cursorOn(/Product 09980/);
+});
+
+test('Tab and Shift-Tab switch between Products and Offer types', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press(KEY.tab);
+	await app.see('Offer type', 'Software as a Service', 'SaaS', 'Dynamics 365 Business Central');
+	assert.equal(app.frame().includes('Clipchamp'), false);
+	assert.equal(app.frame().includes('Trial w/o pay'), false, 'offer types have no trial column');
+	await app.press(KEY.shiftTab);
+	await app.see('Clipchamp', 'Trial w/o pay');
+});
+
+test('/ filters by name, ID and value as you type; the header says n of N; Enter keeps it, Esc clears it', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('/', 'V', 'i', 's', 'i', 'o');
+	await app.see('2 of 23', 'Visio Plan 1', 'Visio Plan 2', '/Visio');
+	assert.equal(app.frame().includes('Clipchamp'), false);
+	await app.press(KEY.enter);
+	await app.see('Space cycle');
+	assert.match(app.frame(), /2 of 23/, 'Enter keeps the filter');
+	await app.press('j');
+	await app.cursorOn(/Visio Plan 2/);
+	await app.press(KEY.escape);
+	await app.gone('2 of 23');
+	await app.cursorOn(/Visio Plan 2/);
+	await app.see('Teams Premium');
+	await app.press('/', 'c', 'f', 'q', '7', 't', 't', 'c', '0', 'h', '9', 'm', 'p');
+	await app.see('1 of 23', 'Power BI Pro');
+	await app.press(KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace);
+	await app.see('of 23');
+	await app.press(KEY.escape);
+	await app.gone('of 23');
+});
+
+test('a filter that matches nothing says so', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('/', 'z', 'z', 'z');
+	await app.see('0 of 23', 'No product matches /zzz');
+});
+
+test('Space on Power BI Pro offers Disabled, never trials only', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('/', 'p', 'o', 'w', 'e', 'r', ' ', 'b', 'i', ' ', 'p', 'r', 'o', KEY.enter, ' ');
+	await app.see('Change Power BI Pro (CFQ7TTC0H9MP)', 'Enabled → Disabled', 'Yes', 'No');
+	assert.equal(app.frame().includes('OnlyTrialsWithoutPaymentMethod'), false);
+});
+
+test('Space on Visio Plan 1 offers trials only', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('/', 'v', 'i', 's', 'i', 'o', ' ', '1', KEY.enter, KEY.enter);
+	await app.see('Change Visio Plan 1 (CFQ7TTC0HD33)', 'Enabled → OnlyTrialsWithoutPaymentMethod');
+	await app.see('Only trials and purchases from now on are affected; existing ones are not.');
+});
+
+test('t on Power BI Pro says in the status line why, and opens no dialog', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('/', 'b', 'i', ' ', 'p', 'r', 'o', KEY.enter, 't');
+	await app.see('OnlyTrialsWithoutPaymentMethod is not allowed for Power BI Pro');
+	assert.equal(app.frame().includes('Yes'), false);
+	await app.press('d');
+	await app.see('Enabled → Disabled');
+});
+
+test('Yes shows the row saving, then the value the service returned', async () => {
+	const app = renderApp({holdWrites: true});
+	await app.see('Clipchamp');
+	await app.press('/', 'v', 'i', 's', 'i', 'o', ' ', '1', KEY.enter, 't');
+	await app.see('Enabled → OnlyTrialsWithoutPaymentMethod');
+	await app.press('y');
+	await app.gone('Yes');
+	await waitFor(() => app.line('Visio Plan 1').includes('saving…'));
+	app.backend.release();
+	await waitFor(() => /Visio Plan 1\s+CFQ7TTC0HD33\s+OnlyTrialsWithoutPaymentMethod/.test(app.frame()));
+	await app.see('Visio Plan 1: Enabled → OnlyTrialsWithoutPaymentMethod, saved', 'Trials only 1');
+	assert.equal(app.backend.valueOf('CFQ7TTC0HD33'), 'OnlyTrialsWithoutPaymentMethod');
+});
+
+test('Enter on the highlighted Yes confirms; ← → move the highlight', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('d', KEY.right, KEY.left, KEY.enter);
+	await waitFor(() => app.backend.valueOf('CFQ7TTC0N8SS') === 'Disabled');
+	await app.see('Clipchamp Premium: Enabled → Disabled, saved');
+});
+
+test('Esc, n, or No cancel the confirmation and nothing is sent', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('d');
+	await app.see('Yes');
+	await app.press(KEY.escape);
+	await app.see('Cancelled: nothing changed');
+	await app.gone('Yes');
+	await app.press('d', 'n');
+	await app.gone('Yes');
+	await app.press(' ', KEY.right, KEY.enter);
+	await app.gone('Yes');
+	await app.see('Cancelled: nothing changed');
+	assert.deepEqual(app.backend.writes, []);
+	await app.cursorOn(/Clipchamp Premium\s+CFQ7TTC0N8SS\s+Enabled/);
+});
+
+test('a failed write keeps the value the service holds and shows the problem, its hint and correlation ID', async () => {
+	const app = renderApp({failSetValue: () => serverError()});
+	await app.see('Clipchamp');
+	await app.press('d', 'y');
+	await app.see('The licensing service failed', 'Clipchamp Premium (CFQ7TTC0N8SS) stays Enabled', '→ Try again in a minute (r)', 'Correlation ID: corr-500');
+	await app.cursorOn(/Clipchamp Premium\s+CFQ7TTC0N8SS\s+Enabled/);
+	await app.see('Esc dismiss');
+	await app.press(KEY.escape);
+	await app.gone('The licensing service failed');
+});
+
+test('a 403 on a write switches to read-only with a banner, and change keys say so', async () => {
+	const app = renderApp({failSetValue: () => forbidden()});
+	await app.see('Clipchamp');
+	await app.press('d', 'y');
+	await app.see('Global reader: you can look, not change', 'Permission denied', 'Billing administrator', 'corr-403');
+	await app.press(KEY.escape);
+	await app.gone('Permission denied');
+	assert.equal(app.frame().includes('e t d'), false, 'the footer offers no change keys');
+	await app.press('j', 'd');
+	await waitFor(() => app.frame().split('Global reader: you can look, not change').length === 3, () => app.frame());
+	assert.equal(app.frame().includes('Yes'), false);
+	await app.press(' ', 'x', 'u');
+	assert.equal(app.frame().includes('Yes'), false);
+});
+
+test('an account whose roles cannot change starts read-only', async () => {
+	const app = renderApp({silentAccount: {...ADMIN, roles: ['Global Reader'], canChange: false}});
+	await app.see('Global reader: you can look, not change', 'Clipchamp');
+	await app.press('e');
+	await waitFor(() => app.frame().split('Global reader: you can look, not change').length === 3, () => app.frame());
+	assert.equal(app.frame().includes('Yes'), false);
+});
+
+test('? lists every key; Esc closes it', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('?');
+	await app.see('PgUp PgDn  Ctrl-u Ctrl-d', 'Shift-Tab', 'e t d', 'x  X', 'undo the last change set', 'reload', 'q  Ctrl-C');
+	await app.press(KEY.escape);
+	await app.see('Clipchamp');
+	await app.gone('Shift-Tab');
+});
+
+test('at 80x24 the trial column goes, values are short, and nothing wraps', async () => {
+	const app = renderApp({size: {columns: 80, rows: 24}});
+	await app.see('Clipchamp');
+	const check = () => {
+		const lines = app.frame().split('\n');
+		assert.ok(lines.length <= 23, `${lines.length} lines`);
+		for (const line of lines) assert.ok(line.length <= 80, `too wide: ${line}`);
+	};
+	check();
+	assert.equal(app.frame().includes('Trial w/o pay'), false);
+	await app.press('/', 'v', 'i', 's', 'i', 'o', ' ', '1', KEY.enter, 't');
+	await app.see('Enabled → OnlyTrialsWithoutPaymentMethod');
+	check();
+	await app.press('y');
+	await waitFor(() => /Visio Plan 1\s+CFQ7TTC0HD33\s+Trials only/.test(app.frame()));
+	check();
+	await app.press('i');
+	await app.see('Can be set to');
+	check();
+	await app.press('?');
+	await app.see('q  Ctrl-C');
+	check();
+});
+
+test('the layout follows the terminal when it is resized', async () => {
+	const app = renderApp({size: {columns: 80, rows: 24}});
+	await app.see('Clipchamp');
+	assert.equal(app.frame().includes('Trial w/o pay'), false);
+	app.resize({columns: 120, rows: 40});
+	await app.see('Trial w/o pay', 'Windows 365 Enterprise');
+	app.resize({columns: 80, rows: 12});
+	await app.gone('Trial w/o pay', 'Windows 365 Enterprise');
+	assert.ok(app.frame().split('\n').length <= 11);
+});
+
+test('x marks rows, X marks all shown; e t d then change the marked rows after one confirmation', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('/', 'v', 'i', 's', 'i', 'o', KEY.enter, 'X');
+	await app.see('2 marked');
+	await app.press('t');
+	await app.see('Change Visio Plan 1 (CFQ7TTC0HD33)', 'Enabled → OnlyTrialsWithoutPaymentMethod', '1 row skipped: cannot take OnlyTrialsWithoutPaymentMethod (Visio Plan 2)');
+	await app.press('y');
+	await waitFor(() => app.backend.valueOf('CFQ7TTC0HD33') === 'OnlyTrialsWithoutPaymentMethod');
+	assert.equal(app.backend.valueOf('CFQ7TTC0HD32'), 'Enabled', 'the row that cannot take it is never sent');
+	await app.gone('2 marked');
+	await app.press('X');
+	await app.see('2 marked');
+	await app.press('X');
+	await app.gone('2 marked');
+});
+
+test('marking five rows and disabling them asks once, lists the first few and saves all five', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('x', 'x', 'x', 'x', 'x');
+	await app.see('5 marked', 'e t d set 5 marked');
+	await app.press('d');
+	await app.see('Set 5 rows to Disabled', 'Clipchamp Premium (CFQ7TTC0N8SS): Enabled → Disabled', 'Dynamics 365 Marketing Attach (CFQ7TTC0LHWP): Enabled → Disabled');
+	await app.press('y');
+	await app.see('5 of 5 rows saved', 'Disabled 5');
+	assert.equal(app.backend.writes.length, 5);
+});
+
+test('u undoes the last change set, then there is nothing to undo', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('u');
+	await app.see('Nothing to undo');
+	await app.press('d', 'y');
+	await waitFor(() => app.backend.valueOf('CFQ7TTC0N8SS') === 'Disabled');
+	await app.see('u undo');
+	await app.press('u');
+	await app.see('Undo the last change set: 1 row back to Enabled', 'Clipchamp Premium (CFQ7TTC0N8SS): Disabled → Enabled');
+	await app.press('y');
+	await waitFor(() => app.backend.valueOf('CFQ7TTC0N8SS') === 'Enabled');
+	await app.see('Clipchamp Premium: Disabled → Enabled, saved');
+	await app.press('u');
+	await app.see('Nothing to undo');
+});
+
+test('undo leaves alone a row changed since', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('d', 'y');
+	await waitFor(() => app.backend.valueOf('CFQ7TTC0N8SS') === 'Disabled');
+	app.backend.changeBehind('product', 'CFQ7TTC0N8SS', 'Enabled');
+	await app.press('r');
+	await app.see('Enabled 23');
+	await app.press('u');
+	await app.see('Nothing to undo: Clipchamp Premium (CFQ7TTC0N8SS) changed since (now Enabled): left alone');
+	assert.deepEqual(app.backend.writes, [{id: 'CFQ7TTC0N8SS', value: 'Disabled'}]);
+});
+
+test('R sends again the rows that failed', async () => {
+	const app = renderApp({failSetValue: (_row, _value, call) => (call === 1 ? serverError() : undefined)});
+	await app.see('Clipchamp');
+	await app.press('d', 'y');
+	await app.see('The licensing service failed', 'R retry failed');
+	await app.press('R');
+	await waitFor(() => app.backend.valueOf('CFQ7TTC0N8SS') === 'Disabled');
+	await app.press('u');
+	await app.see('Undo the last change set: 1 row back to Enabled');
+});
+
+test('a reload that cannot reach the service keeps the rows on screen, marked stale, and r retries', async () => {
+	const app = renderApp({failLoad: call => (call === 2 ? refused() : undefined)});
+	await app.see('Clipchamp');
+	await app.press('r');
+	await app.see('stale: r retries', 'Could not reach the licensing service', 'HTTPS_PROXY', 'Clipchamp');
+	await app.press('r');
+	await app.gone('stale', 'Could not reach');
+	await app.see('Clipchamp');
+});
+
+test('a first load that fails shows the problem and r tries again', async () => {
+	const app = renderApp({failLoad: call => (call === 1 ? refused() : undefined)});
+	await app.see('Could not reach the licensing service', 'Nothing loaded: r tries again');
+	await app.press('r');
+	await app.see('Clipchamp');
+});
+
+test('i shows the selected row in a table', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('/', 'v', 'i', 's', 'i', 'o', ' ', '1', KEY.enter, 'i');
+	await app.see('Field', 'Can be set to', 'Enabled, OnlyTrialsWithoutPaymentMethod, Disabled', 'Trial w/o payment', 'ID changed; blocks on old IDs carry over');
+	await app.press('i');
+	await app.gone('Can be set to');
+});
+
+test('q quits with exit code 0, Ctrl-C with 130', async () => {
+	const first = renderApp();
+	await first.see('Clipchamp');
+	await first.press('q');
+	assert.deepEqual(first.exits, [0]);
+	const second = renderApp();
+	await second.see('Clipchamp');
+	await second.press(KEY.ctrlC);
+	assert.deepEqual(second.exits, [130]);
+});
+
+test('typing q into the filter filters; it does not quit', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('/', 'q');
+	await app.see('/q');
+	assert.deepEqual(app.exits, []);
+});
