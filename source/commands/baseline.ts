@@ -14,6 +14,7 @@ import {
 	parseBaseline,
 	resolveBaseline,
 	SECTIONS,
+	sortProblems,
 	type Baseline,
 	type BaselineComparison,
 	type BaselineProblem,
@@ -85,14 +86,16 @@ async function load(ctx: Context, file: string | undefined): Promise<Loaded | nu
 	}
 	const label = file === '-' ? 'stdin' : file;
 	const parsed = parseBaseline(text, {policyId: ctx.settings.policyId});
-	// Problems in the file alone are reported before any request.
+	// A file that is not a baseline at all is reported before any request; otherwise its good
+	// parts are checked against the tenant too, so every problem is reported at once.
 	if (!parsed.baseline) return printProblems(ctx, label, parsed.problems);
 	const baseline = parsed.baseline;
 	const scopes = (Object.keys(SECTIONS) as SectionName[]).filter(name => baseline[name]).map(name => SECTIONS[name]);
 	const [lists, key] = await Promise.all([listRows(ctx, scopes), seenKeyFor(ctx)]);
 	const resolved = resolveBaseline(baseline, lists, parsed.lineOf);
+	const problems = sortProblems([...parsed.problems, ...resolved.problems]);
+	if (problems.length > 0) return printProblems(ctx, label, problems);
 	for (const note of resolved.notes) ctx.note(note);
-	if (resolved.problems.length > 0) return printProblems(ctx, label, resolved.problems);
 	const seen = await loadSeen(ctx.settings.stateDir, key);
 	const all = scopes.flatMap(scope => lists[scope] ?? []);
 	return {file: label, baseline, scopes, comparison: compareBaseline(resolved.wanted, all, row => isNew(seen, row))};

@@ -45,7 +45,11 @@ export type BaselineProblem = {
 };
 
 export type ParsedBaseline = {
-	/** Undefined when there are problems. */
+	/**
+	 * What the file says, leaving out the parts with problems (so the rest can still be checked
+	 * against the tenant and every problem reported at once). Undefined when the file is not a
+	 * baseline at all (broken YAML, empty, not a mapping). Use it to write only when `problems` is empty.
+	 */
 	baseline?: Baseline;
 	problems: BaselineProblem[];
 	/** The line a path is on (for problems found later, against the tenant). */
@@ -155,27 +159,48 @@ export function parseBaseline(text: string, options: {policyId?: string} = {}): 
 				problems.push({path: at.join('.'), message: TYPE_AT[at.join('.')] ?? issue.message, line: lineOf(at)});
 			}
 		}
-		return {problems: sortProblems(problems), lineOf};
 	}
-	const value = parsed.data;
-	const baseline: Baseline = {};
-	if (value.policy !== undefined) baseline.policy = value.policy;
-	for (const name of Object.keys(SECTIONS) as SectionName[]) {
-		const section = value[name];
-		if (!section) continue;
-		// In the file's order (JavaScript objects put number-like keys first).
-		const order = keysInOrder(doc, [name, 'except']);
-		const except = Object.entries(section.except ?? {}).map(([key, v]) => ({key, value: v}));
-		except.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
-		const out: BaselineSection = {except};
-		if (section.default !== undefined) out.default = section.default;
-		baseline[name] = out;
-	}
+	if (!isRecord(data)) return {problems: sortProblems(problems), lineOf};
+	const baseline = goodParts(data, doc, new Set(problems.map(p => p.path)));
 	const governs = (s?: BaselineSection) => s !== undefined && (s.default !== undefined || s.except.length > 0);
-	if (!governs(baseline.products) && !governs(baseline.offerTypes)) {
+	if (problems.length === 0 && !governs(baseline.products) && !governs(baseline.offerTypes)) {
 		problems.push({path: '', message: 'the baseline governs nothing: give products and/or offerTypes a default or an except list'});
 	}
-	return problems.length > 0 ? {problems, lineOf} : {baseline, problems, lineOf};
+	return {baseline, problems: sortProblems(problems), lineOf};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The baseline without the paths that have problems: each value through the same schema. */
+function goodParts(data: Record<string, unknown>, doc: Document, bad: ReadonlySet<string>): Baseline {
+	const baseline: Baseline = {};
+	if (typeof data.policy === 'string') baseline.policy = data.policy;
+	for (const name of Object.keys(SECTIONS) as SectionName[]) {
+		const raw = data[name];
+		if (!isRecord(raw) || bad.has(name)) continue;
+		const schema = valueSchema(SECTIONS[name]);
+		const valueAt = (path: string, input: unknown): PolicyValue | undefined => {
+			if (bad.has(path)) return undefined;
+			const parsed = schema.safeParse(input);
+			return parsed.success ? parsed.data : undefined;
+		};
+		const section: BaselineSection = {except: []};
+		const fallback = raw.default === undefined ? undefined : valueAt(`${name}.default`, raw.default);
+		if (fallback) section.default = fallback;
+		if (isRecord(raw.except) && !bad.has(`${name}.except`)) {
+			// In the file's order (JavaScript objects put number-like keys first).
+			const order = keysInOrder(doc, [name, 'except']);
+			for (const [key, input] of Object.entries(raw.except)) {
+				const value = valueAt(`${name}.except.${key}`, input);
+				if (value) section.except.push({key, value});
+			}
+			section.except.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+		}
+		baseline[name] = section;
+	}
+	return baseline;
 }
 
 /** One row the baseline wants at a value, and the rule that says so. */
@@ -349,7 +374,8 @@ export function formatProblem(file: string, problem: BaselineProblem): string {
 	return `${where}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
 }
 
-function sortProblems(problems: BaselineProblem[]): BaselineProblem[] {
+/** Problems in the order of the file's lines (those without a line last). */
+export function sortProblems(problems: BaselineProblem[]): BaselineProblem[] {
 	return problems.map((p, i) => ({p, i})).sort((a, b) => (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || a.i - b.i).map(({p}) => p);
 }
 

@@ -1,0 +1,220 @@
+/** The baseline file, drift, the audit log's change sets, undo plans and the seen store, as plain functions. */
+import assert from 'node:assert/strict';
+import {mkdtemp, readFile, stat} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {test} from 'node:test';
+import {changeSets, findChangeSet, readAudit, recordChangeSet, startChangeSet, undoPlan} from '../../source/commerce/audit.js';
+import {
+	baselineFromRows,
+	baselineToJson,
+	baselineToYaml,
+	compareBaseline,
+	formatProblem,
+	mostCommonValue,
+	parseBaseline,
+	resolveBaseline,
+} from '../../source/commerce/baseline.js';
+import {catalog} from '../../source/commerce/catalog.js';
+import type {ChangeResult} from '../../source/commerce/changes.js';
+import {offerTypeRow, productRow} from '../../source/commerce/client.js';
+import {isNew, loadSeen, markSeen, newRows, seenKey} from '../../source/commerce/seen.js';
+import type {PolicyValue, Row} from '../../source/commerce/types.js';
+
+const P = 'AllowSelfServicePurchase';
+
+/** The catalog's products and offer types as a tenant would list them, all Enabled unless told. */
+function tenant(values: Record<string, PolicyValue> = {}): {product: Row[]; offerType: Row[]} {
+	return {
+		product: catalog.products.map(p => productRow({policyId: P, productId: p.productId, productName: p.productName, policyValue: values[p.productId] ?? 'Enabled'})),
+		offerType: catalog.offerTypes.map(o => offerTypeRow({policyId: P, scope: 'OfferType', scopeId: o.scopeId, scopeValue: o.scopeValue, policyValue: values[o.scopeId] ?? 'Enabled'})),
+	};
+}
+
+function problemsOf(text: string, policyId = P): string[] {
+	return parseBaseline(text, {policyId}).problems.map(p => formatProblem('b.yaml', p));
+}
+
+test('a file with mistakes gets one line per problem, each with its path and line: unknown keys, bad values, policy mismatch', () => {
+	const lines = problemsOf(
+		['policy: SomeOtherPolicy', 'products:', '  default: Sometimes', '  defualt: Disabled', '  except:', '    CFQ7TTC0HD33: [Enabled]', 'offertypes:', '  default: Disabled', 'offerTypes:', '  except:', '    SaaS: OnlyTrialsWithoutPaymentMethod', 'extra: 1', ''].join('\n'),
+	);
+	assert.deepEqual(lines, [
+		'b.yaml:1: policy: the file is for policy SomeOtherPolicy, but this run works on AllowSelfServicePurchase (--policy-id / MSCOMMERCE_POLICY_ID)',
+		'b.yaml:3: products.default: "Sometimes" is not a value: use Enabled, Disabled or OnlyTrialsWithoutPaymentMethod',
+		'b.yaml:4: products.defualt: unknown key (expected default or except)',
+		'b.yaml:6: products.except.CFQ7TTC0HD33: a list is not a value: use Enabled, Disabled or OnlyTrialsWithoutPaymentMethod',
+		'b.yaml:7: offertypes: unknown key: did you mean offerTypes?',
+		'b.yaml:11: offerTypes.except.SaaS: OnlyTrialsWithoutPaymentMethod is not allowed for offer types: use Enabled or Disabled',
+		'b.yaml:12: extra: unknown key (expected policy, products or offerTypes)',
+	]);
+});
+
+test('broken YAML, an empty file, a list, a wrong section type and a baseline that governs nothing are problems too', () => {
+	assert.match(problemsOf('products:\n  default: [Disabled\n')[0]!, /^b\.yaml:\d+: not valid YAML: /);
+	assert.match(problemsOf('products:\n  default: Disabled\n  default: Enabled\n')[0]!, /^b\.yaml:3: not valid YAML: Map keys must be unique/);
+	assert.match(problemsOf('')[0]!, /^b\.yaml: the file is empty/);
+	assert.deepEqual(problemsOf('- Disabled\n'), ['b.yaml: the file must be a mapping with policy, products and/or offerTypes']);
+	assert.deepEqual(problemsOf('products: Disabled\n'), ['b.yaml:1: products: expected a mapping with default and/or except']);
+	assert.deepEqual(problemsOf('products:\n  except: [CFQ7TTC0HD33]\n'), ['b.yaml:2: products.except: expected a mapping of product IDs to values']);
+	assert.deepEqual(problemsOf('policy: AllowSelfServicePurchase\nproducts:\n  except:\n'), ['b.yaml: the baseline governs nothing: give products and/or offerTypes a default or an except list']);
+});
+
+test('values are spelled as set accepts them, and JSON is a baseline too', () => {
+	const yaml = parseBaseline('products:\n  default: disabled\n  except:\n    CFQ7TTC0HD33: trials\n    CFQ7TTC0HD32: true\n', {policyId: P});
+	assert.deepEqual(yaml.baseline?.products, {default: 'Disabled', except: [{key: 'CFQ7TTC0HD33', value: 'OnlyTrialsWithoutPaymentMethod'}, {key: 'CFQ7TTC0HD32', value: 'Enabled'}]});
+	const json = parseBaseline('{"policy": "AllowSelfServicePurchase", "offerTypes": {"default": "Disabled", "except": {"SaaS": "Enabled"}}}', {policyId: P});
+	assert.deepEqual(json.problems, []);
+	assert.deepEqual(json.baseline, {policy: P, offerTypes: {default: 'Disabled', except: [{key: 'SaaS', value: 'Enabled'}]}});
+});
+
+test("against the tenant's list: unknown IDs, values a product cannot take and a product named twice are problems with their path", () => {
+	const text = ['products:', '  except:', '    CFQ7TTC0ZZZZ: Disabled', '    CFQ7TTC0H9MP: OnlyTrialsWithoutPaymentMethod', '    CFQ7TTC0LH3L: Enabled', '    CFQ7TTC0KP0N: Disabled', 'offerTypes:', '  except:', '    NOPE: Disabled', ''].join('\n');
+	const parsed = parseBaseline(text, {policyId: P});
+	assert.ok(parsed.baseline, JSON.stringify(parsed.problems));
+	const resolved = resolveBaseline(parsed.baseline, tenant(), parsed.lineOf);
+	assert.deepEqual(resolved.problems.map(p => formatProblem('b.yaml', p)), [
+		"b.yaml:3: products.except.CFQ7TTC0ZZZZ: unknown product ID: not in this tenant's list (see `mscommerce products list`)",
+		'b.yaml:4: products.except.CFQ7TTC0H9MP: OnlyTrialsWithoutPaymentMethod is not allowed for Power BI Pro (CFQ7TTC0H9MP): it has no trial without a payment method',
+		'b.yaml:6: products.except.CFQ7TTC0KP0N: names the same product as products.except.CFQ7TTC0LH3L (Power Automate per user, CFQ7TTC0LH3L)',
+		"b.yaml:9: offerTypes.except.NOPE: unknown offer type ID: not in this tenant's list (see `mscommerce offer-types list`)",
+	]);
+});
+
+test('a former product ID stands for its current product, with a note; a default a product cannot take is one problem naming them', () => {
+	const former = parseBaseline('products:\n  except:\n    CFQ7TTC0KP0N: Disabled\n', {policyId: P});
+	const resolved = resolveBaseline(former.baseline!, tenant(), former.lineOf);
+	assert.deepEqual(resolved.problems, []);
+	assert.deepEqual(resolved.wanted.map(w => [w.row.id, w.to, w.rule]), [['CFQ7TTC0LH3L', 'Disabled', 'products.except.CFQ7TTC0KP0N']]);
+	assert.match(resolved.notes[0]!, /CFQ7TTC0KP0N is the former ID of Power Automate per user; using its current ID CFQ7TTC0LH3L/);
+
+	const trials = parseBaseline('products:\n  default: OnlyTrialsWithoutPaymentMethod\n', {policyId: P});
+	const problems = resolveBaseline(trials.baseline!, tenant(), trials.lineOf).problems;
+	assert.equal(problems.length, 1);
+	assert.equal(problems[0]!.path, 'products.default');
+	assert.equal(problems[0]!.line, 2);
+	const without = catalog.products.filter(p => !p.trialWithoutPaymentMethod).length;
+	assert.match(problems[0]!.message, new RegExp(`not allowed for ${without} products that have no trial without a payment method \\(Clipchamp Premium \\(CFQ7TTC0N8SS\\), .*, …\\): give them another value under except`));
+});
+
+test('export: the most common value is the default, the rest are listed with their names, and it reads back in sync', () => {
+	const rows = tenant({CFQ7TTC0H9MP: 'Disabled', CFQ7TTC0HD33: 'OnlyTrialsWithoutPaymentMethod', SaaS: 'Disabled', POWERBIVISUALS: 'Disabled'});
+	const {baseline, names} = baselineFromRows(P, rows);
+	assert.equal(baseline.products?.default, 'Enabled');
+	assert.deepEqual(baseline.products?.except.map(e => `${e.key}=${e.value}`), ['CFQ7TTC0H9MP=Disabled', 'CFQ7TTC0HD33=OnlyTrialsWithoutPaymentMethod']);
+	assert.equal(baseline.offerTypes?.default, 'Disabled', 'a tie goes to the stricter value');
+	const yaml = baselineToYaml(baseline, names, ['exported for a test']);
+	assert.match(yaml, /^# exported for a test\npolicy: AllowSelfServicePurchase\nproducts:\n {2}default: Enabled/);
+	assert.match(yaml, /\n {4}CFQ7TTC0H9MP: Disabled {24}# Power BI Pro\n {4}CFQ7TTC0HD33: OnlyTrialsWithoutPaymentMethod {2}# Visio Plan 1\n/);
+	for (const text of [yaml, JSON.stringify(baselineToJson(baseline))]) {
+		const parsed = parseBaseline(text, {policyId: P});
+		assert.deepEqual(parsed.problems, []);
+		const resolved = resolveBaseline(parsed.baseline!, rows, parsed.lineOf);
+		const comparison = compareBaseline(resolved.wanted, [...rows.product, ...rows.offerType]);
+		assert.deepEqual(comparison.drift, []);
+		assert.equal(comparison.inSync, rows.product.length + rows.offerType.length);
+	}
+	assert.equal(mostCommonValue([]), undefined);
+});
+
+test('drift lists exactly the rows that differ, with the rule that wants them and rows never seen marked new', () => {
+	const rows = tenant({CFQ7TTC0H9MP: 'Disabled', SaaS: 'Disabled'});
+	const parsed = parseBaseline('products:\n  default: Disabled\n  except:\n    CFQ7TTC0HD33: Enabled\n    CFQ7TTC0H9MP: Enabled\n', {policyId: P});
+	const resolved = resolveBaseline(parsed.baseline!, rows, parsed.lineOf);
+	const all = [...rows.product, ...rows.offerType];
+	const comparison = compareBaseline(resolved.wanted, all, row => row.id === 'CFQ7TTC0N8SS' || row.id === 'SaaS');
+	// Every product but Visio Plan 1 (Enabled, as excepted) changes; offer types are not governed.
+	assert.equal(comparison.drift.length, rows.product.length - 1);
+	assert.deepEqual(comparison.drift.find(d => d.row.id === 'CFQ7TTC0H9MP'), {row: rows.product.find(r => r.id === 'CFQ7TTC0H9MP'), to: 'Enabled', rule: 'products.except.CFQ7TTC0H9MP', isNew: false});
+	assert.deepEqual(comparison.drift.find(d => d.row.id === 'CFQ7TTC0N8SS')?.isNew, true);
+	assert.equal(comparison.drift.find(d => d.row.id === 'CFQ7TTC0N8SS')?.rule, 'products.default');
+	assert.deepEqual(comparison.newRows.map(n => [n.row.id, n.to ?? null]), [['CFQ7TTC0N8SS', 'Disabled'], ['SaaS', null]]);
+	assert.equal(comparison.plan.changes.length, comparison.drift.length, 'apply writes only the drift');
+	assert.equal(comparison.inSync, 1);
+});
+
+/** A result as applyChanges reports it. */
+function ok(row: Row, to: PolicyValue): ChangeResult {
+	return {ok: true, change: {row, to}, row: {...row, value: to}, correlationId: `c-${row.id}`};
+}
+
+test('the audit log: one JSON line per write in a 0600 file under a 0700 directory, grouped into change sets', async () => {
+	const stateDir = join(await mkdtemp(join(tmpdir(), 'mscommerce-audit-')), 'state', 'mscommerce');
+	const rows = tenant();
+	const [visio, pbi] = [rows.product.find(r => r.id === 'CFQ7TTC0HD33')!, rows.product.find(r => r.id === 'CFQ7TTC0H9MP')!];
+	const meta = {stateDir, source: 'products set', account: 'admin@contoso', tenant: 'T1', policyId: P};
+	const failed: ChangeResult = {ok: false, change: {row: pbi, to: 'Disabled'}, problem: {kind: 'server', title: 'The licensing service failed (500)', hints: [], retryable: true, correlationId: 'c-fail'}};
+	const first = await recordChangeSet(meta, [ok(visio, 'Disabled'), failed]);
+	assert.equal(first.changed, 1);
+	assert.equal(first.failed, 1);
+	const recorder = startChangeSet({...meta, source: 'undo', undoes: first.id});
+	await recorder.record(ok({...visio, value: 'Disabled'}, 'Enabled'));
+	await recorder.flush();
+	assert.equal(recorder.error, undefined);
+
+	assert.equal((await stat(join(stateDir, 'audit.jsonl'))).mode & 0o777, 0o600);
+	assert.equal((await stat(stateDir)).mode & 0o777, 0o700);
+	const lines = (await readFile(join(stateDir, 'audit.jsonl'), 'utf8')).trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+	assert.equal(lines.length, 3);
+	assert.deepEqual(Object.keys(lines[1]!).sort(), ['account', 'changeSetId', 'correlationId', 'from', 'id', 'name', 'policyId', 'problem', 'result', 'scope', 'source', 'tenant', 'time', 'to']);
+	assert.deepEqual([lines[1]!.result, lines[1]!.problem, lines[1]!.correlationId, lines[1]!.name], ['failed', 'The licensing service failed (500)', 'c-fail', 'Power BI Pro']);
+	assert.equal(lines[2]!.undoes, first.id);
+
+	const {entries, unreadable} = await readAudit(stateDir);
+	assert.equal(unreadable, 0);
+	const sets = changeSets(entries);
+	assert.deepEqual(sets.map(s => [s.id, s.source, s.changed, s.failed]), [[first.id, 'products set', 1, 1], [recorder.id, 'undo', 1, 0]]);
+	const where = {tenant: 'T1', policyId: P};
+	const last = findChangeSet(sets, where);
+	assert.equal('found' in last && last.found.id, recorder.id, 'the last one by default');
+	const byPrefix = findChangeSet(sets, where, first.id.slice(0, 6));
+	assert.equal('found' in byPrefix && byPrefix.found.id, first.id);
+	assert.match((findChangeSet(sets, {tenant: 'T2', policyId: P}) as {error: string}).error, /nothing to undo/);
+	assert.match((findChangeSet(sets, {tenant: 'T2', policyId: P}, first.id) as {error: string}).error, /made in tenant T1/);
+	assert.match((findChangeSet(sets, where, 'abc') as {error: string}).error, /too short/);
+	assert.deepEqual(await readAudit(join(stateDir, 'nowhere')), {entries: [], unreadable: 0});
+});
+
+test('an undo plan puts back only rows that still hold what the change set wrote, and never sends a failed row', () => {
+	const rows = tenant();
+	const byId = (id: string) => rows.product.find(r => r.id === id)!;
+	const set = {
+		id: 'set-1',
+		entries: [
+			{changeSetId: 'set-1', time: '', source: 'x', account: 'a', tenant: 't', policyId: P, scope: 'product' as const, id: 'CFQ7TTC0HD33', name: 'Visio Plan 1', from: 'Enabled' as const, to: 'Disabled' as const, result: 'ok' as const},
+			{changeSetId: 'set-1', time: '', source: 'x', account: 'a', tenant: 't', policyId: P, scope: 'product' as const, id: 'CFQ7TTC0HD32', name: 'Visio Plan 2', from: 'Enabled' as const, to: 'Disabled' as const, result: 'ok' as const},
+			{changeSetId: 'set-1', time: '', source: 'x', account: 'a', tenant: 't', policyId: P, scope: 'product' as const, id: 'CFQ7TTC0H9MP', name: 'Power BI Pro', from: 'Enabled' as const, to: 'Disabled' as const, result: 'failed' as const},
+			{changeSetId: 'set-1', time: '', source: 'x', account: 'a', tenant: 't', policyId: P, scope: 'product' as const, id: 'CFQ7TTC0GONE', name: 'Gone', from: 'Enabled' as const, to: 'Disabled' as const, result: 'ok' as const},
+		],
+	};
+	// Visio Plan 1 still holds Disabled; Visio Plan 2 was set to OnlyTrials… by someone since.
+	const current = [{...byId('CFQ7TTC0HD33'), value: 'Disabled' as const}, {...byId('CFQ7TTC0HD32'), value: 'OnlyTrialsWithoutPaymentMethod' as const}, byId('CFQ7TTC0H9MP')];
+	const undo = undoPlan(set, current);
+	assert.deepEqual(undo.plan.changes.map(c => [c.row.id, c.row.value, c.to]), [['CFQ7TTC0HD33', 'Disabled', 'Enabled']]);
+	assert.deepEqual(undo.skipped.map(s => s.reason), [
+		'Visio Plan 2 (CFQ7TTC0HD32) changed since (now OnlyTrialsWithoutPaymentMethod; the change set set Disabled): left alone',
+		'Gone (CFQ7TTC0GONE) is no longer listed',
+	]);
+	assert.equal(undo.undoes, 'set-1');
+});
+
+test('seen rows: the first look marks nothing new, later rows are new until marked, in a 0600 file per tenant', async () => {
+	const stateDir = join(await mkdtemp(join(tmpdir(), 'mscommerce-seen-')), 'state', 'mscommerce');
+	const key = seenKey('tenant-1', 'https://127.0.0.1:4443');
+	assert.equal(key, 'tenant-1@127.0.0.1');
+	assert.equal(seenKey('tenant-1', 'https://licensing.m365.microsoft.com'), 'tenant-1');
+	const rows = tenant().product;
+	const first = await loadSeen(stateDir, key);
+	assert.deepEqual(newRows(first, rows), [], 'nothing is new on the first look');
+	await markSeen(stateDir, key, rows.slice(0, 20), ['product']);
+	const later = await loadSeen(stateDir, key);
+	assert.deepEqual(newRows(later, rows).map(r => r.id), rows.slice(20).map(r => r.id));
+	assert.equal(isNew(later, {scope: 'product', id: rows[0]!.id.toLowerCase()}), false, 'IDs compare case-insensitively');
+	assert.equal(isNew(later, {scope: 'offerType', id: 'SaaS'}), false, 'offer types were never looked at');
+	await markSeen(stateDir, key, rows);
+	assert.deepEqual(newRows(await loadSeen(stateDir, key), rows), []);
+	assert.equal(newRows(await loadSeen(stateDir, 'another-tenant'), rows).length, 0);
+	const file = join(stateDir, 'seen', 'tenant-1@127.0.0.1.json');
+	assert.equal((await stat(file)).mode & 0o777, 0o600);
+	assert.equal((await stat(join(stateDir, 'seen'))).mode & 0o777, 0o700);
+});
