@@ -17,7 +17,7 @@ export type SignInScreenProps = {
 
 /** "14:59" until the code expires. */
 export function countdown(ms: number): string {
-	const seconds = Math.max(0, Math.ceil(ms / 1000));
+	const seconds = Math.max(0, Math.floor(ms / 1000));
 	return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
