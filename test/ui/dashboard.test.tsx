@@ -270,7 +270,11 @@ test('x marks rows, X marks all shown; e t d then change the marked rows after o
 	await app.press('/', 'v', 'i', 's', 'i', 'o', KEY.enter, 'X');
 	await app.see('2 marked');
 	await app.press('t');
-	await app.see('Change Visio Plan 1 (CFQ7TTC0HD33)', 'Enabled → OnlyTrialsWithoutPaymentMethod', '1 row skipped: cannot take OnlyTrialsWithoutPaymentMethod (Visio Plan 2)');
+	await app.see(
+		'Set 1 row to OnlyTrialsWithoutPaymentMethod',
+		'Visio Plan 1 (CFQ7TTC0HD33): Enabled → OnlyTrialsWithoutPaymentMethod',
+		'1 row skipped: cannot take OnlyTrialsWithoutPaymentMethod (Visio Plan 2)',
+	);
 	await app.press('y');
 	await waitFor(() => app.backend.valueOf('CFQ7TTC0HD33') === 'OnlyTrialsWithoutPaymentMethod');
 	assert.equal(app.backend.valueOf('CFQ7TTC0HD32'), 'Enabled', 'the row that cannot take it is never sent');

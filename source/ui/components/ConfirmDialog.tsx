@@ -23,7 +23,7 @@ export function confirmLines(plan: ChangePlan, width: number, max: number): Conf
 	const probe = summarisePlan(plan, 0);
 	// Room for listed changes: what is left after the title, notes, the "more" line and the seed's note.
 	const fixed = 1 + probe.notes.length + seed.length + 1;
-	const single = plan.changes.length === 1 && plan.kind !== 'undo' && plan.kind !== 'retry';
+	const single = plan.changes.length === 1 && !plan.fromMarks && plan.kind !== 'undo' && plan.kind !== 'retry';
 	const listable = Math.max(1, Math.min(5, max - fixed));
 	const summary = summarisePlan(plan, listable);
 	const lines: ConfirmLine[] = [{text: truncate(summary.title, inner), kind: 'title'}];

@@ -21,6 +21,8 @@ export type SignInState = {
 
 export type SignIn = {
 	state: SignInState;
+	/** The state as of now (keys can arrive before the frame that shows it). */
+	current: () => SignInState;
 	/** Esc: stop waiting for the code (aborts the backend's polling). */
 	cancel: () => void;
 	/** Enter after expiry, cancel or a problem: start again with a new code. */
@@ -32,7 +34,13 @@ export type SignIn = {
  * (a new one on request when it expires or is cancelled). Problems come back classified.
  */
 export function useSignIn(backend: Backend, classify: (error: unknown) => Problem): SignIn {
-	const [state, setState] = useState<SignInState>({step: 'silent'});
+	const [state, setShown] = useState<SignInState>({step: 'silent'});
+	const latest = useRef(state);
+	const setState = useCallback((next: SignInState | ((previous: SignInState) => SignInState)) => {
+		latest.current = typeof next === 'function' ? next(latest.current) : next;
+		setShown(latest.current);
+	}, []);
+	const current = useCallback(() => latest.current, []);
 	const attempt = useRef<{controller: AbortController; why?: 'cancelled' | 'expired'; timer?: NodeJS.Timeout}>(undefined);
 	const alive = useRef(true);
 
@@ -80,7 +88,7 @@ export function useSignIn(backend: Backend, classify: (error: unknown) => Proble
 				setState(previous => ({...previous, step: 'failed', problem: classify(error)}));
 			},
 		);
-	}, [backend, classify, stop]);
+	}, [backend, classify, stop, setState]);
 
 	const begin = useCallback(() => {
 		setState({step: 'silent'});
@@ -94,7 +102,7 @@ export function useSignIn(backend: Backend, classify: (error: unknown) => Proble
 				if (alive.current) setState({step: 'failed', problem: classify(error)});
 			},
 		);
-	}, [backend, classify, deviceCode]);
+	}, [backend, classify, deviceCode, setState]);
 
 	useEffect(() => {
 		alive.current = true;
@@ -109,13 +117,14 @@ export function useSignIn(backend: Backend, classify: (error: unknown) => Proble
 		if (!attempt.current) return;
 		stop('cancelled');
 		setState(previous => ({...previous, step: 'cancelled'}));
-	}, [stop]);
+	}, [stop, setState]);
 
 	const restart = useCallback(() => {
 		// A problem before any code was shown may have been the silent step's: try that again too.
-		if (state.step === 'failed' && !state.prompt) begin();
+		const {step, prompt} = latest.current;
+		if (step === 'failed' && !prompt) begin();
 		else deviceCode();
-	}, [begin, deviceCode, state.step, state.prompt]);
+	}, [begin, deviceCode]);
 
-	return {state, cancel, restart};
+	return {state, current, cancel, restart};
 }

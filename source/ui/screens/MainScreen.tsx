@@ -96,12 +96,13 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 		const propose = (make: (rows: readonly Row[]) => ChangePlan) => {
 			if (now.readOnly) return status(READ_ONLY_BANNER);
 			if (!now.loaded) return status('Nothing loaded yet');
-			const targets = nowView.marks.size > 0 ? nowAll.filter(row => nowView.marks.has(row.id)) : nowSelected ? [nowSelected] : [];
+			const fromMarks = nowView.marks.size > 0;
+			const targets = fromMarks ? nowAll.filter(row => nowView.marks.has(row.id)) : nowSelected ? [nowSelected] : [];
 			const ready = targets.filter(row => !now.saving.has(rowKey(row)));
 			if (targets.length > 0 && ready.length === 0) {
 				return status(`Still saving ${targets.length === 1 ? (targets[0]?.name ?? 'it') : 'those rows'}`);
 			}
-			const plan = make(ready);
+			const plan = {...make(ready), fromMarks};
 			if (plan.changes.length === 0) return status(nothingToChange(plan));
 			dispatch({type: 'confirm', plan});
 		};

@@ -39,8 +39,9 @@ export function SignInScreen({signIn, width, height, onQuit}: SignInScreenProps)
 	useKeys((input, key) => {
 		if (isInterrupt(input, key)) return onQuit(130);
 		if (input === 'q' && !key.ctrl) return onQuit(0);
-		if (key.escape && step === 'waiting') return signIn.cancel();
-		if (key.return && (step === 'expired' || step === 'cancelled' || step === 'failed')) return signIn.restart();
+		const now = signIn.current().step;
+		if (key.escape && now === 'waiting') return signIn.cancel();
+		if (key.return && (now === 'expired' || now === 'cancelled' || now === 'failed')) return signIn.restart();
 	});
 
 	const inner = Math.max(20, width - 4);

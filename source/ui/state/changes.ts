@@ -20,6 +20,8 @@ export type ChangePlan = {
 	unchanged: Row[];
 	/** The change set an undo plan reverses. */
 	undoes?: number;
+	/** Made from the marked rows (x, X): the confirmation counts rows even when one changes. */
+	fromMarks?: boolean;
 };
 
 /** One row written in a change set: what it was, and what the service holds after the write. */
@@ -123,7 +125,7 @@ export function summarisePlan(plan: ChangePlan, maxListed: number): PlanSummary 
 	let title: string;
 	if (plan.kind === 'undo') title = `Undo the last change set: ${rows(count)}${plan.value ? ` back to ${plan.value}` : ''}`;
 	else if (plan.kind === 'retry') title = `Retry ${rows(count)} that failed`;
-	else if (count === 1 && only) title = `Change ${only.row.name} (${only.row.id})`;
+	else if (count === 1 && only && !plan.fromMarks) title = `Change ${only.row.name} (${only.row.id})`;
 	else if (plan.value) title = `Set ${rows(count)} to ${plan.value}`;
 	else title = `Change ${rows(count)} to their next value`;
 	const listed = plan.changes.slice(0, Math.max(0, maxListed));
