@@ -92,13 +92,12 @@ async function runDashboard(command: Command): Promise<void> {
 			closeDemo = demo.close;
 		}
 		const controller = new AbortController();
-		const [{createContext}, {renderDashboard}, {createBackend}] = await Promise.all([
-			import('./commands/context.js'),
-			import('./ui/run.js'),
-			import('./ui/realBackend.js'),
-		]);
+		const [{createContext}, {createBackend}] = await Promise.all([import('./commands/context.js'), import('./ui/realBackend.js')]);
 		ctx = createContext(settings, io, controller.signal, options);
-		process.exitCode = await renderDashboard(createBackend(ctx), {color: settings.color});
+		// The backend starts signing in and loading now; Ink is imported meanwhile.
+		const backend = createBackend(ctx);
+		const {renderDashboard} = await import('./ui/run.js');
+		process.exitCode = await renderDashboard(backend, {color: settings.color});
 	} catch (error) {
 		const problem = classify(error);
 		reportProblem(io.stderr, problem);

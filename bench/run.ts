@@ -1,0 +1,14 @@
+/** npm run bench: every benchmark, one table. Budgets are checked here, never in timed tests. */
+import {benchKeys, benchMemory, benchStartup} from './dashboard.js';
+import {printTable, type BenchRow} from './table.js';
+
+const rows: BenchRow[] = [];
+for (const bench of [benchStartup, benchKeys, benchMemory]) {
+	try {
+		rows.push(...(await bench()));
+	} catch (error) {
+		rows.push({name: bench.name, value: Number.NaN, unit: '', ok: false, note: `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`});
+	}
+}
+printTable(rows);
+process.exitCode = rows.every(r => r.ok !== false) ? 0 : 1;
