@@ -245,7 +245,9 @@ export function buildProgram(): Command {
 		.option('--products <n>', 'add N synthetic products (scale tests)')
 		.option('--preset <name>', 'fresh (every row Enabled) or demo (a realistic mix)')
 		.option('--legacy-tls', 'also listen on a port that only speaks TLS 1.0/1.1')
-		.action(async (options: EmulatorFlags) => {
+		.action(async (options: EmulatorFlags, command: Command) => {
+			// `--faults` is also the program's own option (for --demo), which takes it first.
+			options.faults ??= command.optsWithGlobals<GlobalFlags>().faults;
 			const controller = new AbortController();
 			const stop = () => controller.abort();
 			process.once('SIGINT', stop);

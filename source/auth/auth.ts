@@ -121,18 +121,28 @@ export class Auth {
 		}
 		const pca = this.pca!;
 		this.network.begin(signal);
+		let refuse: (error: unknown) => void = () => undefined;
 		const request: DeviceCodeRequest = {
 			scopes: [LICENSING_SCOPE],
-			deviceCodeCallback: response =>
+			deviceCodeCallback: response => {
+				if (!response.userCode) {
+					// MSAL does not check the device-code answer: an error (an unknown client ID, say)
+					// arrives here as an empty response, and MSAL would go on polling with no code.
+					request.cancel = true;
+					refuse(new SignInError(new Error('The identity service gave no sign-in code'), this.network.lastAnswer));
+					return;
+				}
 				onPrompt({
 					userCode: response.userCode,
 					verificationUri: response.verificationUri,
 					expiresAt: Date.now() + response.expiresIn * 1000,
 					message: response.message,
-				}),
+				});
+			},
 		};
 		let onAbort: () => void = () => undefined;
 		const aborted = new Promise<never>((_resolve, reject) => {
+			refuse = reject;
 			onAbort = () => {
 				request.cancel = true; // MSAL checks this before each poll
 				reject(new CancelledError('Sign-in cancelled'));
@@ -148,6 +158,7 @@ export class Auth {
 			await this.setCurrent(result.account);
 			return this.remember(result, 'device-code');
 		} catch (error) {
+			if (error instanceof SignInError) throw error;
 			if (signal.aborted || error instanceof CancelledError) throw new CancelledError('Sign-in cancelled');
 			if (this.network.lastNetworkError) throw new SignInError(error, undefined, this.network.lastNetworkError);
 			throw new SignInError(error, this.network.lastAnswer);

@@ -215,3 +215,16 @@ test('login, then whoami in a second process needs no sign-in, then logout forge
 	assert.match(after.stderr, /Not signed in/);
 	assert.match(after.stderr, /mscommerce login/);
 });
+
+test('login with a client ID the tenant does not know fails at once with the --client-id hint, printing no empty code', async () => {
+	const emu = await emulator();
+	const home = await mkdtemp(join(tmpdir(), 'mscommerce-cli-'));
+	const started = Date.now();
+	const result = await runCli(['login', '--client-id', '99999999-9999-9999-9999-999999999999'], cliEnv(emu, home));
+	assert.equal(result.code, 3);
+	assert.doesNotMatch(result.stderr, /undefined/);
+	assert.match(result.stderr, /AADSTS700016/);
+	assert.match(result.stderr, /--client-id/);
+	assert.ok(Date.now() - started < 8000, 'no polling without a code');
+	assert.equal(emu.requests.filter(r => r.path.includes('/token')).length, 0);
+});
