@@ -26,7 +26,7 @@ import {UsageError} from '../problems/errors.js';
 import {ExitCode} from '../problems/exitCodes.js';
 import type {Context} from './context.js';
 import {printList, type Column} from './output.js';
-import {rememberSeen, runPlan, seenKeyFor, signedInAs} from './rows.js';
+import {runPlan, seenKeyFor, signedInAs, startWatching} from './rows.js';
 
 const NOUN: Record<Scope, string> = {product: 'product', offerType: 'offer type'};
 
@@ -58,8 +58,10 @@ export async function exportCommand(ctx: Context, options: {file?: string}): Pro
 	} else {
 		ctx.io.stdout.write(text);
 	}
-	// Exporting shows the admin every row: they are seen from now on.
-	await rememberSeen(ctx, await seenKeyFor(ctx), [...(lists.product ?? []), ...(lists.offerType ?? [])], ['product', 'offerType']);
+	// Exporting starts the watch (products added from now on are new) but marks nothing seen: a
+	// nightly export must not hide a new product from the admin.
+	const key = await seenKeyFor(ctx);
+	await startWatching(ctx, key, await loadSeen(ctx.settings.stateDir, key), [...(lists.product ?? []), ...(lists.offerType ?? [])], ['product', 'offerType']);
 	return ExitCode.ok;
 }
 
@@ -98,6 +100,7 @@ async function load(ctx: Context, file: string | undefined): Promise<Loaded | nu
 	for (const note of resolved.notes) ctx.note(note);
 	const seen = await loadSeen(ctx.settings.stateDir, key);
 	const all = scopes.flatMap(scope => lists[scope] ?? []);
+	await startWatching(ctx, key, seen, all, scopes);
 	return {file: label, baseline, scopes, comparison: compareBaseline(resolved.wanted, all, row => isNew(seen, row))};
 }
 

@@ -5,7 +5,7 @@
 import {shortId, startChangeSet} from '../commerce/audit.js';
 import {applyChanges, planChanges, type ChangeResult, type Plan} from '../commerce/changes.js';
 import {offerTypeRow, productRow} from '../commerce/client.js';
-import {loadSeen, markSeen, newRows, seenKey, watching} from '../commerce/seen.js';
+import {loadSeen, markSeen, newRows, seenKey, watching, type Seen} from '../commerce/seen.js';
 import {rowsForIds, rowsMatching} from '../commerce/select.js';
 import type {OfferTypePolicy, PolicyValue, ProductPolicy, Row, Scope} from '../commerce/types.js';
 import {parseValue, VALUE_LABEL} from '../commerce/values.js';
@@ -72,18 +72,28 @@ export async function rememberSeen(ctx: Context, key: string, rows: readonly Row
 }
 
 /**
- * `products list` / `offer-types list` (and `products list --scope offertype`). A full listing
- * marks every row seen (a person has been shown it); `--new` shows only rows never seen before
- * and leaves them new, so the same report can run again (or from cron) until someone looks.
+ * Starts watching the scopes of a tenant never looked at before: today's rows are recorded, none
+ * is new (or every product would be "new" on the first day). Rows of watched scopes are untouched.
+ */
+export async function startWatching(ctx: Context, key: string, seen: Seen, rows: readonly Row[], scopes: readonly Scope[]): Promise<void> {
+	const fresh = scopes.filter(scope => !watching(seen, scope));
+	if (fresh.length > 0) await rememberSeen(ctx, key, rows.filter(row => fresh.includes(row.scope)), fresh);
+}
+
+/**
+ * `products list` / `offer-types list` (and `products list --scope offertype`). A full listing in
+ * text marks every row seen (a person has been shown it); JSON and CSV are for programs and mark
+ * nothing, so a script's inventory never hides a new product. `--new` shows only rows never seen
+ * before and leaves them new, so the same report can run again (or from cron) until someone looks.
  */
 export async function listCommand(ctx: Context, scope: Scope, filter?: (row: Row) => boolean, options: {onlyNew?: boolean} = {}): Promise<number> {
 	const all = await listAll(ctx, scope);
 	const key = await seenKeyFor(ctx);
+	const seen = await loadSeen(ctx.settings.stateDir, key);
+	const plural = scope === 'product' ? 'products' : 'offer types';
 	if (options.onlyNew) {
-		const seen = await loadSeen(ctx.settings.stateDir, key);
-		const plural = scope === 'product' ? 'products' : 'offer types';
 		if (!watching(seen, scope)) {
-			await rememberSeen(ctx, key, all.map(l => l.row), [scope]);
+			await startWatching(ctx, key, seen, all.map(l => l.row), [scope]);
 			ctx.note(`First look at this tenant's ${plural}: remembered ${all.length}; ${plural} added from now on will be listed here.`);
 			printList(ctx.io, ctx.settings.output, [], columnsFor(scope), l => l.item);
 			return ExitCode.ok;
@@ -100,7 +110,8 @@ export async function listCommand(ctx: Context, scope: Scope, filter?: (row: Row
 	}
 	const listed = all.filter(l => !filter || filter(l.row));
 	printList(ctx.io, ctx.settings.output, listed, columnsFor(scope), l => l.item);
-	await rememberSeen(ctx, key, listed.map(l => l.row), filter ? [] : [scope]);
+	if (ctx.settings.output === 'text') await rememberSeen(ctx, key, listed.map(l => l.row), filter ? [] : [scope]);
+	else await startWatching(ctx, key, seen, all.map(l => l.row), [scope]);
 	return ExitCode.ok;
 }
 

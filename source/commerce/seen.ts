@@ -4,11 +4,12 @@
  * (`$XDG_STATE_HOME/mscommerce/seen/`, directory 0700, files 0600), written atomically.
  *
  * When is a row "seen"? When a person is shown the whole list: `products list` / `offer-types
- * list` (without --new), `baseline export`, and the dashboard once it has loaded the rows. Reports
- * about new rows (`products list --new`, `baseline plan`) leave them new, so a cron job that runs
- * `baseline plan` keeps reporting a new product until someone has looked at the list.
- * The first look at a tenant (no record for that scope yet) marks nothing new: it only starts
- * the watch, or every product would be "new" on the first day.
+ * list` in text (JSON and CSV are for programs), and the dashboard once it has shown the rows.
+ * Reports about new rows (`products list --new`, `baseline plan`) leave them new, so a cron job
+ * keeps reporting a new product until someone has looked at the list; a nightly `baseline export`
+ * does not hide one either. The first look at a tenant's scope (by any of these, or export,
+ * plan, apply) records today's rows and marks nothing new: it starts the watch, or every product
+ * would be "new" on the first day.
  */
 import {randomUUID} from 'node:crypto';
 import {chmod, mkdir, readFile, rename, writeFile} from 'node:fs/promises';

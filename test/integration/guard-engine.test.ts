@@ -68,7 +68,7 @@ test('apply through 429 bursts and dropped connections: a partial result exits 5
 	assert.equal(synced.code, 0, synced.stderr);
 });
 
-test('a product added to the tenant is new in plan and in products list --new until a full listing shows it', async () => {
+test('a product added to the tenant is new in plan and in products list --new until a full text listing shows it', async () => {
 	const emu = await emulator();
 	const user = await home(emu);
 	const first = await user.run(ctx => listCommand(ctx, 'product', undefined, {onlyNew: true}), {json: true});
@@ -91,6 +91,9 @@ test('a product added to the tenant is new in plan and in products list --new un
 	const text = await user.run(ctx => planCommand(ctx, {file}));
 	assert.match(text.stderr, /new \(never seen before\): Northwind Agents \(CFQ7TTC0NEW2\) is Enabled, as the baseline wants/);
 
+	const inventory = await user.run(ctx => listCommand(ctx, 'product'), {json: true});
+	assert.equal((JSON.parse(inventory.stdout) as unknown[]).length, 24);
+	assert.deepEqual(await listNew(), ['CFQ7TTC0NEW2'], "a program's JSON listing does not mark it seen");
 	const full = await user.run(ctx => listCommand(ctx, 'product'));
 	assert.equal(full.code, 0);
 	assert.equal(full.stderr, '');
