@@ -72,7 +72,8 @@ export async function renderDashboard(backend: Backend, options: DashboardOption
 				stdin: options.stdin ?? process.stdin,
 				// Ctrl-C is a key like q (exit code 130), so the screen is restored the same way.
 				exitOnCtrlC: false,
-				incrementalRendering: true,
+				// Not incrementalRendering: in Ink 6.8 it moves up one line too few after a frame that
+				// ends in a newline, and the screen scrolls by a line (seen in tmux at 80x24).
 			},
 		);
 		await instance.waitUntilExit();

@@ -382,3 +382,12 @@ test('typing q into the filter filters; it does not quit', async () => {
 	await app.see('/q');
 	assert.deepEqual(app.exits, []);
 });
+
+test('keys that arrive in one burst each do what they do alone', async () => {
+	const app = renderApp();
+	await app.see('Clipchamp');
+	await app.press('/visio 1\r');
+	await app.see('1 of 23', 'Space cycle');
+	await app.press('jjt');
+	await app.see('Enabled → OnlyTrialsWithoutPaymentMethod');
+});

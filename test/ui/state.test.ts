@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Row} from '../../source/commerce/types.js';
+import {splitBurst} from '../../source/ui/hooks/useKeys.js';
 import {Command} from '../../source/ui/keys.js';
 import {nothingToChange, planCycle, planSet, planUndo, summarisePlan, type ChangeSet} from '../../source/ui/state/changes.js';
 import {dashboardReducer, initialDashboard, type DashboardState} from '../../source/ui/state/dashboard.js';
@@ -225,4 +226,25 @@ test('NO_COLOR takes every colour away but keeps the cursor in inverse', () => {
 	assert.equal(themeFor({env: {}}).color, true);
 	assert.equal(themeFor({env: {NO_COLOR: ''}}).color, true, 'an empty NO_COLOR does not count');
 	assert.equal(themeFor({env: {}, noColor: true}).color, false, '--no-color');
+});
+
+test('a burst of keys splits into single keys, escape sequences stay whole', () => {
+	const none = {
+		upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+		return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+		super: false, hyper: false, capsLock: false, numLock: false,
+	};
+	const keys = splitBurst('jG/\r\u007F', none);
+	assert.deepEqual(
+		keys.map(([input, key]) => [input, key.shift, key.return, key.backspace]),
+		[
+			['j', false, false, false],
+			['G', true, false, false],
+			['/', false, false, false],
+			['', false, true, false],
+			['', false, false, true],
+		],
+	);
+	assert.deepEqual(splitBurst('k', none), [['k', none]]);
+	assert.equal(splitBurst('[A', {...none, meta: true}).length, 1);
 });
