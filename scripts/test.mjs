@@ -4,6 +4,10 @@ import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
 
 const only = process.argv.slice(2);
+// The e2e tests run the built binary: build it first, so a test never runs a stale one.
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'});
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 const files = [];
 const walk = dir => {
 	for (const name of readdirSync(dir).sort()) {
