@@ -58,10 +58,12 @@ export const DetailPanel = memo(function DetailPanel({fields, width}: {fields: r
 	const theme = useTheme();
 	const fieldWidth = Math.max(...fields.map(field => field.Field.length), 'Field'.length);
 	// Border and padding (4), the table's rules (3) and cell padding (4).
-	const room = Math.max(8, width - 4 - 3 - 4 - fieldWidth);
+	const chrome = 4 + 3 + 4 + fieldWidth;
+	const room = Math.max(8, width - chrome);
 	const data = fields.map(field => ({Field: field.Field, Value: truncate(field.Value, room)}));
+	const boxWidth = Math.min(width, chrome + Math.max(...data.map(field => field.Value.length), 'Value'.length));
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor={theme.border.normal} paddingX={1} width={width} flexShrink={0}>
+		<Box flexDirection="column" borderStyle="round" borderColor={theme.border.normal} paddingX={1} width={boxWidth} flexShrink={0}>
 			<Table data={data} columns={['Field', 'Value']} skeleton={Skeleton} header={Heading} />
 		</Box>
 	);

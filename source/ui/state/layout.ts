@@ -25,6 +25,8 @@ export const TRIAL_HEADER = 'Trial w/o pay';
 export const WIDE = 100;
 /** Terminals at least this wide get the trial column (products). */
 export const MEDIUM = 90;
+/** The name column never grows past this. */
+export const MAX_NAME = 60;
 
 export function columnsFor(width: number, scope: Scope): Columns {
 	const shortValues = width < WIDE;
@@ -33,6 +35,7 @@ export function columnsFor(width: number, scope: Scope): Columns {
 	let id = scope === 'product' ? 12 : 14;
 	const used = () => ROW_PREFIX + (id ? id + 1 : 0) + value + 1 + (trial ? trial + 1 : 0);
 	if (width - used() < 16) id = 0;
-	const name = Math.max(4, width - used() - 1);
+	// Wide terminals leave room on the right rather than push the ID far from the name.
+	const name = Math.min(MAX_NAME, Math.max(4, width - used() - 1));
 	return {name, id, value, trial, shortValues};
 }
