@@ -353,6 +353,7 @@ test('a first load that fails shows the problem and r tries again', async () => 
 	await app.see('Could not reach the licensing service', 'Nothing loaded: r tries again');
 	await app.press('r');
 	await app.see('Clipchamp');
+	await app.gone('Could not reach the licensing service');
 });
 
 test('i shows the selected row in a table', async () => {

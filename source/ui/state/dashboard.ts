@@ -25,8 +25,8 @@ export type TabView = {
 export type Tone = 'info' | 'success' | 'warning' | 'error';
 export type Status = {text: string; tone: Tone};
 
-/** A problem on show, with the row it was about where there was one. */
-export type ShownProblem = {problem: Problem; context?: string};
+/** A problem on show, what raised it, and the row it was about where there was one. */
+export type ShownProblem = {problem: Problem; origin: 'load' | 'write'; context?: string};
 
 export type Progress = {total: number; done: number; failed: number};
 
@@ -167,12 +167,12 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 					product: {...state.views.product, marks: stillThere(state.views.product.marks, 'product')},
 					offerType: {...state.views.offerType, marks: stillThere(state.views.offerType.marks, 'offerType')},
 				},
-				// A successful reload answers the question a load problem asked.
-				problem: state.problem && state.stale ? undefined : state.problem,
+				// A successful load answers the question a load problem asked.
+				problem: state.problem?.origin === 'load' ? undefined : state.problem,
 			};
 		}
 		case 'load-failed':
-			return {...state, loading: false, stale: state.loaded, problem: {problem: action.problem}};
+			return {...state, loading: false, stale: state.loaded, problem: {problem: action.problem, origin: 'load'}};
 		case 'move':
 			return withView(state, view => {
 				const cursor = move(view.cursor, action.command, action.count, action.height);
@@ -266,7 +266,7 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 				...state,
 				saving: withoutKey(state.saving, rowKey(change.row)),
 				readOnly: state.readOnly || forbidden,
-				problem: {problem, context: `${change.row.name} (${change.row.id}) stays ${change.from}`},
+				problem: {problem, origin: 'write', context: `${change.row.name} (${change.row.id}) stays ${change.from}`},
 				failed: {setId, changes: [...state.failed.changes, change]},
 				progress,
 				status: {text: `${change.row.name}: not changed`, tone: 'error'},
