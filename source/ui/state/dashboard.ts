@@ -216,9 +216,7 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 			if (plan.kind === 'undo') changeSets = changeSets.filter(set => set.id !== plan.undoes);
 			else if (plan.kind !== 'retry') changeSets = [...changeSets, {id: action.setId, entries: []}];
 			// Acting on the marked rows uses the marks up.
-			const views = plan.changes.length > 1 || state.views[state.tab].marks.size > 0
-				? {...state.views, [state.tab]: {...state.views[state.tab], marks: NO_MARKS}}
-				: state.views;
+			const views = plan.fromMarks ? {...state.views, [state.tab]: {...state.views[state.tab], marks: NO_MARKS}} : state.views;
 			return {
 				...state,
 				mode: 'list',
