@@ -2,8 +2,9 @@
  * mscommerce products list|get|set and offer-types list|get|set: one implementation for both
  * scopes, with text / json / csv output. JSON is the service's own camelCase objects.
  */
-import {shortId, startChangeSet} from '../commerce/audit.js';
-import {applyChanges, planChanges, type ChangeResult, type Plan} from '../commerce/changes.js';
+import {randomUUID} from 'node:crypto';
+import {applyChangeSet, shortId} from '../commerce/audit.js';
+import {planChanges, type ChangeResult, type Plan} from '../commerce/changes.js';
 import {offerTypeRow, productRow} from '../commerce/client.js';
 import {loadSeen, markSeen, newRows, seenKey, watching, type Seen} from '../commerce/seen.js';
 import {rowsForIds, rowsMatching} from '../commerce/select.js';
@@ -217,13 +218,13 @@ export async function runPlan(ctx: Context, scope: Scope | undefined, plan: Plan
 		}
 	}
 	const who = await signedInAs(ctx);
-	const recorder = startChangeSet({stateDir: ctx.settings.stateDir, source: options.source, ...who, policyId: ctx.settings.policyId, undoes: options.undoes});
+	const id = randomUUID();
+	const meta = {id, stateDir: ctx.settings.stateDir, source: options.source, ...who, policyId: ctx.settings.policyId, undoes: options.undoes};
 	const progress = progressReporter(ctx, plan.changes.length);
-	const results = await applyChanges(ctx.client, ctx.settings.policyId, plan.changes, {signal: ctx.signal, onResult: progress, recorder});
-	await recorder.flush();
-	const code = reportResults(ctx, scope, results, recorder.id);
-	if (recorder.error) ctx.note(`warning: the audit log could not be written (${recorder.error.message}); the writes above were made.`);
-	else ctx.note(`Change set ${shortId(recorder.id)} (see \`mscommerce history\`; \`mscommerce undo ${shortId(recorder.id)}\` reverses it).`);
+	const {results, logError} = await applyChangeSet(ctx.client, plan.changes, meta, {signal: ctx.signal, onResult: progress});
+	const code = reportResults(ctx, scope, results, id);
+	if (logError) ctx.note(`warning: the audit log could not be written (${logError.message}); the writes above were made.`);
+	else ctx.note(`Change set ${shortId(id)} (see \`mscommerce history\`; \`mscommerce undo ${shortId(id)}\` reverses it).`);
 	return code;
 }
 

@@ -7,7 +7,8 @@
 import {randomUUID} from 'node:crypto';
 import {appendFile, chmod, mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import type {Change, ChangeRecorder, ChangeResult, Plan} from './changes.js';
+import {applyChanges, type ApplyOptions, type Change, type ChangeRecorder, type ChangeResult, type Plan} from './changes.js';
+import type {CommerceClient} from './client.js';
 import {isPolicyValue} from './values.js';
 import type {PolicyValue, Row, Scope} from './types.js';
 
@@ -117,6 +118,24 @@ export async function recordChangeSet(meta: ChangeSetMeta, results: readonly Cha
 	await recorder.flush();
 	if (recorder.error) throw recorder.error;
 	return changeSetOf(recorder.entries)!;
+}
+
+/**
+ * Writes changes as one change set through the one engine, and logs every write: what the
+ * dashboard calls once per confirmation (bulk e / t / d / Space, R on the failed rows, u with an
+ * undoPlan's changes and `undoes`). Resolves when every result is on disk; a log that could not
+ * be written is in `logError`, the writes stand.
+ */
+export async function applyChangeSet(
+	client: CommerceClient,
+	changes: readonly Change[],
+	meta: ChangeSetMeta,
+	options: Omit<ApplyOptions, 'recorder'> = {},
+): Promise<{changeSet: ChangeSet | undefined; results: ChangeResult[]; logError?: Error}> {
+	const recorder = startChangeSet(meta);
+	const results = await applyChanges(client, meta.policyId, changes, {...options, recorder});
+	await recorder.flush();
+	return {changeSet: changeSetOf(recorder.entries), results, ...(recorder.error ? {logError: recorder.error} : {})};
 }
 
 function entryFor(meta: ChangeSetMeta, changeSetId: string, result: ChangeResult): AuditEntry {

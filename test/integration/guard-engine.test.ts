@@ -11,7 +11,8 @@ import {test} from 'node:test';
 import {applyCommand, planCommand} from '../../source/commands/baseline.js';
 import {historyCommand, undoCommand} from '../../source/commands/history.js';
 import {listCommand, setCommand} from '../../source/commands/rows.js';
-import {changeSets, readAudit} from '../../source/commerce/audit.js';
+import {applyChangeSet, changeSets, readAudit, undoPlan} from '../../source/commerce/audit.js';
+import {planChanges} from '../../source/commerce/changes.js';
 import type {Emulator} from '../../source/emulator/index.js';
 import {clientFor, emulator} from '../support/emulator.js';
 import {home} from './guard-helpers.js';
@@ -189,4 +190,38 @@ test('baseline apply off a terminal without --yes refuses, and --dry-run lists t
 	assert.match(dry.stderr, /Dry run: 27 changes planned, nothing written/);
 	assert.equal(emu.requests.filter(r => r.method === 'PUT').length, 0);
 	assert.equal((await readAudit(user.stateDir)).entries.length, 0, 'nothing written, nothing logged');
+});
+
+test("the dashboard's path: a bulk change is one change set in the log, a retry and u (undo) are change sets too, and u leaves later changes alone", async () => {
+	const emu = await emulator();
+	const user = await home(emu);
+	const client = clientFor(emu, emu.tokens.admin);
+	const meta = {stateDir: user.stateDir, source: 'dashboard', account: 'admin@contoso.onmicrosoft.com', tenant: tenantOf(emu), policyId: P};
+	const rows = (await client.listRows(P, 'product')).filter(r => r.name.startsWith('Windows 365') || r.name.startsWith('Visio'));
+	assert.equal(rows.length, 5);
+	emu.setFaults('500=1x,writes-only');
+	const seen: string[] = [];
+	const bulk = await applyChangeSet(client, planChanges(rows, 'Disabled').changes, meta, {onResult: r => seen.push(r.change.row.id)});
+	assert.equal(seen.length, 5, 'each row is reported as its write returns');
+	assert.deepEqual([bulk.changeSet?.changed, bulk.changeSet?.failed, bulk.logError], [4, 1, undefined]);
+	// R: the failed rows again, as their own change set.
+	const failed = bulk.results.filter(r => !r.ok).map(r => r.change);
+	const retry = await applyChangeSet(client, failed, meta);
+	assert.deepEqual([retry.changeSet?.changed, retry.changeSet?.failed], [1, 0]);
+	// Someone changes one of the rows the bulk change wrote; then u undoes the bulk change set.
+	const later = bulk.results.find(r => r.ok)!.change.row;
+	await client.setProduct(P, later.id, 'Enabled');
+	const undo = undoPlan(bulk.changeSet!, await client.listRows(P, 'product'));
+	assert.deepEqual(undo.skipped.map(s => s.entry.id), [later.id], 'the later change is left alone');
+	assert.equal(undo.plan.changes.length, 3, 'the failed row was never written by this change set: nothing to put back');
+	const undone = await applyChangeSet(client, undo.plan.changes, {...meta, undoes: bulk.changeSet!.id});
+	assert.ok(undone.results.every(r => r.ok));
+	assert.equal(productValue(emu, later.id), 'Enabled');
+	for (const change of undo.plan.changes) assert.equal(productValue(emu, change.row.id), 'Enabled');
+	const sets = changeSets((await readAudit(user.stateDir)).entries);
+	assert.deepEqual(sets.map(s => [s.source, s.changed, s.failed, s.undoes ?? null]), [
+		['dashboard', 4, 1, null],
+		['dashboard', 1, 0, null],
+		['dashboard', 3, 0, bulk.changeSet!.id],
+	]);
 });
