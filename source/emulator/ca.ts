@@ -104,7 +104,9 @@ const ALGORITHM = {name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256'} as const
 
 async function mint(variant: CertificateVariant): Promise<Omit<ServerCertificates, 'source'>> {
 	ensureReflectMetadata();
-	const x509 = await import('@peculiar/x509');
+	const imported = await import('@peculiar/x509');
+	// Bundled, the package's CommonJS build arrives as a default export; under tsx as named exports.
+	const x509 = ('cryptoProvider' in imported ? imported : (imported as unknown as {default: typeof imported}).default) as typeof imported;
 	// Node's WebCrypto is the standard Crypto interface; @types/node spells the type differently.
 	x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 	const subtle = webcrypto.subtle;
