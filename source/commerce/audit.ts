@@ -210,15 +210,21 @@ export type ChangeSet = {
 	tenant: string;
 	policyId: string;
 	undoes?: string;
-	/** Rows written. */
+	/** Rows written (a row retried in the same change set counts once). */
 	changed: number;
+	/** Rows that could not be written, not even by a retry in the same change set. */
 	failed: number;
 	entries: AuditEntry[];
 };
 
+function rowKey(entry: Pick<AuditEntry, 'scope' | 'id'>): string {
+	return `${entry.scope}:${entry.id.toUpperCase()}`;
+}
+
 function changeSetOf(entries: readonly AuditEntry[]): ChangeSet | undefined {
 	const first = entries[0];
 	if (!first) return undefined;
+	const written = new Set(entries.filter(e => e.result === 'ok').map(rowKey));
 	const set: ChangeSet = {
 		id: first.changeSetId,
 		time: first.time,
@@ -226,8 +232,8 @@ function changeSetOf(entries: readonly AuditEntry[]): ChangeSet | undefined {
 		account: first.account,
 		tenant: first.tenant,
 		policyId: first.policyId,
-		changed: entries.filter(e => e.result === 'ok').length,
-		failed: entries.filter(e => e.result === 'failed').length,
+		changed: written.size,
+		failed: new Set(entries.filter(e => e.result === 'failed').map(rowKey).filter(key => !written.has(key))).size,
 		entries: [...entries],
 	};
 	if (first.undoes) set.undoes = first.undoes;

@@ -192,7 +192,7 @@ test('baseline apply off a terminal without --yes refuses, and --dry-run lists t
 	assert.equal((await readAudit(user.stateDir)).entries.length, 0, 'nothing written, nothing logged');
 });
 
-test("the dashboard's path: a bulk change is one change set in the log, a retry and u (undo) are change sets too, and u leaves later changes alone", async () => {
+test("the dashboard's path: a bulk change and its retry (R) are one change set in the log, u undoes it as a change set of its own and leaves later changes alone", async () => {
 	const emu = await emulator();
 	const user = await home(emu);
 	const client = clientFor(emu, emu.tokens.admin);
@@ -204,24 +204,24 @@ test("the dashboard's path: a bulk change is one change set in the log, a retry 
 	const bulk = await applyChangeSet(client, planChanges(rows, 'Disabled').changes, meta, {onResult: r => seen.push(r.change.row.id)});
 	assert.equal(seen.length, 5, 'each row is reported as its write returns');
 	assert.deepEqual([bulk.changeSet?.changed, bulk.changeSet?.failed, bulk.logError], [4, 1, undefined]);
-	// R: the failed rows again, as their own change set.
+	// R: the failed rows again, in the same change set (same id): one confirmation, one change set.
 	const failed = bulk.results.filter(r => !r.ok).map(r => r.change);
-	const retry = await applyChangeSet(client, failed, meta);
-	assert.deepEqual([retry.changeSet?.changed, retry.changeSet?.failed], [1, 0]);
+	const retry = await applyChangeSet(client, failed, {...meta, id: bulk.changeSet!.id});
+	assert.deepEqual([retry.changeSet?.id, retry.changeSet?.changed, retry.changeSet?.failed], [bulk.changeSet!.id, 1, 0]);
+	const whole = {id: bulk.changeSet!.id, entries: [...bulk.changeSet!.entries, ...retry.changeSet!.entries]};
 	// Someone changes one of the rows the bulk change wrote; then u undoes the bulk change set.
 	const later = bulk.results.find(r => r.ok)!.change.row;
 	await client.setProduct(P, later.id, 'Enabled');
-	const undo = undoPlan(bulk.changeSet!, await client.listRows(P, 'product'));
+	const undo = undoPlan(whole, await client.listRows(P, 'product'));
 	assert.deepEqual(undo.skipped.map(s => s.entry.id), [later.id], 'the later change is left alone');
-	assert.equal(undo.plan.changes.length, 3, 'the failed row was never written by this change set: nothing to put back');
+	assert.equal(undo.plan.changes.length, 4, 'every other row, the retried one included, goes back');
 	const undone = await applyChangeSet(client, undo.plan.changes, {...meta, undoes: bulk.changeSet!.id});
 	assert.ok(undone.results.every(r => r.ok));
 	assert.equal(productValue(emu, later.id), 'Enabled');
 	for (const change of undo.plan.changes) assert.equal(productValue(emu, change.row.id), 'Enabled');
 	const sets = changeSets((await readAudit(user.stateDir)).entries);
 	assert.deepEqual(sets.map(s => [s.source, s.changed, s.failed, s.undoes ?? null]), [
-		['dashboard', 4, 1, null],
-		['dashboard', 1, 0, null],
-		['dashboard', 3, 0, bulk.changeSet!.id],
+		['dashboard', 5, 0, null],
+		['dashboard', 4, 0, bulk.changeSet!.id],
 	]);
 });
