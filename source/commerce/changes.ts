@@ -39,7 +39,7 @@ export function planChanges(input: readonly Row[] | ReadonlyArray<{row: Row; to:
 }
 
 export type ChangeResult =
-	| {ok: true; change: Change; row: Row; correlationId: string}
+	| {ok: true; change: Change; row: Row; correlationId?: string}
 	| {ok: false; change: Change; problem: Problem};
 
 /** Where each write's result is kept (the audit log's change set, source/commerce/audit.ts). */
@@ -50,6 +50,8 @@ export type ApplyOptions = {
 	concurrency?: number;
 	/** Told as each row's write returns, in completion order. */
 	onResult?: (result: ChangeResult) => void;
+	/** Turns a failed write into a Problem (default: the one classifier). */
+	classify?: (error: unknown) => Problem;
 	/** Records every result before applyChanges resolves: every write path leaves an audit line. */
 	recorder?: ChangeRecorder;
 	signal?: AbortSignal;
@@ -59,8 +61,27 @@ export type ApplyOptions = {
 // the top of the 4-8 range that stays kind to a service whose throttling limits are not documented.
 export const DEFAULT_CONCURRENCY = 8;
 
-/** Writes every change, at most `concurrency` at a time; resolves with results in the plan's order. */
+/** One row's write: the row as the service now holds it, and the request's correlation ID. */
+export type Write = (change: Change) => Promise<{row: Row; correlationId?: string}>;
+
+/** Writes every change through the licensing client (see applyWrites). */
 export async function applyChanges(client: CommerceClient, policyId: string, changes: readonly Change[], options: ApplyOptions = {}): Promise<ChangeResult[]> {
+	return applyWrites(
+		async change => {
+			const {data, correlationId} = await client.setRow(policyId, change.row, change.to);
+			return {row: data, correlationId};
+		},
+		changes,
+		options,
+	);
+}
+
+/**
+ * The engine: every change written by `write`, at most `concurrency` at a time, each result
+ * recorded (audit log) and told; resolves with the results in the plan's order. The dashboard
+ * passes its backend's write, the commands the client's.
+ */
+export async function applyWrites<C extends Change>(write: Write, changes: readonly C[], options: ApplyOptions = {}): Promise<ChangeResult[]> {
 	const results: ChangeResult[] = new Array(changes.length);
 	let next = 0;
 	const worker = async () => {
@@ -69,13 +90,13 @@ export async function applyChanges(client: CommerceClient, policyId: string, cha
 			const change = changes[index]!;
 			let result: ChangeResult;
 			if (options.signal?.aborted) {
-				result = {ok: false, change, problem: classify(options.signal.reason ?? new Error('cancelled'))};
+				result = {ok: false, change, problem: (options.classify ?? classify)(options.signal.reason ?? new Error('cancelled'))};
 			} else {
 				try {
-					const {data, correlationId} = await client.setRow(policyId, change.row, change.to);
-					result = {ok: true, change, row: data, correlationId};
+					const {row, correlationId} = await write(change);
+					result = {ok: true, change, row, correlationId};
 				} catch (error) {
-					result = {ok: false, change, problem: classify(error)};
+					result = {ok: false, change, problem: (options.classify ?? classify)(error)};
 				}
 			}
 			results[index] = result;

@@ -4,6 +4,7 @@
  * Every method rejects with anything; the UI turns it into a Problem with classify().
  */
 import type {AccountSummary, DeviceCodePrompt} from '../auth/types.js';
+import type {ChangeRecorder} from '../commerce/changes.js';
 import type {Policy, PolicyValue, Row, Scope} from '../commerce/types.js';
 
 export type {AccountSummary, DeviceCodePrompt} from '../auth/types.js';
@@ -17,6 +18,14 @@ export interface Backend {
 	signInWithDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void, signal: AbortSignal): Promise<AccountSummary>;
 	loadPolicy(): Promise<Policy>;
 	loadRows(scope: Scope): Promise<Row[]>;
-	/** Writes one row's value; resolves with the row as the service now holds it. */
-	setValue(row: Row, value: PolicyValue): Promise<Row>;
+	/** Writes one row's value; resolves with the row as the service now holds it (and the request's correlation ID). */
+	setValue(row: Row, value: PolicyValue): Promise<{row: Row; correlationId?: string}>;
+	/**
+	 * Starts a change set in the audit log (one confirmation = one change set); the dashboard
+	 * records every write's result in it. `id` continues an earlier change set (R retries its
+	 * failed rows); `undoes` names the change set an undo reverses. Absent: nothing is logged.
+	 */
+	startChangeSet?(options: {id?: string; undoes?: string}): ChangeRecorder & {readonly id: string};
+	/** Of these rows, the IDs never seen before in this tenant; the rows count as seen from now on. */
+	newRowIds?(scope: Scope, rows: readonly Row[]): Promise<ReadonlySet<string>>;
 }

@@ -111,7 +111,7 @@ export const HELP: readonly HelpEntry[] = [
 	{keys: 'x  X', does: 'mark the row / all shown; e t d Space use marks'},
 	{keys: 'u', does: 'undo the last change set made in this session'},
 	{keys: 'R', does: 'retry the rows that failed'},
-	{keys: 'r', does: 'reload from the service'},
+	{keys: 'r', does: 'reload from the service (+ marks products new to you)'},
 	{keys: 'i', does: 'details of the selected row'},
 	{keys: 'Esc', does: 'dismiss the problem, then clear the filter'},
 	{keys: '?', does: 'this help (Esc, ? or q closes it)'},

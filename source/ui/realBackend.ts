@@ -1,8 +1,11 @@
 /**
  * The dashboard's Backend on the real program: source/auth for sign-in, source/commerce for the
- * rows. Creating it starts the silent sign-in and, once signed in, the first loads, so the
- * network works while Ink is still being imported: the first frame shows the loaded list sooner.
+ * rows, the audit log and the seen-products record. Creating it starts the silent sign-in and,
+ * once signed in, the first loads, so the network works while Ink is still being imported: the
+ * first frame shows the loaded list sooner.
  */
+import {startChangeSet} from '../commerce/audit.js';
+import {loadSeen, markSeen, newRows, seenKey} from '../commerce/seen.js';
 import type {Context} from '../commands/context.js';
 import type {Policy, Row, Scope} from '../commerce/types.js';
 import type {AccountSummary, Backend} from './backend.js';
@@ -14,11 +17,17 @@ export function createBackend(ctx: Context): Backend {
 	const loadPolicy = async () => (await client.getPolicy(settings.policyId)).data;
 	const loadRows = async (scope: Scope) => client.listRows(settings.policyId, scope);
 
+	let account: AccountSummary | undefined;
+	const signedIn = (summary: AccountSummary | undefined) => {
+		account = summary ?? account;
+		return summary;
+	};
+
 	let first: FirstLoads | undefined;
-	const silent: Promise<AccountSummary | undefined> = auth.signInSilently();
+	const silent: Promise<AccountSummary | undefined> = auth.signInSilently().then(signedIn);
 	silent.then(
-		account => {
-			if (!account) return;
+		summary => {
+			if (!summary) return;
 			first = {policy: loadPolicy(), product: loadRows('product'), offerType: loadRows('offerType')};
 			// Whoever asks first gets these answers (or problems); nobody asking is not an error.
 			for (const promise of Object.values(first)) promise.catch(() => undefined);
@@ -33,16 +42,42 @@ export function createBackend(ctx: Context): Backend {
 	};
 
 	let usedSilent = false;
+	let seenQueue: Promise<unknown> = Promise.resolve();
 	return {
 		policyId: settings.policyId,
 		signInSilently: async () => {
-			if (usedSilent) return auth.signInSilently();
+			if (usedSilent) return signedIn(await auth.signInSilently());
 			usedSilent = true;
 			return silent;
 		},
-		signInWithDeviceCode: async (onPrompt, signal) => auth.signInWithDeviceCode(onPrompt, signal),
+		signInWithDeviceCode: async (onPrompt, signal) => signedIn(await auth.signInWithDeviceCode(onPrompt, signal)) as AccountSummary,
 		loadPolicy: async () => once('policy') ?? loadPolicy(),
 		loadRows: async scope => once(scope) ?? loadRows(scope),
-		setValue: async (row, value) => (await client.setRow(settings.policyId, row, value)).data,
+		setValue: async (row, value) => {
+			const {data, correlationId} = await client.setRow(settings.policyId, row, value);
+			return {row: data, correlationId};
+		},
+		startChangeSet: options =>
+			startChangeSet({
+				stateDir: settings.stateDir,
+				source: 'dashboard',
+				account: account?.username ?? 'unknown account',
+				tenant: account?.tenantId ?? 'unknown tenant',
+				policyId: settings.policyId,
+				...options,
+			}),
+		newRowIds: async (scope, rows) => {
+			if (!account) return new Set();
+			const key = seenKey(account.tenantId, settings.licensingUrl);
+			// One read-merge-write of the seen file at a time (both tabs load at once).
+			const turn = seenQueue.then(async () => {
+				const fresh = newRows(await loadSeen(settings.stateDir, key), rows);
+				// Shown on screen: seen from now on (the markers stay for this session).
+				await markSeen(settings.stateDir, key, rows, [scope]);
+				return new Set(fresh.map(row => row.id));
+			});
+			seenQueue = turn.catch(() => undefined);
+			return turn;
+		},
 	};
 }

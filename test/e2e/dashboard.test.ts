@@ -78,6 +78,25 @@ test('sign in, filter to visio, set Visio Plan 1 to trials only, confirm: the sc
 	assert.equal(puts.length, 1);
 	assert.match(puts[0]!.path, /CFQ7TTC0HD33/);
 
+	// Every write is in the audit log, as one change set made from the dashboard.
+	const {readFile} = await import('node:fs/promises');
+	const audit = (await readFile(join(home, 'state', 'mscommerce', 'audit.jsonl'), 'utf8')).trim().split('\n').map(line => JSON.parse(line) as Record<string, string>);
+	assert.equal(audit.length, 1);
+	assert.equal(audit[0]?.source, 'dashboard');
+	assert.equal(audit[0]?.id, 'CFQ7TTC0HD33');
+	assert.equal(audit[0]?.account, 'admin@contoso.onmicrosoft.com');
+	assert.equal(audit[0]?.correlationId, puts[0]!.correlationId);
+
+	// Microsoft adds a product: after a reload it is marked new and counted.
+	emu.addProduct(emu.accounts[0]!.tenantId, {productId: 'CFQ7TTC0NEW1', productName: 'Contoso Copilot Add-on'});
+	screen.keys('Escape');
+	screen.keys('r');
+	await screen.see(/1 new/);
+	screen.keys('/');
+	screen.type('copilot');
+	screen.keys('Enter');
+	assert.match(await screen.see(/\+ Contoso Copilot Add-on/), /1 of 24/);
+
 	screen.keys('q');
 	// The terminal is given back: the dashboard's screen is gone.
 	await screen.see(/^(?![\s\S]*Clipchamp)(?![\s\S]*Visio Plan 1)/, 5000);

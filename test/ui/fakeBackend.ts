@@ -6,6 +6,7 @@
 import {catalog} from '../../source/commerce/catalog.js';
 import type {Policy, PolicyValue, Row, Scope} from '../../source/commerce/types.js';
 import {trialWithoutPaymentMethodFor} from '../../source/commerce/values.js';
+import type {ChangeRecorder, ChangeResult} from '../../source/commerce/changes.js';
 import type {Problem} from '../../source/problems/types.js';
 import type {AccountSummary, Backend, DeviceCodePrompt} from '../../source/ui/backend.js';
 
@@ -109,6 +110,8 @@ export type FakeOptions = {
 	failSetValue?: (row: Row, value: PolicyValue, call: number) => unknown;
 	/** Throw this from a load (call number from 1 counts loadPolicy calls). */
 	failLoad?: (call: number) => unknown;
+	/** Product or offer type IDs never seen before in the tenant. */
+	newIds?: string[];
 	/** Hold every setValue until release() (to see "saving…"). */
 	holdWrites?: boolean;
 	/** The device code's lifetime. */
@@ -175,7 +178,7 @@ export class FakeBackend implements Backend {
 		return [...this.held.values()].filter(row => row.scope === scope);
 	}
 
-	async setValue(row: Row, value: PolicyValue): Promise<Row> {
+	async setValue(row: Row, value: PolicyValue): Promise<{row: Row}> {
 		const call = ++this.setCalls;
 		if (this.options.holdWrites) await new Promise<void>(resolve => this.heldWrites.push({resolve}));
 		const failure = this.options.failSetValue?.(row, value, call);
@@ -183,7 +186,23 @@ export class FakeBackend implements Backend {
 		this.writes.push({id: row.id, value});
 		const saved: Row = {...row, value, trialWithoutPaymentMethod: trialWithoutPaymentMethodFor(row.scope, row.id, value)};
 		this.held.set(`${row.scope}:${row.id}`, saved);
-		return saved;
+		return {row: saved};
+	}
+
+	/** The change sets the dashboard logged, as the audit log would hold them. */
+	readonly changeSets: Array<{id: string; undoes?: string; results: ChangeResult[]}> = [];
+
+	startChangeSet(options: {id?: string; undoes?: string}): ChangeRecorder & {id: string} {
+		const existing = options.id ? this.changeSets.find(set => set.id === options.id) : undefined;
+		const set = existing ?? {id: options.id ?? `set-${this.changeSets.length + 1}`, undoes: options.undoes, results: []};
+		if (!existing) this.changeSets.push(set);
+		return {id: set.id, record: result => void set.results.push(result)};
+	}
+
+	/** Rows the tenant never showed before (FakeOptions.newIds). */
+	async newRowIds(scope: Scope, rows: readonly Row[]): Promise<ReadonlySet<string>> {
+		const ids = new Set(this.options.newIds ?? []);
+		return new Set(rows.filter(row => row.scope === scope && ids.has(row.id)).map(row => row.id));
 	}
 
 	/** Lets the held writes finish. */

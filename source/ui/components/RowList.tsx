@@ -15,6 +15,8 @@ export type RowListProps = {
 	end: number;
 	cursor: number;
 	marks: Marks;
+	/** IDs of rows never seen before in this tenant: marked `+`. */
+	fresh: ReadonlySet<string>;
 	saving: ReadonlyMap<string, PolicyValue>;
 	columns: Columns;
 	/** Lines for rows (the column header is one more). */
@@ -33,18 +35,19 @@ type RowLineProps = {
 	row: Row;
 	selected: boolean;
 	marked: boolean;
+	fresh: boolean;
 	saving: boolean;
 	columns: Columns;
 };
 
 /** One row; memoised, so moving the cursor redraws two rows. */
-const RowLine = memo(function RowLine({row, selected, marked, saving, columns}: RowLineProps) {
+const RowLine = memo(function RowLine({row, selected, marked, fresh, saving, columns}: RowLineProps) {
 	const theme = useTheme();
 	const value = saving ? 'saving…' : columns.shortValues ? VALUE_LABEL[row.value] : row.value;
 	return (
 		<Text inverse={selected && theme.cursor.inverse} bold={selected} wrap="truncate-end">
 			{selected ? '›' : ' '}
-			<Text color={theme.status.info}>{marked ? '●' : ' '}</Text> {fit(row.name, columns.name)}{' '}
+			{marked ? <Text color={theme.status.info}>●</Text> : <Text color={theme.status.warning}>{fresh ? '+' : ' '}</Text>} {fit(row.name, columns.name)}{' '}
 			{columns.id ? `${fit(row.id, columns.id)} ` : ''}
 			<Text color={saving ? theme.status.info : theme.value[row.value]}>{fit(value, columns.value)}</Text>
 			{columns.trial ? ` ${fit(trialText(row), columns.trial)}` : ''}
@@ -53,7 +56,7 @@ const RowLine = memo(function RowLine({row, selected, marked, saving, columns}: 
 });
 
 /** The list: a column header, then only the rows that fit (the window around the cursor). */
-export function RowList({scope, rows, start, end, cursor, marks, saving, columns, height, empty}: RowListProps) {
+export function RowList({scope, rows, start, end, cursor, marks, fresh, saving, columns, height, empty}: RowListProps) {
 	const theme = useTheme();
 	const lines = [];
 	for (let index = start; index < end; index++) {
@@ -66,6 +69,7 @@ export function RowList({scope, rows, start, end, cursor, marks, saving, columns
 				row={row}
 				selected={index === cursor}
 				marked={marks.has(row.id)}
+				fresh={fresh.has(row.id)}
 				saving={saving.has(key)}
 				columns={columns}
 			/>,

@@ -14,19 +14,22 @@ export type TabsProps = {
 	shown: number;
 	query: string;
 	marked: number;
+	/** Rows of the current tab never seen before in this tenant. */
+	fresh: number;
 	loading: boolean;
 	stale: boolean;
 	width: number;
 };
 
 /** Products | Offer types, and on the right: "n of N" when filtered, marks, loading, stale. */
-export const Tabs = memo(function Tabs({tab, totals, shown, query, marked, loading, stale, width}: TabsProps) {
+export const Tabs = memo(function Tabs({tab, totals, shown, query, marked, fresh, loading, stale, width}: TabsProps) {
 	const theme = useTheme();
 	const tabs = (['product', 'offerType'] as const).map(scope => ` ${TAB_LABEL[scope]} ${totals[scope]} `);
 	const left = tabs.join('│').length;
 	const notes: string[] = [];
 	if (query) notes.push(`${shown} of ${totals[tab]}`, `/${query}`);
 	if (marked > 0) notes.push(`${marked} marked`);
+	if (fresh > 0) notes.push(`${fresh} new`);
 	if (stale) notes.push('stale: r retries');
 	const room = Math.max(0, width - left - 2 - (loading ? 2 : 0));
 	const right = truncate(notes.join(' · '), room);

@@ -1,12 +1,10 @@
 import {useCallback, useEffect, useRef, useState, type Dispatch} from 'react';
+import {applyWrites} from '../../commerce/changes.js';
 import type {Problem} from '../../problems/types.js';
 import type {Backend} from '../backend.js';
 import type {Change, ChangePlan} from '../state/changes.js';
 import {dashboardReducer, initialDashboard, type DashboardAction, type DashboardState} from '../state/dashboard.js';
 import {prepareSearch} from '../state/filter.js';
-
-/** Writes in flight at once for bulk changes (issue 7 asks for 4 to 8). */
-export const WRITE_CONCURRENCY = 4;
 
 export type Dashboard = {
 	/** The state this render shows. */
@@ -24,17 +22,6 @@ export type Dashboard = {
 	apply: (plan: ChangePlan) => void;
 };
 
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const item = items[next++] as T;
-			await work(item);
-		}
-	};
-	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
-}
-
 /**
  * The main screen's state (a plain reducer, see state/dashboard.ts) and the calls to the
  * backend that feed it. Every rejection becomes a Problem through `classify`.
@@ -51,6 +38,8 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 	const current = useCallback(() => latest.current, []);
 	const loads = useRef(0);
 	const sets = useRef(0);
+	/** This session's change sets (by number) and their change set IDs in the audit log. */
+	const logged = useRef(new Map<number, string>());
 
 	const reload = useCallback(() => {
 		const load = ++loads.current;
@@ -59,6 +48,13 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 			([policy, products, offerTypes]) => {
 				if (load !== loads.current) return;
 				dispatch({type: 'load-done', policy, products, offerTypes});
+				if (backend.newRowIds) {
+					// New products stay marked for the whole session, though they count as seen from now on.
+					Promise.all([backend.newRowIds('product', products), backend.newRowIds('offerType', offerTypes)]).then(
+						([product, offerType]) => dispatch({type: 'new-rows', product, offerType}),
+						() => undefined,
+					);
+				}
 				// After the first frame of the list: make the first filter keystroke as quick as the rest.
 				setTimeout(() => {
 					const {rows} = latest.current;
@@ -79,18 +75,23 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 	const apply = useCallback(
 		(plan: ChangePlan) => {
 			const setId = ++sets.current;
+			const before = latest.current;
 			dispatch({type: 'save-start', setId, plan});
-			const write = async (change: Change) => {
-				try {
-					const row = await backend.setValue(change.row, change.to);
-					dispatch({type: 'save-done', setId, plan, change, row});
-				} catch (error) {
-					dispatch({type: 'save-failed', setId, plan, change, problem: classify(error)});
-				}
-			};
-			void eachLimited(plan.changes, WRITE_CONCURRENCY, write).then(() => {
-				dispatch({type: 'save-end', setId, plan});
-			});
+			// The audit log's change set: a retry continues the one its rows failed in; an undo names the one it reverses.
+			const continues = plan.kind === 'retry' && before.failed.setId !== undefined ? logged.current.get(before.failed.setId) : undefined;
+			const undoes = plan.kind === 'undo' && plan.undoes !== undefined ? logged.current.get(plan.undoes) : undefined;
+			const recorder = backend.startChangeSet?.({id: continues, undoes});
+			if (recorder && plan.kind !== 'retry' && plan.kind !== 'undo') logged.current.set(setId, recorder.id);
+			// The one engine for multi-row writes (source/commerce/changes.ts): bounded concurrency, each result logged.
+			void applyWrites(async change => backend.setValue(change.row, change.to), plan.changes, {
+				recorder,
+				classify,
+				onResult: result => {
+					const change = result.change as Change;
+					if (result.ok) dispatch({type: 'save-done', setId, plan, change, row: result.row});
+					else dispatch({type: 'save-failed', setId, plan, change, problem: result.problem});
+				},
+			}).then(() => dispatch({type: 'save-end', setId, plan}));
 		},
 		[backend, classify, dispatch],
 	);

@@ -223,6 +223,7 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 				shown={shown.length}
 				query={view.query}
 				marked={view.marks.size}
+				fresh={state.newIds[tab].size}
 				loading={state.loading && state.loaded}
 				stale={state.stale}
 				width={width}
@@ -243,6 +244,7 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 						end={window.end}
 						cursor={window.index}
 						marks={view.marks}
+						fresh={state.newIds[tab]}
 						saving={state.saving}
 						columns={columns}
 						height={listHeight}

@@ -55,12 +55,15 @@ export type DashboardState = {
 	failed: {setId: number | undefined; changes: readonly Change[]};
 	/** Progress of the writes of the last confirmation. */
 	progress: Progress | undefined;
+	/** IDs of rows never seen before in this tenant (marked, and counted in the tabs). */
+	newIds: Record<Scope, ReadonlySet<string>>;
 };
 
 export type DashboardAction =
 	| {type: 'load-start'}
 	| {type: 'load-done'; policy: Policy; products: readonly Row[]; offerTypes: readonly Row[]}
 	| {type: 'load-failed'; problem: Problem}
+	| {type: 'new-rows'; product: ReadonlySet<string>; offerType: ReadonlySet<string>}
 	| {type: 'move'; command: MoveCommand; count: number; height: number}
 	| {type: 'switch-tab'; direction: 1 | -1}
 	| {type: 'filter-open'}
@@ -110,8 +113,11 @@ export function initialDashboard(options: {readOnly?: boolean} = {}): DashboardS
 		changeSets: [],
 		failed: {setId: undefined, changes: []},
 		progress: undefined,
+		newIds: {product: NO_IDS, offerType: NO_IDS},
 	};
 }
+
+const NO_IDS: ReadonlySet<string> = new Set();
 
 /** Rows as shown: by name, then ID (several products can share a name). */
 export function sortRows(rows: readonly Row[]): Row[] {
@@ -170,6 +176,11 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 				// A successful load answers the question a load problem asked.
 				problem: state.problem?.origin === 'load' ? undefined : state.problem,
 			};
+		}
+		case 'new-rows': {
+			// Once new, new for the session: a reload (which marks them seen) keeps the markers.
+			const merge = (had: ReadonlySet<string>, more: ReadonlySet<string>) => (more.size === 0 ? had : new Set([...had, ...more]));
+			return {...state, newIds: {product: merge(state.newIds.product, action.product), offerType: merge(state.newIds.offerType, action.offerType)}};
 		}
 		case 'load-failed':
 			return {...state, loading: false, stale: state.loaded, problem: {problem: action.problem, origin: 'load'}};
