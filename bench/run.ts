@@ -1,9 +1,10 @@
 /** npm run bench: every benchmark, one table. Budgets are checked here, never in timed tests. */
+import {benchBulk} from './bulk.js';
 import {benchKeys, benchMemory, benchStartup} from './dashboard.js';
 import {printTable, type BenchRow} from './table.js';
 
 const rows: BenchRow[] = [];
-for (const bench of [benchStartup, benchKeys, benchMemory]) {
+for (const bench of [benchStartup, benchKeys, benchMemory, benchBulk]) {
 	try {
 		rows.push(...(await bench()));
 	} catch (error) {
