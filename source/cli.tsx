@@ -97,7 +97,8 @@ async function runDashboard(command: Command): Promise<void> {
 		// The backend starts signing in and loading now; Ink is imported meanwhile.
 		const backend = createBackend(ctx);
 		const {renderDashboard} = await import('./ui/run.js');
-		process.exitCode = await renderDashboard(backend, {color: settings.color});
+		// Up to 0.8 s for sign-in and the first loads, so the first frame is the loaded list.
+		process.exitCode = await renderDashboard(backend, {color: settings.color, warm: backend.settled(800)});
 	} catch (error) {
 		const problem = classify(error);
 		reportProblem(io.stderr, problem);

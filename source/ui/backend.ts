@@ -9,6 +9,8 @@ import type {Policy, PolicyValue, Row, Scope} from '../commerce/types.js';
 
 export type {AccountSummary, DeviceCodePrompt} from '../auth/types.js';
 
+export type Ready = {account: AccountSummary; loaded?: {policy: Policy; product: Row[]; offerType: Row[]}};
+
 export interface Backend {
 	/** The settings' policy ID (AllowSelfServicePurchase unless --policy-id). */
 	readonly policyId: string;
@@ -26,6 +28,11 @@ export interface Backend {
 	 * failed rows); `undoes` names the change set an undo reverses. Absent: nothing is logged.
 	 */
 	startChangeSet?(options: {id?: string; undoes?: string}): ChangeRecorder & {readonly id: string};
+	/**
+	 * What is already signed in and loaded, synchronously (a backend that starts early): the first
+	 * frame can then be the loaded list instead of "signing in…" and "loading…" frames.
+	 */
+	ready?(): Ready | undefined;
 	/** Of these rows, the IDs never seen before in this tenant; the rows count as seen from now on. */
 	newRowIds?(scope: Scope, rows: readonly Row[]): Promise<ReadonlySet<string>>;
 }

@@ -10,9 +10,14 @@ import type {Context} from '../commands/context.js';
 import type {Policy, Row, Scope} from '../commerce/types.js';
 import type {AccountSummary, Backend} from './backend.js';
 
+export type EarlyBackend = Backend & {
+	/** Resolves when the silent sign-in and first loads have settled, or after waitMs. */
+	settled(waitMs: number): Promise<void>;
+};
+
 type FirstLoads = {policy: Promise<Policy>; product: Promise<Row[]>; offerType: Promise<Row[]>};
 
-export function createBackend(ctx: Context): Backend {
+export function createBackend(ctx: Context): EarlyBackend {
 	const {auth, client, settings} = ctx;
 	const loadPolicy = async () => (await client.getPolicy(settings.policyId)).data;
 	const loadRows = async (scope: Scope) => client.listRows(settings.policyId, scope);
@@ -24,15 +29,28 @@ export function createBackend(ctx: Context): Backend {
 	};
 
 	let first: FirstLoads | undefined;
+	// What has settled already, for ready(): the first frame can show it at once.
+	let settledAccount: AccountSummary | undefined;
+	let settledLoads: {policy: Policy; product: Row[]; offerType: Row[]} | undefined;
+	let settle: () => void = () => undefined;
+	const settled = new Promise<void>(resolve => (settle = resolve));
 	const silent: Promise<AccountSummary | undefined> = auth.signInSilently().then(signedIn);
 	silent.then(
 		summary => {
-			if (!summary) return;
+			if (!summary) return settle();
+			settledAccount = summary;
 			first = {policy: loadPolicy(), product: loadRows('product'), offerType: loadRows('offerType')};
 			// Whoever asks first gets these answers (or problems); nobody asking is not an error.
-			for (const promise of Object.values(first)) promise.catch(() => undefined);
+			Promise.all([first.policy, first.product, first.offerType]).then(
+				([policy, product, offerType]) => {
+					settledLoads = {policy, product, offerType};
+					first = undefined;
+					settle();
+				},
+				() => settle(),
+			);
 		},
-		() => undefined,
+		() => settle(),
 	);
 	/** The prefetched answer, once; later calls (reload) ask the service again. */
 	const once = <K extends keyof FirstLoads>(key: K): FirstLoads[K] | undefined => {
@@ -45,13 +63,24 @@ export function createBackend(ctx: Context): Backend {
 	let seenQueue: Promise<unknown> = Promise.resolve();
 	return {
 		policyId: settings.policyId,
+		settled: async (waitMs: number) => {
+			await Promise.race([settled, new Promise(resolve => setTimeout(resolve, waitMs).unref())]);
+		},
+		ready: () => {
+			if (!settledAccount) return undefined;
+			usedSilent = true;
+			return {account: settledAccount, loaded: settledLoads};
+		},
 		signInSilently: async () => {
 			if (usedSilent) return signedIn(await auth.signInSilently());
 			usedSilent = true;
 			return silent;
 		},
 		signInWithDeviceCode: async (onPrompt, signal) => signedIn(await auth.signInWithDeviceCode(onPrompt, signal)) as AccountSummary,
-		loadPolicy: async () => once('policy') ?? loadPolicy(),
+		loadPolicy: async () => {
+			settledLoads = undefined; // a reload: what came before the first frame is old news
+			return once('policy') ?? loadPolicy();
+		},
 		loadRows: async scope => once(scope) ?? loadRows(scope),
 		setValue: async (row, value) => {
 			const {data, correlationId} = await client.setRow(settings.policyId, row, value);

@@ -13,6 +13,8 @@ export type DashboardOptions = {
 	stdin?: NodeJS.ReadStream;
 	stdout?: NodeJS.WriteStream;
 	stderr?: NodeJS.WriteStream;
+	/** Awaited beside Ink's import before the first frame (a backend signing in and loading early). */
+	warm?: Promise<unknown>;
 };
 
 export const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[2J\u001B[H\u001B[?25l';
@@ -25,7 +27,7 @@ const SIGNAL_CODE = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
 export async function renderDashboard(backend: Backend, options: DashboardOptions = {}): Promise<number> {
 	const stdout = options.stdout ?? process.stdout;
 	const stderr = options.stderr ?? process.stderr;
-	const [{render}, {App}] = await Promise.all([import('ink'), import('./App.js')]);
+	const [{render}, {App}] = await Promise.all([import('ink'), import('./App.js'), options.warm]);
 
 	let code = 0;
 	let crash: unknown;

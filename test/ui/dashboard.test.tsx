@@ -418,3 +418,15 @@ test('products never seen before are marked + and counted in the tabs line', asy
 	await app.press('\t');
 	await app.gone('2 new');
 });
+
+test('a backend that signed in and loaded before the first frame: the first frame is already the list', async () => {
+	const app = renderApp({preloaded: true, newIds: ['CFQ7TTC0N8SS']});
+	await app.see('Clipchamp Premium');
+	const first = app.stdout.frames[0] ?? '';
+	assert.match(first, /Clipchamp Premium/);
+	assert.doesNotMatch(first, /Signing in|Loading/);
+	assert.equal(app.backend.loads, 0, 'nothing loaded twice');
+	await app.see('1 new');
+	await app.press('r');
+	await waitFor(() => app.backend.loads === 1);
+});

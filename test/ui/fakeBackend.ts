@@ -8,7 +8,7 @@ import type {Policy, PolicyValue, Row, Scope} from '../../source/commerce/types.
 import {trialWithoutPaymentMethodFor} from '../../source/commerce/values.js';
 import type {ChangeRecorder, ChangeResult} from '../../source/commerce/changes.js';
 import type {Problem} from '../../source/problems/types.js';
-import type {AccountSummary, Backend, DeviceCodePrompt} from '../../source/ui/backend.js';
+import type {AccountSummary, Backend, DeviceCodePrompt, Ready} from '../../source/ui/backend.js';
 
 export const ADMIN: AccountSummary = {
 	username: 'admin@contoso.onmicrosoft.com',
@@ -110,6 +110,8 @@ export type FakeOptions = {
 	failSetValue?: (row: Row, value: PolicyValue, call: number) => unknown;
 	/** Throw this from a load (call number from 1 counts loadPolicy calls). */
 	failLoad?: (call: number) => unknown;
+	/** Signed in and loaded before the first frame (what the real backend does when it starts early). */
+	preloaded?: boolean;
 	/** Product or offer type IDs never seen before in the tenant. */
 	newIds?: string[];
 	/** Hold every setValue until release() (to see "saving…"). */
@@ -197,6 +199,15 @@ export class FakeBackend implements Backend {
 		const set = existing ?? {id: options.id ?? `set-${this.changeSets.length + 1}`, undoes: options.undoes, results: []};
 		if (!existing) this.changeSets.push(set);
 		return {id: set.id, record: result => void set.results.push(result)};
+	}
+
+	ready(): Ready | undefined {
+		if (!this.options.preloaded) return undefined;
+		const rows = [...this.held.values()];
+		return {
+			account: this.options.silentAccount ?? ADMIN,
+			loaded: {policy: POLICY, product: rows.filter(r => r.scope === 'product'), offerType: rows.filter(r => r.scope === 'offerType')},
+		};
 	}
 
 	/** Rows the tenant never showed before (FakeOptions.newIds). */

@@ -1,5 +1,6 @@
 import {useCallback, useEffect, useRef, useState, type Dispatch} from 'react';
 import {applyWrites} from '../../commerce/changes.js';
+import type {Row} from '../../commerce/types.js';
 import type {Problem} from '../../problems/types.js';
 import type {Backend} from '../backend.js';
 import type {Change, ChangePlan} from '../state/changes.js';
@@ -27,7 +28,11 @@ export type Dashboard = {
  * backend that feed it. Every rejection becomes a Problem through `classify`.
  */
 export function useDashboard(backend: Backend, classify: (error: unknown) => Problem, options: {readOnly: boolean}): Dashboard {
-	const [state, setState] = useState(() => initialDashboard(options));
+	const [preloaded] = useState(() => backend.ready?.()?.loaded);
+	const [state, setState] = useState(() => {
+		const initial = initialDashboard(options);
+		return preloaded ? dashboardReducer(initial, {type: 'load-done', ...preloaded, products: preloaded.product, offerTypes: preloaded.offerType}) : initial;
+	});
 	const latest = useRef(state);
 	const dispatch = useCallback((action: DashboardAction) => {
 		const next = dashboardReducer(latest.current, action);
@@ -41,6 +46,23 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 	/** This session's change sets (by number) and their change set IDs in the audit log. */
 	const logged = useRef(new Map<number, string>());
 
+	/** After rows arrive: which are new to this tenant, and the filter's index warmed up. */
+	const loaded = useCallback((products: readonly Row[], offerTypes: readonly Row[]) => {
+		if (backend.newRowIds) {
+			// New products stay marked for the whole session, though they count as seen from now on.
+			Promise.all([backend.newRowIds('product', products), backend.newRowIds('offerType', offerTypes)]).then(
+				([product, offerType]) => dispatch({type: 'new-rows', product, offerType}),
+				() => undefined,
+			);
+		}
+		// After the first frame of the list: make the first filter keystroke as quick as the rest.
+		setTimeout(() => {
+			const {rows} = latest.current;
+			prepareSearch(rows.product);
+			prepareSearch(rows.offerType);
+		}, 50).unref();
+	}, [backend, dispatch]);
+
 	const reload = useCallback(() => {
 		const load = ++loads.current;
 		dispatch({type: 'load-start'});
@@ -48,29 +70,19 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 			([policy, products, offerTypes]) => {
 				if (load !== loads.current) return;
 				dispatch({type: 'load-done', policy, products, offerTypes});
-				if (backend.newRowIds) {
-					// New products stay marked for the whole session, though they count as seen from now on.
-					Promise.all([backend.newRowIds('product', products), backend.newRowIds('offerType', offerTypes)]).then(
-						([product, offerType]) => dispatch({type: 'new-rows', product, offerType}),
-						() => undefined,
-					);
-				}
-				// After the first frame of the list: make the first filter keystroke as quick as the rest.
-				setTimeout(() => {
-					const {rows} = latest.current;
-					prepareSearch(rows.product);
-					prepareSearch(rows.offerType);
-				}, 50).unref();
+				loaded(products, offerTypes);
 			},
 			(error: unknown) => {
 				if (load === loads.current) dispatch({type: 'load-failed', problem: classify(error)});
 			},
 		);
-	}, [backend, classify, dispatch]);
+	}, [backend, classify, dispatch, loaded]);
 
 	useEffect(() => {
-		reload();
-	}, [reload]);
+		// Loaded before the first frame: only what follows a load is left to do.
+		if (preloaded) loaded(preloaded.product, preloaded.offerType);
+		else reload();
+	}, [preloaded, loaded, reload]);
 
 	const apply = useCallback(
 		(plan: ChangePlan) => {

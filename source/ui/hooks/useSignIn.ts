@@ -34,7 +34,10 @@ export type SignIn = {
  * (a new one on request when it expires or is cancelled). Problems come back classified.
  */
 export function useSignIn(backend: Backend, classify: (error: unknown) => Problem): SignIn {
-	const [state, setShown] = useState<SignInState>({step: 'silent'});
+	const [state, setShown] = useState<SignInState>(() => {
+		const account = backend.ready?.()?.account;
+		return account ? {step: 'done', account} : {step: 'silent'};
+	});
 	const latest = useRef(state);
 	const setState = useCallback((next: SignInState | ((previous: SignInState) => SignInState)) => {
 		latest.current = typeof next === 'function' ? next(latest.current) : next;
@@ -106,7 +109,8 @@ export function useSignIn(backend: Backend, classify: (error: unknown) => Proble
 
 	useEffect(() => {
 		alive.current = true;
-		begin();
+		// Already signed in (the backend started before the first frame): nothing to do.
+		if (latest.current.step !== 'done') begin();
 		return () => {
 			alive.current = false;
 			stop('cancelled');
