@@ -127,7 +127,17 @@ export function buildProgram(): Command {
 		.option('--faults <spec>', 'with --demo: inject faults, e.g. "latency=200ms,429=0.2,drop=0.1"')
 		.showHelpAfterError('(add --help for usage)')
 		.exitOverride()
-		.action(async (_options, command: Command) => runDashboard(command));
+		.allowExcessArguments(true)
+		.action(async (_options, command: Command) => {
+			const [word] = command.args;
+			if (word !== undefined) {
+				const known = command.commands.map(c => c.name());
+				io.stderr.write(`error: unknown command '${word}' (commands: ${known.join(', ')}; see mscommerce --help)\n`);
+				process.exitCode = ExitCode.usage;
+				return;
+			}
+			await runDashboard(command);
+		});
 
 	program
 		.command('login')

@@ -164,3 +164,14 @@ test('exit codes: 3 without a session, 4 for a reader writing, 1 when the servic
 	assert.match(rerun.stderr, /already Disabled/);
 	assert.equal(emu.tenantState(tenantOf(emu)).offerTypes.filter(o => o.policyValue === 'Disabled').length, 2);
 });
+
+test('an unknown command or option is one clear line and exit 2', async () => {
+	const emu = await emulator();
+	const env = cliEnv(emu, await home(), {MSCOMMERCE_TOKEN: emu.tokens.reader});
+	const [command, sub] = await Promise.all([runCli(['bogus'], env), runCli(['products', 'bogus'], env)]);
+	assert.equal(command.code, 2);
+	assert.match(command.stderr, /^error: unknown command 'bogus' \(commands: login, .*products/);
+	assert.equal(sub.code, 2);
+	assert.match(sub.stderr, /unknown command 'bogus'/);
+	assert.equal(emu.requests.length, 0, 'nothing was sent');
+});
