@@ -243,7 +243,7 @@ export function serverMessage(body: string): string | undefined {
 	} catch {
 		// not JSON
 	}
-	const plain = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+	const plain = text.replace(/<(head|script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
 	return plain ? clip(plain) : undefined;
 }
 

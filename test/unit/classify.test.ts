@@ -12,6 +12,7 @@ test('error bodies of any shape give one readable message', () => {
 	assert.equal(serverMessage('{"error":{"code":"Bad","message":"Value not allowed"}}'), 'Value not allowed');
 	assert.equal(serverMessage('{"error":"invalid_grant","error_description":"AADSTS1: x"}'), 'AADSTS1: x');
 	assert.equal(serverMessage('<html><body><h1>Service Unavailable</h1></body></html>'), 'Service Unavailable');
+	assert.equal(serverMessage('<html><head><title>Oops</title><style>p{}</style></head><body><p>Try later</p></body></html>'), 'Try later', 'the head is not the message');
 	assert.equal(serverMessage(''), undefined);
 });
 

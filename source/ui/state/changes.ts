@@ -138,6 +138,9 @@ export function summarisePlan(plan: ChangePlan, maxListed: number): PlanSummary 
 				: `${rows(plan.skipped.length)} skipped: cannot take ${plan.value ?? 'the value'}${plan.skipped.length === 1 ? ` (${skip.row.name})` : ''}`,
 		);
 	}
-	if (plan.unchanged.length > 0) notes.push(`${rows(plan.unchanged.length)} already ${plan.value ? `hold ${plan.value}` : 'there'}, not sent`);
+	if (plan.unchanged.length > 0) {
+		const verb = plan.unchanged.length === 1 ? 'holds' : 'hold';
+		notes.push(`${rows(plan.unchanged.length)} already ${plan.value ? `${verb} ${plan.value}` : 'there'}, not sent`);
+	}
 	return {title, listed, more: count - listed.length, notes};
 }
