@@ -31,13 +31,16 @@ export type ControlApi = {
 	pendingCodes(): string[];
 	requests: RequestLogEntry[];
 	setFaults(spec: string): void;
+	/** The fault plan in force, as a spec (`none` when there is none). */
 	faults(): string;
 	tenantState(tenantId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]};
+	/** Microsoft adds a product: to one tenant, or to every tenant when tenantId is undefined. */
 	addProduct(
 		tenantId: string | undefined,
 		p: {productId: string; productName: string; trialWithoutPaymentMethod?: boolean; policyValue?: PolicyValue},
 	): void;
 	issueToken(username: string, opts?: {expiresInSeconds?: number}): string;
+	/** Revokes refresh tokens (of one account, or everyone's): the next refresh answers invalid_grant AADSTS700082. */
 	revokeRefreshTokens(username?: string): number;
 	info(): Record<string, unknown>;
 };

@@ -65,7 +65,8 @@ export type EmulatorOptions = {
 	onDeviceCode?: (userCode: string) => void;
 };
 
-export type Emulator = {
+/** The running emulator: what the control routes can do (approve, faults, state…), and where it listens. */
+export type Emulator = Omit<ControlApi, 'info'> & {
 	/** https://127.0.0.1:PORT */
 	url: string;
 	/** Same as url: the licensing routes live at /v1.0/... */
@@ -80,22 +81,6 @@ export type Emulator = {
 	accounts: EmulatorAccount[];
 	/** Ready bearer tokens for the Contoso admin and reader. */
 	tokens: {admin: string; reader: string};
-	issueToken(username: string, opts?: {expiresInSeconds?: number}): string;
-	approve(userCode: string, username?: string): void;
-	decline(userCode: string): void;
-	failCode(userCode: string, aadsts: number): void;
-	pendingCodes(): string[];
-	requests: RequestLogEntry[];
-	setFaults(spec: string): void;
-	/** The fault plan in force, as a spec (`none` when there is none). */
-	faults(): string;
-	/** Revokes refresh tokens (of one account, or everyone's): the next refresh answers invalid_grant AADSTS700082. */
-	revokeRefreshTokens(username?: string): number;
-	tenantState(tenantId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]};
-	addProduct(
-		tenantId: string,
-		p: {productId: string; productName: string; trialWithoutPaymentMethod?: boolean; policyValue?: PolicyValue},
-	): void;
 	/** Milliseconds from startEmulator() to listening. */
 	startupMs: number;
 	/** Where the certificates came from this time (memory, disk cache, or freshly minted). */

@@ -5,32 +5,12 @@
 import assert from 'node:assert/strict';
 import {get as httpsGet} from 'node:https';
 import type {TLSSocket} from 'node:tls';
-import {after, test} from 'node:test';
+import {test} from 'node:test';
 import {Agent, request} from 'undici';
-import {FaultSpecError, describeFaults, parseFaults, startEmulator, type Emulator, type EmulatorOptions} from '../../source/emulator/index.js';
+import {FaultSpecError, describeFaults, parseFaults, startEmulator, type Emulator} from '../../source/emulator/index.js';
+import {call, start} from '../support/emulatorHttp.js';
 
 const PRODUCTS = '/v1.0/policies/AllowSelfServicePurchase/products';
-
-const agents = new Map<Emulator, Agent>();
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-	const emu = await startEmulator(options);
-	after(async () => {
-		await agents.get(emu)?.close();
-		await emu.close();
-	});
-	return emu;
-}
-
-type Answer = {status: number; headers: Record<string, string | string[] | undefined>; text: string};
-
-async function call(emu: Emulator, method: string, path: string, body?: string, base = emu.url): Promise<Answer> {
-	let agent = agents.get(emu);
-	if (!agent) agents.set(emu, (agent = new Agent({connect: {ca: [emu.caPem]}})));
-	const headers: Record<string, string> = {authorization: `Bearer ${emu.tokens.admin}`};
-	if (body !== undefined) headers['content-type'] = 'application/json';
-	const response = await request(`${base}${path}`, {method: method as 'GET', headers, body, dispatcher: agent});
-	return {status: response.statusCode, headers: response.headers, text: await response.body.text()};
-}
 
 const statuses = async (emu: Emulator, n: number, path = PRODUCTS): Promise<number[]> => {
 	const seen: number[] = [];
@@ -157,7 +137,7 @@ test('scope and writes-only choose which requests faults apply to', async () => 
 	assert.equal((await call(emu, 'GET', '/organizations/v2.0/.well-known/openid-configuration')).status, 500);
 	emu.setFaults('500=1,writes-only');
 	assert.equal((await call(emu, 'GET', PRODUCTS)).status, 200);
-	assert.equal((await call(emu, 'PUT', `${PRODUCTS}/CFQ7TTC0H9MP`, JSON.stringify({policyValue: 'Disabled'}))).status, 500);
+	assert.equal((await call(emu, 'PUT', `${PRODUCTS}/CFQ7TTC0H9MP`, {body: JSON.stringify({policyValue: 'Disabled'})})).status, 500);
 	assert.equal(emu.tenantState('contoso.onmicrosoft.com').products.find(p => p.productId === 'CFQ7TTC0H9MP')?.policyValue, 'Enabled');
 	emu.setFaults('500=1');
 	assert.equal((await call(emu, 'GET', '/organizations/v2.0/.well-known/openid-configuration')).status, 200, 'identity is not faulted by default');
@@ -170,7 +150,7 @@ test('the legacy TLS listener speaks only TLS 1.0/1.1: a modern client fails the
 	assert.match(emu.legacyTlsUrl ?? '', /^https:\/\/127\.0\.0\.1:\d+$/);
 	assert.notEqual(emu.legacyTlsUrl, emu.url);
 	const legacy = emu.legacyTlsUrl ?? '';
-	const undiciError = await call(emu, 'GET', PRODUCTS, undefined, legacy).then(
+	const undiciError = await call(emu, 'GET', PRODUCTS, {base: legacy}).then(
 		() => assert.fail('a TLS 1.2+ client got an answer'),
 		(error: NodeJS.ErrnoException) => error,
 	);

@@ -4,46 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import {readFile} from 'node:fs/promises';
-import {after, test} from 'node:test';
+import {test} from 'node:test';
 import {Agent, request} from 'undici';
 import {catalog} from '../../source/commerce/catalog.js';
 import type {OfferTypePolicy, ProductPolicy} from '../../source/commerce/types.js';
-import {runEmulator, startEmulator, type Emulator, type EmulatorOptions} from '../../source/emulator/index.js';
+import {runEmulator, type Emulator} from '../../source/emulator/index.js';
+import {call, start} from '../support/emulatorHttp.js';
 
 const POLICY = 'AllowSelfServicePurchase';
 const PRODUCTS = `/v1.0/policies/${POLICY}/products`;
 const CONTOSO = '7f3d2c1a-5b4e-4f6a-9c8d-0e1f2a3b4c5d';
 const FABRIKAM_ADMIN = 'admin@fabrikam.onmicrosoft.com';
-
-type Answer = {status: number; headers: Record<string, string | string[] | undefined>; text: string; json: () => unknown};
-
-const agents = new Map<Emulator, Agent>();
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-	const emu = await startEmulator(options);
-	after(async () => {
-		await agents.get(emu)?.close();
-		await emu.close();
-	});
-	return emu;
-}
-
-/** One request to the emulator, trusting its CA as `--ca-file` would. */
-async function call(
-	emu: Emulator,
-	method: string,
-	path: string,
-	options: {token?: string | null; body?: string; headers?: Record<string, string>} = {},
-): Promise<Answer> {
-	let agent = agents.get(emu);
-	if (!agent) agents.set(emu, (agent = new Agent({connect: {ca: [emu.caPem]}})));
-	const token = options.token === undefined ? emu.tokens.admin : options.token;
-	const headers: Record<string, string> = {...options.headers};
-	if (token !== null) headers.authorization = `Bearer ${token}`;
-	if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-	const response = await request(`${emu.url}${path}`, {method: method as 'GET', headers, body: options.body, dispatcher: agent});
-	const text = await response.body.text();
-	return {status: response.statusCode, headers: response.headers, text, json: () => JSON.parse(text) as unknown};
-}
 
 const put = (emu: Emulator, path: string, value: unknown, token?: string) =>
 	call(emu, 'PUT', path, {body: JSON.stringify({policyValue: value}), token});
