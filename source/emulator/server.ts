@@ -9,7 +9,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {createServer, type Server} from 'node:https';
 import {homedir, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {OfferTypePolicy, PolicyValue, ProductPolicy} from '../commerce/types.js';
+import type {OfferTypePolicy, ProductPolicy} from '../commerce/types.js';
 import {serverCertificates, type CertificateVariant} from './ca.js';
 import {handleControl, handleDeviceLogin, type ControlApi, type RequestLogEntry} from './control.js';
 import {ACCOUNTS, CONTOSO, findAccount, findTenant, type EmulatorAccount} from './directory.js';
