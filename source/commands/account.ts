@@ -2,13 +2,11 @@
 import {createInterface} from 'node:readline';
 import type {SignedIn} from '../auth/auth.js';
 import {NotSignedInError} from '../problems/errors.js';
-import {SignInError} from '../problems/signIn.js';
+import {SignInError, isExpiredSignIn} from '../problems/signIn.js';
 import {classify} from '../problems/classify.js';
 import type {Context} from './context.js';
 import {printOne, type Column} from './output.js';
 import {reportProblem} from './report.js';
-
-const EXPIRED = new Set(['expired_token', 'device_code_expired', 'code_expired']);
 
 /** Device-code sign-in in the terminal: MSAL's sentence on stderr, then wait. An expired code offers a new one on a TTY. */
 export async function login(ctx: Context): Promise<number> {
@@ -23,7 +21,7 @@ export async function login(ctx: Context): Promise<number> {
 			io.stderr.write(`Roles: ${signedIn.roles.join(', ') || 'none found in the token'}; can change policies: ${yesNo(signedIn.canChange)}\n`);
 			return 0;
 		} catch (error) {
-			if (!(error instanceof SignInError && isExpired(error) && io.stdin.isTTY && io.stderr.isTTY)) throw error;
+			if (!(error instanceof SignInError && isExpiredSignIn(error) && io.stdin.isTTY && io.stderr.isTTY)) throw error;
 			reportProblem(io.stderr, classify(error));
 			if (!(await askYes(io.stdin, io.stderr, 'Get a new code? [Y/n] '))) return 3;
 		}
@@ -77,11 +75,6 @@ export async function whoami(ctx: Context): Promise<number> {
 
 function yesNo(value: boolean | undefined): string {
 	return value === undefined ? 'unknown' : value ? 'yes' : 'no';
-}
-
-function isExpired(error: SignInError): boolean {
-	const original = error.original as {errorCode?: string; errorMessage?: string};
-	return [error.answer?.error, original.errorCode, original.errorMessage].some(code => code !== undefined && EXPIRED.has(code));
 }
 
 /** Asks a yes/no question on a terminal; Enter means yes. */

@@ -6,7 +6,7 @@ import {readFileSync} from 'node:fs';
 import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {Agent, ProxyAgent, request, type Dispatcher} from 'undici';
-import {CancelledError, NetworkError, UsageError, type RequestContext} from '../problems/errors.js';
+import {CancelledError, NetworkError, UsageError, errorCode, type RequestContext} from '../problems/errors.js';
 import {bypassesProxy, isLoopbackHost} from './urls.js';
 
 export type RetryPolicy = {
@@ -208,16 +208,6 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 	if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
 	const date = Date.parse(trimmed);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** The `code` of an error or of the first cause that has one (undici wraps socket errors). */
-export function errorCode(error: unknown): string | undefined {
-	for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
-		const code = (e as {code?: unknown}).code;
-		if (typeof code === 'string' && code !== 'UND_ERR') return code;
-		e = (e as {cause?: unknown}).cause;
-	}
-	return undefined;
 }
 
 /** The extra CAs the user trusts (--ca-file and the ca option), as PEM text; undefined when none. */

@@ -10,6 +10,7 @@ import {
 	NetworkError,
 	NotSignedInError,
 	UsageError,
+	errorCode,
 	type RequestContext,
 } from './errors.js';
 import type {Problem, ProblemKind} from './types.js';
@@ -88,7 +89,7 @@ export function classify(error: unknown): Problem {
 function fromNetwork(error: NetworkError): Problem {
 	const context = error.context;
 	const host = hostOf(context.url);
-	const code = causeCode(error.cause);
+	const code = errorCode(error.cause);
 	const detail = causeMessage(error.cause);
 	const base = {detail, correlationId: context.correlationId};
 	const proxyAnswer = /Proxy response \((\d+)\)|Proxy Authentication Required \((\d+)\)/.exec(detail ?? '');
@@ -284,15 +285,6 @@ function hostOf(url: string): string {
 	} catch {
 		return url;
 	}
-}
-
-function causeCode(error: unknown): string | undefined {
-	for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
-		const code = (e as {code?: unknown}).code;
-		if (typeof code === 'string' && code !== 'UND_ERR') return code;
-		e = (e as {cause?: unknown}).cause;
-	}
-	return undefined;
 }
 
 function causeMessage(error: unknown): string | undefined {

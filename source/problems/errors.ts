@@ -82,3 +82,13 @@ function describe(error: unknown): string {
 	}
 	return String(error);
 }
+
+/** The `code` of an error or of the first cause that has one (undici wraps socket errors). */
+export function errorCode(error: unknown): string | undefined {
+	for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
+		const code = (e as {code?: unknown}).code;
+		if (typeof code === 'string' && code !== 'UND_ERR') return code;
+		e = (e as {cause?: unknown}).cause;
+	}
+	return undefined;
+}

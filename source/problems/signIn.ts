@@ -102,3 +102,11 @@ function firstLine(text: string | undefined): string | undefined {
 function lowerFirst(text: string): string {
 	return text.charAt(0).toLowerCase() + text.slice(1);
 }
+
+const EXPIRED = new Set(['expired_token', 'device_code_expired', 'code_expired']);
+
+/** Whether a sign-in failed only because its code expired (a new code is the fix). */
+export function isExpiredSignIn(error: SignInError): boolean {
+	const original = error.original as {errorCode?: string; errorMessage?: string};
+	return [error.answer?.error, original.errorCode, original.errorMessage].some(code => code !== undefined && EXPIRED.has(code));
+}

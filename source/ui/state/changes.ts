@@ -4,7 +4,8 @@
  * and the rows that already hold it. One confirmed plan is one change set, which `u` can undo.
  */
 import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
-import {checkValue, nextValue} from '../../commerce/values.js';
+import {planChanges} from '../../commerce/changes.js';
+import {nextValue} from '../../commerce/values.js';
 
 export type Change = {row: Row; from: PolicyValue; to: PolicyValue};
 export type Skip = {row: Row; reason: string};
@@ -30,16 +31,10 @@ export type ChangeSet = {id: number; entries: ChangeSetEntry[]};
 
 export const SEED_NOTE = 'Only trials and purchases from now on are affected; existing ones are not.';
 
-/** e t d: give every row one value; rows that cannot take it are skipped and counted. */
+/** e t d: give every row one value; rows that cannot take it are skipped and counted (the commands' planner). */
 export function planSet(rows: readonly Row[], value: PolicyValue): ChangePlan {
-	const plan: ChangePlan = {kind: 'set', value, changes: [], skipped: [], unchanged: []};
-	for (const row of rows) {
-		const check = checkValue(row, value);
-		if (!check.ok) plan.skipped.push({row, reason: check.reason});
-		else if (row.value === value) plan.unchanged.push(row);
-		else plan.changes.push({row, from: row.value, to: value});
-	}
-	return plan;
+	const {changes, refused, unchanged} = planChanges(rows, value);
+	return {kind: 'set', value, changes: changes.map(({row, to}) => ({row, from: row.value, to})), skipped: refused, unchanged};
 }
 
 /** Space / Enter: each row to its next valid value (nextValue never offers a value the row cannot take). */
