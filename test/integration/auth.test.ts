@@ -228,3 +228,17 @@ test('login with a client ID the tenant does not know fails at once with the --c
 	assert.ok(Date.now() - started < 8000, 'no polling without a code');
 	assert.equal(emu.requests.filter(r => r.path.includes('/token')).length, 0);
 });
+
+test('two sign-ins finishing at once in one cache both stay signed in (the cache is locked, written whole)', async () => {
+	const emu = await emulator();
+	const settings = await settingsFor(emu);
+	const first = startSignIn(authFor(emu, settings));
+	const second = startSignIn(authFor(emu, settings));
+	const [a, b] = await Promise.all([first.prompt, second.prompt]);
+	emu.approve(a.userCode, 'admin@contoso.onmicrosoft.com');
+	emu.approve(b.userCode, 'reader@contoso.onmicrosoft.com');
+	await Promise.all([first.result, second.result]);
+	const names = (await authFor(emu, settings).accounts()).map(account => account.username).sort();
+	assert.deepEqual(names, ['admin@contoso.onmicrosoft.com', 'reader@contoso.onmicrosoft.com']);
+	JSON.parse(await readFile(join(settings.configDir, 'msal-cache.json'), 'utf8'));
+});

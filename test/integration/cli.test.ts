@@ -175,3 +175,12 @@ test('an unknown command or option is one clear line and exit 2', async () => {
 	assert.match(sub.stderr, /unknown command 'bogus'/);
 	assert.equal(emu.requests.length, 0, 'nothing was sent');
 });
+
+test('the dashboard without a terminal is one line pointing at the commands, exit 2', async () => {
+	const emu = await emulator();
+	const result = await runCli([], cliEnv(emu, await home(), {MSCOMMERCE_TOKEN: emu.tokens.reader}));
+	assert.equal(result.code, 2);
+	assert.equal(result.stderr.trim().split('\n').length, 1);
+	assert.match(result.stderr, /needs a terminal.*mscommerce products list --json/);
+	assert.equal(result.stdout, '');
+});
