@@ -11,8 +11,9 @@ import {
 	type AuthenticationResult,
 	type DeviceCodeRequest,
 } from '@azure/msal-node';
+import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {chmod, mkdir, readFile, rm, writeFile} from 'node:fs/promises';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {LICENSING_SCOPE, type Settings} from '../config.js';
 import type {TokenSource} from '../commerce/client.js';
 import type {Net} from '../net/http.js';
@@ -46,8 +47,9 @@ export class Auth {
 
 	constructor(private readonly options: AuthOptions) {
 		const {settings} = options;
-		this.network = new MsalNetwork(options.net, options.slowDownStepMs);
 		this.currentFile = join(settings.configDir, 'current-account.json');
+		const metadata = new AuthorityMetadataCache(join(settings.configDir, 'authority-metadata.json'), settings.authority, options.persist !== false);
+		this.network = new MsalNetwork(options.net, options.slowDownStepMs, found => metadata.save(found));
 		if (settings.token) return; // --token: MSAL is never involved
 		const debug = Boolean(process.env.MSCOMMERCE_DEBUG);
 		this.pca = new PublicClientApplication({
@@ -58,6 +60,9 @@ export class Auth {
 				// instead of asking login.microsoftonline.com's instance discovery about it: the same for
 				// Microsoft's hosts, sovereign clouds and any other https authority.
 				knownAuthorities: [new URL(settings.authority).host],
+				// MSAL knows Microsoft's own authorities; any other's configuration it fetches on every
+				// run. Kept for a day, it saves that round trip (and its TLS handshake) at each start.
+				authorityMetadata: metadata.load(),
 			},
 			cache: options.persist === false ? undefined : {cachePlugin: new FileCachePlugin(join(settings.configDir, 'msal-cache.json'), options.warn ?? (() => undefined))},
 			system: {
@@ -237,4 +242,47 @@ function summarise(claims: TokenClaims | undefined, account?: AccountInfo): Acco
 	const tenantId = account?.tenantId || claims?.tenantId || 'unknown tenant';
 	const domain = username.includes('@') ? username.split('@')[1] : undefined;
 	return {username, tenantId, tenantName: domain, roles, canChange};
+}
+
+const METADATA_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/** An authority's OpenID configuration, as MSAL fetched it, kept a day in the config directory. */
+class AuthorityMetadataCache {
+	constructor(
+		private readonly file: string,
+		private readonly authority: string,
+		private readonly persist: boolean,
+	) {}
+
+	/** The saved configuration as MSAL's authorityMetadata option, if fresh. */
+	load(): string | undefined {
+		if (!this.persist) return undefined;
+		try {
+			const saved = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, {savedAt?: number; metadata?: unknown}>;
+			const entry = saved[this.authority];
+			if (!entry?.metadata || typeof entry.savedAt !== 'number' || Date.now() - entry.savedAt > METADATA_MAX_AGE_MS) return undefined;
+			return JSON.stringify(entry.metadata);
+		} catch {
+			return undefined; // none yet, or unreadable: MSAL fetches it
+		}
+	}
+
+	save(metadata: Record<string, unknown>): void {
+		if (!this.persist) return;
+		let saved: Record<string, unknown> = {};
+		try {
+			saved = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, unknown>;
+		} catch {
+			// start afresh
+		}
+		saved[this.authority] = {savedAt: Date.now(), metadata};
+		try {
+			mkdirSync(dirname(this.file), {recursive: true, mode: 0o700});
+			const temp = `${this.file}.${process.pid}.tmp`;
+			writeFileSync(temp, JSON.stringify(saved), {mode: 0o600});
+			renameSync(temp, this.file);
+		} catch {
+			// Only a cache: the next run fetches the configuration again.
+		}
+	}
 }

@@ -24,6 +24,8 @@ export class MsalNetwork implements INetworkModule {
 	constructor(
 		private readonly net: Net,
 		private readonly slowDownStepMs = SLOW_DOWN_STEP_MS,
+		/** Told of an authority's OpenID configuration when MSAL fetches it (to be cached). */
+		private readonly onAuthorityMetadata?: (metadata: Record<string, unknown>) => void,
 	) {}
 
 	/** Starts a new sign-in: forgets the last failure and stops sending once `signal` aborts. */
@@ -76,6 +78,9 @@ export class MsalNetwork implements INetworkModule {
 			body = {error: 'invalid_response', error_description: `HTTP ${response.status}: the answer was not JSON`};
 		}
 		const record = body as Record<string, unknown>;
+		if (method === 'GET' && response.status === 200 && url.includes('/.well-known/openid-configuration') && typeof record.token_endpoint === 'string') {
+			this.onAuthorityMetadata?.(record);
+		}
 		if (typeof record.error === 'string' && record.error !== 'authorization_pending' && record.error !== 'slow_down') {
 			this.lastAnswer = {
 				error: record.error,

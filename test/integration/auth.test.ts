@@ -203,11 +203,14 @@ test('login, then whoami in a second process needs no sign-in, then logout forge
 	assert.match(login.stderr, /enter the code/);
 	assert.match(login.stderr, /Signed in as admin@contoso\.onmicrosoft\.com/);
 	const codes = emu.requests.filter(r => r.path.includes('/devicecode')).length;
+	const discovery = () => emu.requests.filter(r => r.path.includes('/.well-known/openid-configuration')).length;
+	const discovered = discovery();
 	const who = await runCli(['whoami'], env);
 	assert.equal(who.code, 0, who.stderr);
 	assert.match(who.stdout, /Account:\s+admin@contoso\.onmicrosoft\.com/);
 	assert.match(who.stdout, /Can change policies:\s+yes/);
 	assert.equal(emu.requests.filter(r => r.path.includes('/devicecode')).length, codes, 'no new device code');
+	assert.equal(discovery(), discovered, "the authority's configuration is remembered, not fetched again");
 	const logout = await runCli(['logout'], env);
 	assert.equal(logout.code, 0);
 	const after = await runCli(['whoami'], env);
