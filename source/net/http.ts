@@ -5,7 +5,7 @@
 import {readFileSync} from 'node:fs';
 import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {Agent, ProxyAgent, request, type Dispatcher} from 'undici';
+import {Agent, ProxyAgent, request, type AgentOptions, type Dispatcher} from './undici.js';
 import {CancelledError, NetworkError, UsageError, errorCode, type RequestContext} from '../problems/errors.js';
 import {bypassesProxy, isLoopbackHost} from './urls.js';
 
@@ -73,7 +73,7 @@ export class Net {
 	private readonly direct: Agent;
 	private readonly proxies = new Map<string, ProxyAgent>();
 	private readonly env: NodeJS.ProcessEnv;
-	private readonly agentOptions: Agent.Options;
+	private readonly agentOptions: AgentOptions;
 	private readonly tls: {secureContext?: SecureContext};
 
 	constructor(private readonly settings: NetSettings = {}) {
@@ -149,11 +149,10 @@ export class Net {
 			let delayMs: number;
 			try {
 				const signal = combineSignals(req.signal, req.timeoutMs);
-				const answer = await request(url, {
+				const answer = await request(dispatcher, url, {
 					method: req.method,
 					headers,
 					body: req.body,
-					dispatcher,
 					signal,
 				});
 				const body = await answer.body.text();
