@@ -6,6 +6,7 @@
 import {Command, CommanderError, Option} from 'commander';
 import {resolveSettings, type Flags, type Settings} from './config.js';
 import type {Context, ContextOptions} from './commands/context.js';
+import type {RetryInfo} from './net/http.js';
 import type {EmulatorFlags} from './commands/emulator.js';
 import type {Io} from './commands/output.js';
 import {reportProblem} from './commands/report.js';
@@ -39,6 +40,13 @@ async function demoSettings(settings: Settings, flags: GlobalFlags, forDashboard
 	return {settings: demo, options: {ca: [emulator.caPem], persist: false} satisfies ContextOptions, close: () => emulator.close()};
 }
 
+/** A retry is worth a line on stderr: the user sees why a command takes longer (stdout stays data). */
+function noteRetry(info: RetryInfo): void {
+	const host = new URL(info.context.url).host;
+	const why = /^\d+$/.test(info.reason) ? `answered ${info.reason}` : `dropped the connection (${info.reason})`;
+	io.stderr.write(`note: ${host} ${why}; trying again in ${Math.max(1, Math.round(info.delayMs / 1000))} s\n`);
+}
+
 /** Runs one command with a context; turns any failure into a problem on stderr and an exit code. */
 async function run(command: Command, action: (ctx: Context) => Promise<number>, contextOptions: ContextOptions = {}): Promise<void> {
 	const flags = command.optsWithGlobals<GlobalFlags>();
@@ -60,7 +68,7 @@ async function run(command: Command, action: (ctx: Context) => Promise<number>, 
 			closeDemo = demo.close;
 		}
 		const {createContext} = await import('./commands/context.js');
-		ctx = createContext(settings, io, controller.signal, options);
+		ctx = createContext(settings, io, controller.signal, {onRetry: noteRetry, ...options});
 		process.exitCode = await action(ctx);
 	} catch (error) {
 		const problem = classify(error);

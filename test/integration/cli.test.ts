@@ -184,3 +184,11 @@ test('the dashboard without a terminal is one line pointing at the commands, exi
 	assert.match(result.stderr, /needs a terminal.*mscommerce products list --json/);
 	assert.equal(result.stdout, '');
 });
+
+test('a throttled request is retried after Retry-After, with a note on stderr and clean data on stdout', async () => {
+	const emu = await emulator({faults: '429=1x,retry-after=1'});
+	const result = await runCli(['offer-types', 'list', '--json'], cliEnv(emu, await home(), {MSCOMMERCE_TOKEN: emu.tokens.reader}));
+	assert.equal(result.code, 0, result.stderr);
+	assert.match(result.stderr, /note: 127\.0\.0\.1:\d+ answered 429; trying again in 1 s/);
+	assert.equal((JSON.parse(result.stdout) as unknown[]).length, 4);
+});
