@@ -12,7 +12,6 @@
 import {X509Certificate, createPrivateKey, KeyObject, randomBytes, webcrypto} from 'node:crypto';
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {ensureReflectMetadata} from './reflect.js';
 
 export type CertificateVariant = {
 	/** A server certificate whose validity ended yesterday. */
@@ -103,7 +102,8 @@ async function writeCache(dir: string, certificates: Omit<ServerCertificates, 's
 const ALGORITHM = {name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256'} as const;
 
 async function mint(variant: CertificateVariant): Promise<Omit<ServerCertificates, 'source'>> {
-	ensureReflectMetadata();
+	// @peculiar/x509 resolves its helpers through tsyringe, which needs the Reflect metadata API.
+	await import('reflect-metadata');
 	const imported = await import('@peculiar/x509');
 	// Bundled, the package's CommonJS build arrives as a default export; under tsx as named exports.
 	const x509 = ('cryptoProvider' in imported ? imported : (imported as unknown as {default: typeof imported}).default) as typeof imported;
