@@ -44,7 +44,9 @@ async function demoSettings(settings: Settings, flags: GlobalFlags, forDashboard
 function noteRetry(info: RetryInfo): void {
 	const host = new URL(info.context.url).host;
 	const why = /^\d+$/.test(info.reason) ? `answered ${info.reason}` : `dropped the connection (${info.reason})`;
-	io.stderr.write(`note: ${host} ${why}; trying again in ${Math.max(1, Math.round(info.delayMs / 1000))} s\n`);
+	// On a terminal, clear the line first: a bulk write's progress bar may be on it (it redraws on the next row).
+	const clear = io.stderr.isTTY ? '\r\u001B[K' : '';
+	io.stderr.write(`${clear}note: ${host} ${why}; trying again in ${Math.max(1, Math.round(info.delayMs / 1000))} s\n`);
 }
 
 /** Runs one command with a context; turns any failure into a problem on stderr and an exit code. */
