@@ -11,12 +11,13 @@ import {
 	type AuthenticationResult,
 	type DeviceCodeRequest,
 } from '@azure/msal-node';
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
-import {chmod, mkdir, readFile, rm, writeFile} from 'node:fs/promises';
-import {dirname, join} from 'node:path';
+import {readFileSync} from 'node:fs';
+import {readFile, rm} from 'node:fs/promises';
+import {join} from 'node:path';
 import {LICENSING_SCOPE, type Settings} from '../config.js';
 import type {TokenSource} from '../commerce/client.js';
 import type {Net} from '../net/http.js';
+import {writePrivateFile} from '../privateFiles.js';
 import {CancelledError, NotSignedInError, UsageError} from '../problems/errors.js';
 import {SignInError} from '../problems/signIn.js';
 import type {AccountSummary, DeviceCodePrompt} from './types.js';
@@ -230,9 +231,7 @@ export class Auth {
 
 	private async setCurrent(account: AccountInfo | null): Promise<void> {
 		if (!account || this.options.persist === false) return;
-		await mkdir(this.options.settings.configDir, {recursive: true, mode: 0o700});
-		await writeFile(this.currentFile, JSON.stringify({homeAccountId: account.homeAccountId}), {mode: 0o600});
-		await chmod(this.currentFile, 0o600);
+		await writePrivateFile(this.currentFile, JSON.stringify({homeAccountId: account.homeAccountId}));
 	}
 }
 
@@ -276,13 +275,7 @@ class AuthorityMetadataCache {
 			// start afresh
 		}
 		saved[this.authority] = {savedAt: Date.now(), metadata};
-		try {
-			mkdirSync(dirname(this.file), {recursive: true, mode: 0o700});
-			const temp = `${this.file}.${process.pid}.tmp`;
-			writeFileSync(temp, JSON.stringify(saved), {mode: 0o600});
-			renameSync(temp, this.file);
-		} catch {
-			// Only a cache: the next run fetches the configuration again.
-		}
+		// Only a cache: if it cannot be written, the next run fetches the configuration again.
+		writePrivateFile(this.file, JSON.stringify(saved)).catch(() => undefined);
 	}
 }

@@ -3,11 +3,11 @@
  * (temp file + rename), guarded by a lock so two processes never interleave a read-modify-write,
  * and a corrupt file set aside with a one-line warning instead of a crash.
  */
-import {randomBytes} from 'node:crypto';
-import {chmod, mkdir, readFile, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises';
+import {chmod, mkdir, readFile, rename, rm, rmdir, stat} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {ICachePlugin, TokenCacheContext} from '@azure/msal-node';
+import {writePrivateFile} from '../privateFiles.js';
 
 const LOCK_WAIT_MS = 5_000;
 const LOCK_STALE_MS = 15_000;
@@ -44,9 +44,7 @@ export class FileCachePlugin implements ICachePlugin {
 	async afterCacheAccess(context: TokenCacheContext): Promise<void> {
 		try {
 			if (context.cacheHasChanged) {
-				const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-				await writeFile(temp, context.tokenCache.serialize(), {mode: 0o600});
-				await rename(temp, this.file);
+				await writePrivateFile(this.file, context.tokenCache.serialize());
 			}
 		} finally {
 			await this.unlock();

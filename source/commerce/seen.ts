@@ -11,9 +11,9 @@
  * plan, apply) records today's rows and marks nothing new: it starts the watch, or every product
  * would be "new" on the first day.
  */
-import {randomUUID} from 'node:crypto';
-import {chmod, mkdir, readFile, rename, writeFile} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
+import {writePrivateFile} from '../privateFiles.js';
 import {ensureStateDir} from './audit.js';
 import type {Row, Scope} from './types.js';
 
@@ -108,11 +108,6 @@ export async function markSeen(stateDir: string, tenantKey: string, rows: readon
 		}
 	}
 	if (!changed) return;
-	const path = seenFile(stateDir, tenantKey);
 	await ensureStateDir(stateDir);
-	await mkdir(join(stateDir, 'seen'), {recursive: true, mode: 0o700});
-	const temporary = `${path}.${randomUUID()}.tmp`;
-	await writeFile(temporary, `${JSON.stringify(file, null, 1)}\n`, {mode: 0o600});
-	await chmod(temporary, 0o600);
-	await rename(temporary, path);
+	await writePrivateFile(seenFile(stateDir, tenantKey), `${JSON.stringify(file, null, 1)}\n`);
 }
