@@ -217,6 +217,7 @@ export type ChangeSet = {
 	entries: AuditEntry[];
 };
 
+/** A row's key, the same for a log entry and a listed row (IDs compare case-insensitively). */
 function rowKey(entry: Pick<AuditEntry, 'scope' | 'id'>): string {
 	return `${entry.scope}:${entry.id.toUpperCase()}`;
 }
@@ -293,11 +294,11 @@ export type UndoPlan = {
  * anyone, is reported and left alone.
  */
 export function undoPlan(changeSet: Pick<ChangeSet, 'id' | 'entries'>, currentRows: readonly Row[]): UndoPlan {
-	const current = new Map(currentRows.map(row => [`${row.scope}:${row.id.toUpperCase()}`, row]));
+	const current = new Map(currentRows.map(row => [rowKey(row), row]));
 	// A row written twice in one set (a retry): the first entry knows the value before, the last ok one what stands.
 	const written = new Map<string, {first: AuditEntry; last: AuditEntry}>();
 	for (const entry of changeSet.entries) {
-		const key = `${entry.scope}:${entry.id.toUpperCase()}`;
+		const key = rowKey(entry);
 		const seen = written.get(key);
 		if (!seen) written.set(key, {first: entry, last: entry});
 		else if (entry.result === 'ok') seen.last = entry;
