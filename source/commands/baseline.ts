@@ -27,6 +27,7 @@ import {ExitCode} from '../problems/exitCodes.js';
 import type {Context} from './context.js';
 import {printList, type Column} from './output.js';
 import {runPlan, seenKeyFor, signedInAs, startWatching} from './rows.js';
+import {count} from '../words.js';
 
 const NOUN: Record<Scope, string> = {product: 'product', offerType: 'offer type'};
 
@@ -106,10 +107,10 @@ async function load(ctx: Context, file: string | undefined): Promise<Loaded | nu
 
 function printProblems(ctx: Context, file: string, problems: readonly BaselineProblem[]): number {
 	if (ctx.settings.output === 'json') {
-		ctx.io.stderr.write(`${JSON.stringify({error: {kind: 'usage', title: `${file}: the baseline has ${plural(problems.length, 'problem')}`, problems: problems.map(p => ({file, ...p}))}})}\n`);
+		ctx.io.stderr.write(`${JSON.stringify({error: {kind: 'usage', title: `${file}: the baseline has ${count(problems.length, 'problem')}`, problems: problems.map(p => ({file, ...p}))}})}\n`);
 	} else {
 		for (const problem of problems) ctx.io.stderr.write(`${formatProblem(file, problem)}\n`);
-		ctx.io.stderr.write(`error: ${file} has ${plural(problems.length, 'problem')}; nothing was changed.\n`);
+		ctx.io.stderr.write(`error: ${file} has ${count(problems.length, 'problem')}; nothing was changed.\n`);
 	}
 	return ExitCode.usage;
 }
@@ -154,11 +155,11 @@ export async function planCommand(ctx: Context, options: {file?: string}): Promi
 	}
 	const newDrift = drift.filter(d => d.isNew).length;
 	if (inSync) {
-		ctx.note(`In sync: ${plural(comparison.inSync, 'row')} match ${file}.`);
+		ctx.note(`In sync: ${count(comparison.inSync, 'row')} match ${file}.`);
 		return ExitCode.ok;
 	}
 	ctx.note(
-		`Drift: ${plural(drift.length, 'row')} differ${drift.length === 1 ? 's' : ''} from ${file}${newDrift > 0 ? ` (${newDrift} never seen before)` : ''}; ${comparison.inSync} in sync. ` +
+		`Drift: ${count(drift.length, 'row')} differ${drift.length === 1 ? 's' : ''} from ${file}${newDrift > 0 ? ` (${newDrift} never seen before)` : ''}; ${comparison.inSync} in sync. ` +
 			`Fix it with \`mscommerce baseline apply --file ${file}\`.`,
 	);
 	return ExitCode.drift;
@@ -170,15 +171,12 @@ export async function applyCommand(ctx: Context, options: {file?: string; yes?: 
 	if (typeof loaded === 'number') return loaded;
 	const {comparison, scopes} = loaded;
 	if (comparison.plan.changes.length === 0) {
-		ctx.note(`In sync: ${plural(comparison.inSync, 'row')} already match ${loaded.file}. Nothing to change.`);
+		ctx.note(`In sync: ${count(comparison.inSync, 'row')} already match ${loaded.file}. Nothing to change.`);
 		return ExitCode.ok;
 	}
 	return runPlan(ctx, scopes.length === 1 ? scopes[0] : undefined, comparison.plan, {yes: options.yes, dryRun: options.dryRun, source: 'baseline apply'});
 }
 
-function plural(count: number, word: string): string {
-	return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
 
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
 	const chunks: Buffer[] = [];

@@ -10,6 +10,7 @@ import {ExitCode} from '../problems/exitCodes.js';
 import type {Context} from './context.js';
 import {printList, type Column} from './output.js';
 import {runPlan, signedInAs} from './rows.js';
+import {count} from '../words.js';
 
 const COLUMNS: Column<ChangeSet>[] = [
 	{header: 'Change set', value: set => shortId(set.id)},
@@ -24,7 +25,7 @@ const COLUMNS: Column<ChangeSet>[] = [
 /** `history [--json]`: change sets, newest first. Reads the local log only: no sign-in needed. */
 export async function historyCommand(ctx: Context): Promise<number> {
 	const {entries, unreadable} = await readAudit(ctx.settings.stateDir);
-	if (unreadable > 0) ctx.note(`warning: ${unreadable} line${unreadable === 1 ? '' : 's'} of ${auditPath(ctx.settings.stateDir)} could not be read and ${unreadable === 1 ? 'was' : 'were'} left out.`);
+	if (unreadable > 0) ctx.note(`warning: ${count(unreadable, 'line')} of ${auditPath(ctx.settings.stateDir)} could not be read and ${unreadable === 1 ? 'was' : 'were'} left out.`);
 	const sets = changeSets(entries).reverse();
 	printList(ctx.io, ctx.settings.output, sets, COLUMNS, set => ({
 		id: set.id,
@@ -66,7 +67,7 @@ export async function undoCommand(ctx: Context, id: string | undefined, options:
 	const scopes = [...new Set(set.entries.map(e => e.scope))] as Scope[];
 	const current = (await Promise.all(scopes.map(async scope => ctx.client.listRows(ctx.settings.policyId, scope)))).flat();
 	const undo = undoPlan(set, current);
-	ctx.note(`Undoing change set ${shortId(set.id)} (${set.source}, ${set.time}, ${set.account}): ${set.changed} row${set.changed === 1 ? '' : 's'} written.`);
+	ctx.note(`Undoing change set ${shortId(set.id)} (${set.source}, ${set.time}, ${set.account}): ${count(set.changed, 'row')} written.`);
 	for (const skip of undo.skipped) ctx.note(`left alone: ${skip.reason}`);
 	const code = await runPlan(ctx, scopes.length === 1 ? scopes[0] : undefined, undo.plan, {yes: options.yes, dryRun: options.dryRun, source: 'undo', undoes: set.id});
 	if (undo.skipped.length > 0 && code === ExitCode.ok && !options.dryRun) {

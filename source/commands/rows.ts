@@ -16,6 +16,7 @@ import {askYes} from './account.js';
 import type {Context} from './context.js';
 import {printList, printOne, type Column} from './output.js';
 import {reportProblem} from './report.js';
+import {count} from '../words.js';
 
 type Item = ProductPolicy | OfferTypePolicy;
 type Listed = {row: Row; item: Item};
@@ -151,7 +152,7 @@ export async function setCommand(ctx: Context, scope: Scope, args: string[], opt
 	let selected: Row[];
 	if (options.match !== undefined) {
 		selected = rowsMatching(rows, options.match);
-		ctx.note(`--match "${options.match}" selects ${selected.length} product${selected.length === 1 ? '' : 's'}: ${selected.map(r => `${r.name} (${r.id})`).join(', ')}`);
+		ctx.note(`--match "${options.match}" selects ${count(selected.length, 'product')}: ${selected.map(r => `${r.name} (${r.id})`).join(', ')}`);
 	} else {
 		const selection = rowsForIds(rows, ids, scope === 'product' ? 'product' : 'offer type');
 		for (const note of selection.notes) ctx.note(note);
@@ -201,17 +202,17 @@ export async function runPlan(ctx: Context, scope: Scope | undefined, plan: Plan
 	];
 	if (options.dryRun) {
 		printList(io, ctx.settings.output, plan.changes, planColumns, c => ({id: c.row.id, name: c.row.name, scope: c.row.scope, from: c.row.value, to: c.to}));
-		ctx.note(`Dry run: ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} planned, nothing written.`);
+		ctx.note(`Dry run: ${count(plan.changes.length, 'change')} planned, nothing written.`);
 		return ExitCode.ok;
 	}
 	if (!options.yes) {
 		if (!(io.stdin.isTTY && io.stderr.isTTY)) {
-			throw new UsageError(`refusing to change ${plan.changes.length} row${plan.changes.length === 1 ? '' : 's'} without confirmation: pass --yes (or --dry-run to see the plan)`);
+			throw new UsageError(`refusing to change ${count(plan.changes.length, 'row')} without confirmation: pass --yes (or --dry-run to see the plan)`);
 		}
 		const {toTable} = await import('./output.js');
 		io.stderr.write(toTable(plan.changes, planColumns, (io.stderr as {columns?: number}).columns));
 		io.stderr.write('Only trials and purchases from now on are affected; existing ones are not.\n');
-		const ok = await askYes(io.stdin, io.stderr, `Change ${plan.changes.length} row${plan.changes.length === 1 ? '' : 's'}? [y/N] `, false);
+		const ok = await askYes(io.stdin, io.stderr, `Change ${count(plan.changes.length, 'row')}? [y/N] `, false);
 		if (!ok) {
 			ctx.note('Nothing changed.');
 			return ExitCode.ok;
@@ -265,7 +266,7 @@ function reportResults(ctx: Context, scope: Scope | undefined, results: ChangeRe
 		reportProblem(ctx.io.stderr, failure.problem);
 	}
 	if (failed.length === 0) {
-		ctx.note(`Changed ${succeeded.length} row${succeeded.length === 1 ? '' : 's'}. Only trials and purchases from now on are affected.`);
+		ctx.note(`Changed ${count(succeeded.length, 'row')}. Only trials and purchases from now on are affected.`);
 		return ExitCode.ok;
 	}
 	if (succeeded.length > 0) {

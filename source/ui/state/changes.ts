@@ -6,6 +6,7 @@
 import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
 import {planChanges} from '../../commerce/changes.js';
 import {nextValue} from '../../commerce/values.js';
+import {count} from '../../words.js';
 
 export type Change = {row: Row; from: PolicyValue; to: PolicyValue};
 export type Skip = {row: Row; reason: string};
@@ -85,21 +86,17 @@ export function planRetry(failed: readonly Change[], current: (scope: Scope, id:
 	return plan;
 }
 
-function rows(count: number): string {
-	return count === 1 ? '1 row' : `${count} rows`;
-}
-
 /** Why a plan with nothing to change opens no dialog, for the status line. */
 export function nothingToChange(plan: ChangePlan): string {
 	const [skip] = plan.skipped;
 	const [same] = plan.unchanged;
 	if (plan.kind === 'undo' && skip) {
-		return plan.skipped.length === 1 ? `Nothing to undo: ${skip.reason}` : `Nothing to undo: ${rows(plan.skipped.length)} changed since`;
+		return plan.skipped.length === 1 ? `Nothing to undo: ${skip.reason}` : `Nothing to undo: ${count(plan.skipped.length, 'row')} changed since`;
 	}
 	if (skip && plan.skipped.length === 1 && plan.unchanged.length === 0) return skip.reason;
-	if (skip) return `${rows(plan.skipped.length)} cannot take ${plan.value ?? 'that value'} (${skip.reason})`;
+	if (skip) return `${count(plan.skipped.length, 'row')} cannot take ${plan.value ?? 'that value'} (${skip.reason})`;
 	if (same && plan.unchanged.length === 1) return `${same.name} is already ${same.value}`;
-	if (same) return `All ${rows(plan.unchanged.length)} already hold ${plan.value ?? 'that value'}`;
+	if (same) return `All ${count(plan.unchanged.length, 'row')} already hold ${plan.value ?? 'that value'}`;
 	return 'Nothing to change';
 }
 
@@ -115,27 +112,27 @@ export type PlanSummary = {
 
 /** The confirmation's words: how many rows change, to what, the first few, and what is left out. */
 export function summarisePlan(plan: ChangePlan, maxListed: number): PlanSummary {
-	const count = plan.changes.length;
+	const changing = plan.changes.length;
 	const [only] = plan.changes;
 	let title: string;
-	if (plan.kind === 'undo') title = `Undo the last change set: ${rows(count)}${plan.value ? ` back to ${plan.value}` : ''}`;
-	else if (plan.kind === 'retry') title = `Retry ${rows(count)} that failed`;
-	else if (count === 1 && only && !plan.fromMarks) title = `Change ${only.row.name} (${only.row.id})`;
-	else if (plan.value) title = `Set ${rows(count)} to ${plan.value}`;
-	else title = `Change ${rows(count)} to their next value`;
+	if (plan.kind === 'undo') title = `Undo the last change set: ${count(changing, 'row')}${plan.value ? ` back to ${plan.value}` : ''}`;
+	else if (plan.kind === 'retry') title = `Retry ${count(changing, 'row')} that failed`;
+	else if (changing === 1 && only && !plan.fromMarks) title = `Change ${only.row.name} (${only.row.id})`;
+	else if (plan.value) title = `Set ${count(changing, 'row')} to ${plan.value}`;
+	else title = `Change ${count(changing, 'row')} to their next value`;
 	const listed = plan.changes.slice(0, Math.max(0, maxListed));
 	const notes: string[] = [];
 	const [skip] = plan.skipped;
 	if (skip) {
 		notes.push(
 			plan.kind === 'undo'
-				? `${rows(plan.skipped.length)} changed since, left alone`
-				: `${rows(plan.skipped.length)} skipped: cannot take ${plan.value ?? 'the value'}${plan.skipped.length === 1 ? ` (${skip.row.name})` : ''}`,
+				? `${count(plan.skipped.length, 'row')} changed since, left alone`
+				: `${count(plan.skipped.length, 'row')} skipped: cannot take ${plan.value ?? 'the value'}${plan.skipped.length === 1 ? ` (${skip.row.name})` : ''}`,
 		);
 	}
 	if (plan.unchanged.length > 0) {
 		const verb = plan.unchanged.length === 1 ? 'holds' : 'hold';
-		notes.push(`${rows(plan.unchanged.length)} already ${plan.value ? `${verb} ${plan.value}` : 'there'}, not sent`);
+		notes.push(`${count(plan.unchanged.length, 'row')} already ${plan.value ? `${verb} ${plan.value}` : 'there'}, not sent`);
 	}
-	return {title, listed, more: count - listed.length, notes};
+	return {title, listed, more: changing - listed.length, notes};
 }

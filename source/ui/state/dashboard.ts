@@ -8,6 +8,7 @@ import type {Problem} from '../../problems/types.js';
 import type {Change, ChangePlan, ChangeSet} from './changes.js';
 import {move, START, type Cursor, type MoveCommand} from './listWindow.js';
 import {NO_MARKS, toggleMark, toggleMarks, type Marks} from './marks.js';
+import {count} from '../../words.js';
 
 export const SCOPES: readonly Scope[] = ['product', 'offerType'];
 
@@ -151,10 +152,6 @@ function withoutKey(saving: ReadonlyMap<string, PolicyValue>, key: string): Read
 	return next;
 }
 
-function plural(count: number, word: string): string {
-	return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
 export function dashboardReducer(state: DashboardState, action: DashboardAction): DashboardState {
 	switch (action.type) {
 		case 'load-start':
@@ -243,7 +240,7 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 				failed: {setId: plan.kind === 'retry' ? state.failed.setId : undefined, changes: []},
 				progress: {total: plan.changes.length, done: 0, failed: 0},
 				status: {
-					text: plan.changes.length === 1 ? 'Saving…' : `Saving ${plural(plan.changes.length, 'row')}…`,
+					text: plan.changes.length === 1 ? 'Saving…' : `Saving ${count(plan.changes.length, 'row')}…`,
 					tone: 'info',
 				},
 			};
