@@ -49,38 +49,59 @@ function noteRetry(info: RetryInfo): void {
 	io.stderr.write(`${clear}note: ${host} ${why}; trying again in ${Math.max(1, Math.round(info.delayMs / 1000))} s\n`);
 }
 
-/** Runs one command with a context; turns any failure into a problem on stderr and an exit code. */
-async function run(command: Command, action: (ctx: Context) => Promise<number>, contextOptions: ContextOptions = {}): Promise<void> {
+/** Any failure, classified once: the problem on stderr, DESIGN.md's exit code. */
+function fail(error: unknown): void {
+	const problem = classify(error);
+	reportProblem(io.stderr, problem);
+	process.exitCode = exitCodeFor(problem);
+}
+
+type RunOptions = {
+	/** The dashboard signs in with a device code under --demo; commands act as the demo admin. */
+	dashboard?: boolean;
+	/** Ctrl-C aborts the command's requests (the dashboard handles its own keys and signals). */
+	interruptible?: boolean;
+};
+
+/**
+ * Resolves settings (and the --demo emulator), builds the context, runs the action and sets the
+ * exit code; any failure ends in fail(). The context and the emulator are closed afterwards.
+ */
+async function withContext(command: Command, options: RunOptions, action: (ctx: Context, signal: AbortSignal) => Promise<number>): Promise<void> {
 	const flags = command.optsWithGlobals<GlobalFlags>();
 	const controller = new AbortController();
 	const onSigint = () => {
 		if (controller.signal.aborted) process.exit(ExitCode.interrupted);
 		controller.abort();
 	};
-	process.on('SIGINT', onSigint);
+	if (options.interruptible) process.on('SIGINT', onSigint);
 	let ctx: Context | undefined;
 	let closeDemo: (() => Promise<void>) | undefined;
 	try {
 		let settings = resolveSettings(flags);
-		let options = contextOptions;
+		// Retry notes go to stderr for commands; on the dashboard's screen they would scribble over it.
+		let contextOptions: ContextOptions = options.dashboard ? {} : {onRetry: noteRetry};
 		if (flags.demo) {
-			const demo = await demoSettings(settings, flags, false);
+			const demo = await demoSettings(settings, flags, Boolean(options.dashboard));
 			settings = demo.settings;
-			options = {...options, ...demo.options};
+			contextOptions = {...contextOptions, ...demo.options};
 			closeDemo = demo.close;
 		}
 		const {createContext} = await import('./commands/context.js');
-		ctx = createContext(settings, io, controller.signal, {onRetry: noteRetry, ...options});
-		process.exitCode = await action(ctx);
+		ctx = createContext(settings, io, controller.signal, contextOptions);
+		process.exitCode = await action(ctx, controller.signal);
 	} catch (error) {
-		const problem = classify(error);
-		reportProblem(io.stderr, problem);
-		process.exitCode = exitCodeFor(problem);
+		fail(error);
 	} finally {
 		process.off('SIGINT', onSigint);
 		await ctx?.net.close();
 		await closeDemo?.();
 	}
+}
+
+/** Runs one command; turns any failure into a problem on stderr and an exit code. */
+async function run(command: Command, action: (ctx: Context) => Promise<number>): Promise<void> {
+	await withContext(command, {interruptible: true}, action);
 }
 
 async function runDashboard(command: Command): Promise<void> {
@@ -89,34 +110,15 @@ async function runDashboard(command: Command): Promise<void> {
 		process.exitCode = ExitCode.usage;
 		return;
 	}
-	const flags = command.optsWithGlobals<GlobalFlags>();
-	let closeDemo: (() => Promise<void>) | undefined;
-	let ctx: Context | undefined;
-	try {
-		let settings = resolveSettings(flags);
-		let options: ContextOptions = {};
-		if (flags.demo) {
-			const demo = await demoSettings(settings, flags, true);
-			settings = demo.settings;
-			options = demo.options;
-			closeDemo = demo.close;
-		}
-		const controller = new AbortController();
-		const [{createContext}, {createBackend}] = await Promise.all([import('./commands/context.js'), import('./ui/realBackend.js')]);
-		ctx = createContext(settings, io, controller.signal, options);
+	const backendModule = import('./ui/realBackend.js');
+	backendModule.catch(() => undefined); // awaited below; a failure surfaces there
+	await withContext(command, {dashboard: true}, async ctx => {
 		// The backend starts signing in and loading now; Ink is imported meanwhile.
-		const backend = createBackend(ctx);
+		const backend = (await backendModule).createBackend(ctx);
 		const {renderDashboard} = await import('./ui/run.js');
 		// Up to 0.8 s for sign-in and the first loads, so the first frame is the loaded list.
-		process.exitCode = await renderDashboard(backend, {color: settings.color, warm: backend.settled(800)});
-	} catch (error) {
-		const problem = classify(error);
-		reportProblem(io.stderr, problem);
-		process.exitCode = exitCodeFor(problem);
-	} finally {
-		await ctx?.net.close();
-		await closeDemo?.();
-	}
+		return renderDashboard(backend, {color: ctx.settings.color, warm: backend.settled(800)});
+	});
 }
 
 export function buildProgram(): Command {
@@ -277,9 +279,7 @@ export function buildProgram(): Command {
 				const {emulatorCommand} = await import('./commands/emulator.js');
 				process.exitCode = await emulatorCommand(io, options, controller.signal, parseCount);
 			} catch (error) {
-				const problem = classify(error);
-				reportProblem(io.stderr, problem);
-				process.exitCode = exitCodeFor(problem);
+				fail(error);
 			}
 		});
 
