@@ -17,6 +17,17 @@ const noClientAssertions = {
 		}));
 	},
 };
+// Ink asks is-in-ci once, at import, and if CI is set it draws nothing until it exits and stops
+// following the terminal's size. The dashboard starts only on a terminal (cli.tsx refuses
+// otherwise), and a terminal is someone looking at it: CI=true in their shell must not blank it.
+// test/support/inkOnTerminals.mjs gives the tests, which run the source, the same answer.
+const inkOnTerminals = {
+	name: 'ink-on-terminals',
+	setup(build) {
+		build.onResolve({filter: /^is-in-ci$/}, () => ({path: 'is-in-ci', namespace: 'not-in-ci'}));
+		build.onLoad({filter: /.*/, namespace: 'not-in-ci'}, () => ({contents: 'export default false;', loader: 'js'}));
+	},
+};
 rmSync('dist', {recursive: true, force: true});
 await build({
 	entryPoints: {cli: 'source/cli.tsx'},
@@ -30,7 +41,7 @@ await build({
 	jsx: 'automatic',
 	sourcemap: 'linked',
 	logLevel: 'warning',
-	plugins: [noClientAssertions],
+	plugins: [noClientAssertions, inkOnTerminals],
 	// Ink imports react-devtools-core only when DEV=true, from its own chunk; it is not a dependency.
 	external: ['react-devtools-core'],
 	// Bundled CommonJS dependencies call require(); give the ESM bundle one.

@@ -20,7 +20,7 @@ walk('test');
 const selected = only.length > 0 ? files.filter(f => only.some(o => f.includes(o))) : files;
 const result = spawnSync(
 	process.execPath,
-	['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected],
+	['--import', 'tsx', '--import', './test/support/inkOnTerminals.mjs', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected],
 	{stdio: 'inherit', env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0'}},
 );
 process.exit(result.status ?? 1);
