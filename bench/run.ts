@@ -1,4 +1,6 @@
 /** npm run bench: every benchmark, one table. Budgets are checked here, never in timed tests. */
+// What users run: the program's V8 settings (the dashboard and the commands set them first).
+import '../source/runtime.js';
 import {printTable, type BenchRow} from './table.js';
 
 // What users run: React's production build (the bundle defines NODE_ENV; tsx here does not).

@@ -3,6 +3,7 @@
  * dashboard (a TTY and no subcommand) or one command. Every failure ends here, classified once,
  * printed on stderr with its hint, and turned into DESIGN.md's exit code.
  */
+import './runtime.js'; // first: V8's settings apply to what loads after
 import {Command, CommanderError, Option} from 'commander';
 import {resolveSettings, type Flags, type Settings} from './config.js';
 import type {Context, ContextOptions} from './commands/context.js';

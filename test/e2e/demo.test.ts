@@ -18,3 +18,9 @@ test('--demo works from the built binary with an empty home (a CA minted at star
 	assert.equal(items.length, 23);
 	assert.ok(items.some(item => item.policyValue === 'Disabled'), 'the demo preset has a realistic mix of values');
 });
+
+test('the built binary starts silently: V8 accepts the settings source/runtime.ts gives it (nothing on stderr)', async () => {
+	const {stdout, stderr} = await run(process.execPath, ['bin/mscommerce.js', '--version'], {env: {PATH: process.env.PATH}});
+	assert.match(stdout, /^\d+\.\d+\.\d+/);
+	assert.equal(stderr, '');
+});
