@@ -7,7 +7,7 @@
 import {randomUUID} from 'node:crypto';
 import {appendFile, chmod, mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {applyChanges, type ApplyOptions, type Change, type ChangeRecorder, type ChangeResult, type Plan} from './changes.js';
+import {applyChanges, undoStep, type ApplyOptions, type Change, type ChangeRecorder, type ChangeResult, type Plan} from './changes.js';
 import type {CommerceClient} from './client.js';
 import {isPolicyValue} from './values.js';
 import type {PolicyValue, Row, Scope} from './types.js';
@@ -308,16 +308,13 @@ export function undoPlan(changeSet: Pick<ChangeSet, 'id' | 'entries'>, currentRo
 	const unchanged: Row[] = [];
 	for (const [key, {first, last}] of written) {
 		if (last.result !== 'ok') continue; // never written: nothing to put back
-		const row = current.get(key);
-		if (!row) {
-			skipped.push({entry: last, reason: `${last.name} (${last.id}) is no longer listed`});
-		} else if (row.value !== last.to) {
+		const step = undoStep({from: first.from, to: last.to}, current.get(key));
+		if (step.kind === 'gone') skipped.push({entry: last, reason: `${last.name} (${last.id}) is no longer listed`});
+		else if (step.kind === 'changed-since') {
+			const {row} = step;
 			skipped.push({entry: last, row, reason: `${row.name} (${row.id}) changed since (now ${row.value}; the change set set ${last.to}): left alone`});
-		} else if (first.from === row.value) {
-			unchanged.push(row);
-		} else {
-			changes.push({row, to: first.from});
-		}
+		} else if (step.kind === 'unchanged') unchanged.push(step.row);
+		else changes.push({row: step.row, to: step.to});
 	}
 	// In the service's list order, as every other plan.
 	const order = new Map(currentRows.map((row, i) => [row, i]));

@@ -38,6 +38,24 @@ export function planChanges(input: readonly Row[] | ReadonlyArray<{row: Row; to:
 	return plan;
 }
 
+/**
+ * Undoing one row a change set wrote, given the row as the service lists it now: the one rule
+ * behind `undo` and the dashboard's u. Only a row still holding the value the change set left is
+ * put back; a row changed since, by anyone, or no longer listed, is never written.
+ */
+export type UndoStep =
+	| {kind: 'revert'; row: Row; to: PolicyValue}
+	| {kind: 'unchanged'; row: Row}
+	| {kind: 'changed-since'; row: Row}
+	| {kind: 'gone'};
+
+export function undoStep(written: {from: PolicyValue; to: PolicyValue}, now: Row | undefined): UndoStep {
+	if (!now) return {kind: 'gone'};
+	if (now.value !== written.to) return {kind: 'changed-since', row: now};
+	if (now.value === written.from) return {kind: 'unchanged', row: now};
+	return {kind: 'revert', row: now, to: written.from};
+}
+
 export type ChangeResult =
 	| {ok: true; change: Change; row: Row; correlationId?: string}
 	| {ok: false; change: Change; problem: Problem};

@@ -4,7 +4,7 @@
  * and the rows that already hold it. One confirmed plan is one change set, which `u` can undo.
  */
 import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
-import {planChanges} from '../../commerce/changes.js';
+import {planChanges, undoStep} from '../../commerce/changes.js';
 import {nextValue} from '../../commerce/values.js';
 import {count} from '../../words.js';
 
@@ -52,22 +52,25 @@ export function planCycle(rows: readonly Row[]): ChangePlan {
 }
 
 /**
- * u: put back the rows of a change set that still hold the value it set. A row changed since
- * (by anyone) is left alone and reported, never overwritten.
+ * u: put back the rows of a change set that still hold the value it set, by the rule `undo`
+ * uses (undoStep). A row changed since (by anyone) is left alone and reported, never overwritten.
  */
 export function planUndo(set: ChangeSet, current: (scope: Scope, id: string) => Row | undefined): ChangePlan {
 	const plan: ChangePlan = {kind: 'undo', changes: [], skipped: [], unchanged: [], undoes: set.id};
 	for (const entry of set.entries) {
-		const row = current(entry.scope, entry.id);
-		if (!row) {
+		const step = undoStep(entry, current(entry.scope, entry.id));
+		if (step.kind === 'gone') {
 			plan.skipped.push({
 				row: {scope: entry.scope, id: entry.id, name: entry.name, value: entry.to, trialWithoutPaymentMethod: undefined},
 				reason: `${entry.name} (${entry.id}) is no longer listed`,
 			});
-		} else if (row.value !== entry.to) {
+		} else if (step.kind === 'changed-since') {
+			const {row} = step;
 			plan.skipped.push({row, reason: `${row.name} (${row.id}) changed since (now ${row.value}): left alone`});
+		} else if (step.kind === 'unchanged') {
+			plan.unchanged.push(step.row);
 		} else {
-			plan.changes.push({row, from: row.value, to: entry.from});
+			plan.changes.push({row: step.row, from: step.row.value, to: step.to});
 		}
 	}
 	const targets = new Set(plan.changes.map(change => change.to));
