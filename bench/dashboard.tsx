@@ -63,20 +63,28 @@ async function quit(child: ChildProcess): Promise<void> {
 	await new Promise(resolve => child.once('close', resolve));
 }
 
-async function signIn(emu: Emulator, home: string): Promise<void> {
-	// Asynchronously: the emulator answers from this very process.
+/**
+ * Runs `body` against an emulator holding `rows` products, with an account signed in once by the
+ * built binary, so the dashboard starts from a cached sign-in.
+ */
+async function signedIn<T>(rows: number, body: (emu: Emulator, home: string) => Promise<T>): Promise<T> {
+	const emu = await startEmulator({autoApproveMs: 50, syntheticProducts: rows - 23});
 	try {
-		await execFileAsync(process.execPath, [BIN, 'login'], {env: envFor(emu, home)});
-	} catch (error) {
-		throw new Error(`login failed: ${(error as {stderr?: string}).stderr ?? String(error)}`);
+		const home = mkdtempSync(join(tmpdir(), 'mscommerce-bench-'));
+		// Asynchronously: the emulator answers from this very process.
+		try {
+			await execFileAsync(process.execPath, [BIN, 'login'], {env: envFor(emu, home)});
+		} catch (error) {
+			throw new Error(`login failed: ${(error as {stderr?: string}).stderr ?? String(error)}`);
+		}
+		return await body(emu, home);
+	} finally {
+		await emu.close();
 	}
 }
 
 export async function benchStartup(): Promise<BenchRow[]> {
-	const emu = await startEmulator({autoApproveMs: 50});
-	try {
-		const home = mkdtempSync(join(tmpdir(), 'mscommerce-bench-'));
-		await signIn(emu, home);
+	return signedIn(23, async (emu, home) => {
 		const starts: number[] = [];
 		const bare: number[] = [];
 		for (let i = 0; i < 5; i++) {
@@ -94,9 +102,7 @@ export async function benchStartup(): Promise<BenchRow[]> {
 			{name: 'node -e 0', value: median(bare), unit: 'ms', note: 'median of 5, same run, same pseudo-terminal harness'},
 			{name: 'start ÷ node -e 0', value: ratio, unit: '×', budget: '≤ 4×', ok: ratio <= 4},
 		];
-	} finally {
-		await emu.close();
-	}
+	});
 }
 
 /**
@@ -104,10 +110,7 @@ export async function benchStartup(): Promise<BenchRow[]> {
  * `v8Defaults` runs it without source/runtime.ts's V8 settings, for comparison.
  */
 async function peakMemory(rows: number, v8Defaults = false): Promise<number> {
-	const emu = await startEmulator({autoApproveMs: 50, syntheticProducts: rows - 23});
-	try {
-		const home = mkdtempSync(join(tmpdir(), 'mscommerce-bench-'));
-		await signIn(emu, home);
+	return signedIn(rows, async (emu, home) => {
 		const env = {...envFor(emu, home), ...(v8Defaults ? {MSCOMMERCE_V8_DEFAULTS: '1'} : {})};
 		const {pid, child} = await startOnTerminal(env, 'Clipchamp Premium');
 		for (const key of ['G', 'g', 'j', 'j', '/', 'v', 'i', 's', '\u001B', '\t', '\t']) {
@@ -118,9 +121,7 @@ async function peakMemory(rows: number, v8Defaults = false): Promise<number> {
 		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 		await quit(child);
 		return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
-	} finally {
-		await emu.close();
-	}
+	});
 }
 
 export async function benchMemory(): Promise<BenchRow[]> {
@@ -149,10 +150,7 @@ function timeKey(child: ChildProcess, key: string): Promise<number> {
 }
 
 export async function benchKeys(): Promise<BenchRow[]> {
-	const emu = await startEmulator({autoApproveMs: 50, syntheticProducts: 10_000 - 23});
-	try {
-		const home = mkdtempSync(join(tmpdir(), 'mscommerce-bench-'));
-		await signIn(emu, home);
+	return signedIn(10_000, async (emu, home) => {
 		// The built binary on a pseudo-terminal, as a user runs it: its V8 settings, Ink's real
 		// renderer and frame rate, the terminal's pipe. Keys 50 ms apart, slower than Ink's 30 fps.
 		const {child} = await startOnTerminal(envFor(emu, home), 'Clipchamp Premium');
@@ -185,7 +183,5 @@ export async function benchKeys(): Promise<BenchRow[]> {
 			{name: 'key press → next frame, 10,000 rows', value: p95, unit: 'ms', budget: '≤ 33 ms', ok: p95 <= 33, note: `p95 of 60 on a pseudo-terminal (median ${median(keyTimes).toFixed(1)} ms)`},
 			{name: 'filter per keystroke, 10,000 rows', value: filterMax, unit: 'ms', budget: '≤ 5 ms', ok: filterMax <= 5, note: `p95 of ${filterTimes.length} (median ${median(filterTimes).toFixed(2)} ms)`},
 		];
-	} finally {
-		await emu.close();
-	}
+	});
 }

@@ -5,29 +5,29 @@ import {build} from 'esbuild';
 
 const {version} = JSON.parse(readFileSync('package.json', 'utf8'));
 
+/** An esbuild plugin that resolves the bare import `name` to `contents` instead of the package. */
+function replaceModule(name, contents) {
+	return {
+		name: `replace-${name}`,
+		setup(build) {
+			build.onResolve({filter: new RegExp(`^${name}$`)}, () => ({path: name, namespace: `replace-${name}`}));
+			build.onLoad({filter: /.*/, namespace: `replace-${name}`}, () => ({contents, loader: 'js'}));
+		},
+	};
+}
+
 // MSAL imports jsonwebtoken only to sign client assertions (confidential clients), which a
 // public client never does; it and its dependencies cost ~20 ms of every start. A stub stands in.
-const noClientAssertions = {
-	name: 'no-client-assertions',
-	setup(build) {
-		build.onResolve({filter: /^jsonwebtoken$/}, () => ({path: 'jsonwebtoken', namespace: 'stub'}));
-		build.onLoad({filter: /.*/, namespace: 'stub'}, () => ({
-			contents: "export default {sign() { throw new Error('mscommerce-tui signs in as a public client: client assertions are not supported'); }};",
-			loader: 'js',
-		}));
-	},
-};
+const noClientAssertions = replaceModule(
+	'jsonwebtoken',
+	"export default {sign() { throw new Error('mscommerce-tui signs in as a public client: client assertions are not supported'); }};",
+);
+
 // Ink asks is-in-ci once, at import, and if CI is set it draws nothing until it exits and stops
 // following the terminal's size. The dashboard starts only on a terminal (cli.tsx refuses
 // otherwise), and a terminal is someone looking at it: CI=true in their shell must not blank it.
 // test/support/inkOnTerminals.mjs gives the tests, which run the source, the same answer.
-const inkOnTerminals = {
-	name: 'ink-on-terminals',
-	setup(build) {
-		build.onResolve({filter: /^is-in-ci$/}, () => ({path: 'is-in-ci', namespace: 'not-in-ci'}));
-		build.onLoad({filter: /.*/, namespace: 'not-in-ci'}, () => ({contents: 'export default false;', loader: 'js'}));
-	},
-};
+const inkOnTerminals = replaceModule('is-in-ci', 'export default false;');
 rmSync('dist', {recursive: true, force: true});
 await build({
 	entryPoints: {cli: 'source/cli.tsx'},
