@@ -71,11 +71,18 @@ type RunOptions = {
 async function withContext(command: Command, options: RunOptions, action: (ctx: Context, signal: AbortSignal) => Promise<number>): Promise<void> {
 	const flags = command.optsWithGlobals<GlobalFlags>();
 	const controller = new AbortController();
-	const onSigint = () => {
-		if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-		controller.abort();
+	// The first Ctrl-C (or SIGTERM) stops the command: writes in flight are waited for and settled
+	// (source/commerce/changes.ts); a second one quits at once.
+	const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+		if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
+		controller.abort(signal);
 	};
-	if (options.interruptible) process.on('SIGINT', onSigint);
+	const onSigint = () => onSignal('SIGINT');
+	const onSigterm = () => onSignal('SIGTERM');
+	if (options.interruptible) {
+		process.on('SIGINT', onSigint);
+		process.on('SIGTERM', onSigterm);
+	}
 	let ctx: Context | undefined;
 	let closeDemo: (() => Promise<void>) | undefined;
 	try {
@@ -95,6 +102,7 @@ async function withContext(command: Command, options: RunOptions, action: (ctx: 
 		fail(error);
 	} finally {
 		process.off('SIGINT', onSigint);
+		process.off('SIGTERM', onSigterm);
 		await ctx?.net.close();
 		await closeDemo?.();
 	}
@@ -131,6 +139,7 @@ export function buildProgram(): Command {
 		.addOption(new Option('--client-id <id>', 'public client app ID used to sign in (env MSCOMMERCE_CLIENT_ID)').default(undefined, 'the MSCommerce module\'s'))
 		.addOption(new Option('--authority <url>', 'sign-in authority URL (env MSCOMMERCE_AUTHORITY)').default(undefined, 'https://login.microsoftonline.com/<tenant>'))
 		.addOption(new Option('--licensing-url <url>', 'licensing service URL (env MSCOMMERCE_LICENSING_URL)').default(undefined, 'https://licensing.m365.microsoft.com'))
+		.addOption(new Option('--account <upn>', 'the signed-in account to act as (env MSCOMMERCE_ACCOUNT)').default(undefined, 'the default account'))
 		.addOption(new Option('--token <token>', 'use this bearer token instead of signing in (env MSCOMMERCE_TOKEN)'))
 		.addOption(new Option('--ca-file <file>', 'extra trusted CA certificate, PEM (env MSCOMMERCE_CA_FILE; NODE_EXTRA_CA_CERTS works too)'))
 		.addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'csv']))
@@ -159,15 +168,24 @@ export function buildProgram(): Command {
 	program
 		.command('logout')
 		.description('forget a signed-in account (the current one unless --account or --all)')
-		.option('--account <upn>', 'the account to forget')
 		.option('--all', 'forget every account')
-		.action(async (options: {account?: string; all?: boolean}, command: Command) =>
+		.action(async (options: {all?: boolean}, command: Command) =>
 			run(command, async ctx => (await import('./commands/account.js')).logout(ctx, options)),
 		);
 	program
 		.command('whoami')
 		.description('the signed-in account, tenant, token expiry and roles')
 		.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/account.js')).whoami(ctx)));
+
+	const account = program.command('account').description('the signed-in accounts, and which one commands use');
+	account
+		.command('list')
+		.description('every signed-in account, its home tenant, and the default')
+		.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/account.js')).accountList(ctx)));
+	account
+		.command('use <upn>')
+		.description('make a signed-in account the default (commands use it without --account)')
+		.action(async (upn: string, _o, command: Command) => run(command, async ctx => (await import('./commands/account.js')).accountUse(ctx, upn)));
 
 	const policies = program.command('policies').description('the policy itself: description and default value');
 	policies

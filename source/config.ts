@@ -22,6 +22,8 @@ export type Settings = {
 	authority: string;
 	licensingUrl: string;
 	token?: string;
+	/** --account / MSCOMMERCE_ACCOUNT: the signed-in account to act as (else the default account). */
+	account?: string;
 	caFile?: string;
 	output: OutputFormat;
 	color: boolean;
@@ -40,6 +42,7 @@ export type Flags = {
 	authority?: string;
 	licensingUrl?: string;
 	token?: string;
+	account?: string;
 	caFile?: string;
 	output?: string;
 	json?: boolean;
@@ -69,6 +72,8 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 	if (!/^[A-Za-z0-9_-]+$/.test(policyId)) throw new UsageError(`--policy-id: "${policyId}" is not a policy ID`);
 	const token = pick(flags.token, 'MSCOMMERCE_TOKEN')?.replace(/^Bearer\s+/i, '').trim();
 	if (token !== undefined && (token === '' || /\s/.test(token))) throw new UsageError('--token: the token must be one word (the raw bearer token)');
+	const account = pick(flags.account, 'MSCOMMERCE_ACCOUNT')?.trim();
+	if (account !== undefined && !/^[^\s@]+@[^\s@]+$/.test(account)) throw new UsageError(`--account: "${account}" is not an account (a user name such as admin@contoso.onmicrosoft.com)`);
 	const output = flags.json ? 'json' : (flags.output ?? 'text');
 	if (output !== 'text' && output !== 'json' && output !== 'csv') {
 		throw new UsageError(`--output: "${output}" is not one of json, text, csv`);
@@ -81,6 +86,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		authority,
 		licensingUrl,
 		token,
+		...(account ? {account} : {}),
 		caFile: pick(flags.caFile, 'MSCOMMERCE_CA_FILE'),
 		output,
 		color: flags.color !== false && !env.NO_COLOR && isTty,

@@ -26,7 +26,7 @@ import {readClaims, rolesOf, type TokenClaims} from './claims.js';
 import {MsalNetwork} from './msalNetwork.js';
 
 export type AuthOptions = {
-	settings: Pick<Settings, 'clientId' | 'authority' | 'tenant' | 'token' | 'configDir'>;
+	settings: Pick<Settings, 'clientId' | 'authority' | 'tenant' | 'token' | 'configDir' | 'account'>;
 	net: Net;
 	/** Persist the cache under settings.configDir (default), or keep it in memory (the demo). */
 	persist?: boolean;
@@ -179,6 +179,7 @@ export class Auth {
 		const cache = this.pca.getTokenCache();
 		const accounts = await cache.getAllAccounts();
 		let targets: AccountInfo[];
+		options = {...options, username: options.username ?? this.options.settings.account};
 		if (options.all) targets = accounts;
 		else if (options.username) {
 			targets = accounts.filter(a => a.username.toLowerCase() === options.username!.toLowerCase());
@@ -197,10 +198,22 @@ export class Auth {
 		return targets.map(a => a.username);
 	}
 
-	/** The account this run acts as: the tenant's, when --tenant names one; else the last one signed in. */
+	/**
+	 * The account this run acts as: --account when given (it must be signed in); else, when
+	 * --tenant names a tenant, an account of that tenant; else the default account.
+	 */
 	private async chooseAccount(): Promise<AccountInfo | undefined> {
 		if (this.account) return this.account;
 		const accounts = await this.accounts();
+		const wanted = this.options.settings.account;
+		if (wanted) {
+			const named = accounts.find(a => a.username.toLowerCase() === wanted.toLowerCase());
+			if (!named) {
+				throw new NotSignedInError(`${wanted} is not signed in (signed in: ${accounts.map(a => a.username).join(', ') || 'nobody'})`);
+			}
+			this.account = named;
+			return named;
+		}
 		if (accounts.length === 0) return undefined;
 		const tenant = this.options.settings.tenant.toLowerCase();
 		const specific = !['organizations', 'common', 'consumers'].includes(tenant);
@@ -210,6 +223,21 @@ export class Auth {
 		const current = await this.readCurrent();
 		this.account = inTenant.find(a => a.homeAccountId === current) ?? inTenant[0];
 		return this.account;
+	}
+
+	/** The default account's home account ID (what commands use without --account), if it is still signed in. */
+	async defaultAccount(): Promise<AccountInfo | undefined> {
+		const current = await this.readCurrent();
+		return (await this.accounts()).find(a => a.homeAccountId === current);
+	}
+
+	/** Makes a signed-in account the default (`mscommerce account use`). */
+	async useAccount(username: string): Promise<AccountInfo> {
+		const accounts = await this.accounts();
+		const found = accounts.find(a => a.username.toLowerCase() === username.toLowerCase());
+		if (!found) throw new UsageError(`${username} is not signed in (signed in: ${accounts.map(a => a.username).join(', ') || 'nobody'})`, ['Sign it in with `mscommerce login`.']);
+		await this.setCurrent(found, {force: true});
+		return found;
 	}
 
 	private remember(result: AuthenticationResult, source: SignedIn['source']): SignedIn {
@@ -229,8 +257,10 @@ export class Auth {
 		}
 	}
 
-	private async setCurrent(account: AccountInfo | null): Promise<void> {
+	/** Records the default account: the very first sign-in, or `account use` (force). */
+	private async setCurrent(account: AccountInfo | null, options: {force?: boolean} = {}): Promise<void> {
 		if (!account || this.options.persist === false) return;
+		if (!options.force && (await this.defaultAccount())) return;
 		await writePrivateFile(this.currentFile, JSON.stringify({homeAccountId: account.homeAccountId}));
 	}
 }
@@ -239,8 +269,20 @@ function summarise(claims: TokenClaims | undefined, account?: AccountInfo): Acco
 	const {roles, canChange} = rolesOf(claims);
 	const username = account?.username || claims?.username || 'unknown account';
 	const tenantId = account?.tenantId || claims?.tenantId || 'unknown tenant';
-	const domain = username.includes('@') ? username.split('@')[1] : undefined;
-	return {username, tenantId, tenantName: domain, roles, canChange};
+	const tenantName = homeDomain(username, tenantId, account, claims);
+	return {username, tenantId, ...(tenantName ? {tenantName} : {}), roles, canChange};
+}
+
+/**
+ * The tenant's domain, when the account's user name says it: only for an account at home in
+ * that tenant. A guest's or a partner's user name names another tenant's domain (a guest's has
+ * #EXT#, an access token for one carries `idp`; MSAL's home account ID ends with the home tenant).
+ */
+function homeDomain(username: string, tenantId: string, account: AccountInfo | undefined, claims: TokenClaims | undefined): string | undefined {
+	if (!username.includes('@') || /#EXT#/i.test(username)) return undefined;
+	const home = account ? account.homeAccountId.split('.').at(-1) : claims?.idp ? undefined : tenantId;
+	if (!home || home.toLowerCase() !== tenantId.toLowerCase()) return undefined;
+	return username.split('@')[1];
 }
 
 const METADATA_MAX_AGE_MS = 24 * 60 * 60 * 1000;

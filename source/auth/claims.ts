@@ -14,6 +14,8 @@ export type TokenClaims = {
 	tenantId?: string;
 	expiresAt?: Date;
 	wids?: string[];
+	/** The identity provider, set when the user is not at home in the token's tenant (guests). */
+	idp?: string;
 };
 
 /** The claims of a JWT, or undefined when the token is not a readable JWT. */
@@ -28,6 +30,7 @@ export function readClaims(token: string): TokenClaims | undefined {
 			name: text('name'),
 			tenantId: text('tid'),
 			expiresAt: typeof json.exp === 'number' ? new Date(json.exp * 1000) : undefined,
+			idp: text('idp'),
 			wids: Array.isArray(json.wids) ? json.wids.filter((w): w is string => typeof w === 'string') : undefined,
 		};
 	} catch {

@@ -5,7 +5,9 @@ import {NotSignedInError} from '../problems/errors.js';
 import {SignInError, isExpiredSignIn} from '../problems/signIn.js';
 import {classify} from '../problems/classify.js';
 import type {Context} from './context.js';
-import {printOne, type Column} from './output.js';
+import {CancelledError} from '../problems/errors.js';
+import {describeTenant} from '../words.js';
+import {printList, printOne, type Column} from './output.js';
 import {reportProblem} from './report.js';
 
 /** Device-code sign-in in the terminal: MSAL's sentence on stderr, then wait. An expired code offers a new one on a TTY. */
@@ -17,19 +19,27 @@ export async function login(ctx: Context): Promise<number> {
 				io.stderr.write(`${prompt.message}\n`);
 				io.stderr.write(`Waiting for approval (the code works for ${Math.round((prompt.expiresAt - Date.now()) / 60_000)} min; Ctrl-C to stop)…\n`);
 			}, ctx.signal);
-			io.stderr.write(`Signed in as ${signedIn.username} (tenant ${signedIn.tenantName ?? signedIn.tenantId}).\n`);
+			io.stderr.write(`Signed in as ${signedIn.username} (tenant ${describeTenant(signedIn)}).\n`);
 			io.stderr.write(`Roles: ${signedIn.roles.join(', ') || 'none found in the token'}; can change policies: ${yesNo(signedIn.canChange)}\n`);
+			const fallback = await ctx.auth.defaultAccount();
+			if (!fallback || fallback.username.toLowerCase() === signedIn.username.toLowerCase()) {
+				io.stderr.write(`Commands will use ${signedIn.username} (the default account).\n`);
+			} else {
+				io.stderr.write(
+					`Commands will still use the default account, ${fallback.username}: pass --account ${signedIn.username} (or MSCOMMERCE_ACCOUNT), or make it the default with \`mscommerce account use ${signedIn.username}\`.\n`,
+				);
+			}
 			return 0;
 		} catch (error) {
 			if (!(error instanceof SignInError && isExpiredSignIn(error) && io.stdin.isTTY && io.stderr.isTTY)) throw error;
 			reportProblem(io.stderr, classify(error));
-			if (!(await askYes(io.stdin, io.stderr, 'Get a new code? [Y/n] '))) return 3;
+			if (!(await askYes(io.stdin, io.stderr, 'Get a new code? [Y/n] ', true, ctx.signal))) return 3;
 		}
 	}
 }
 
-export async function logout(ctx: Context, options: {account?: string; all?: boolean}): Promise<number> {
-	const removed = await ctx.auth.logout({username: options.account, all: options.all});
+export async function logout(ctx: Context, options: {all?: boolean}): Promise<number> {
+	const removed = await ctx.auth.logout({all: options.all});
 	ctx.note(removed.length > 0 ? `Signed out: ${removed.join(', ')}` : 'Nobody was signed in.');
 	return 0;
 }
@@ -77,19 +87,65 @@ function yesNo(value: boolean | undefined): string {
 	return value === undefined ? 'unknown' : value ? 'yes' : 'no';
 }
 
-/** Asks a yes/no question on a terminal; Enter means yes. */
-export async function askYes(stdin: NodeJS.ReadableStream, stderr: {write(text: string): unknown}, question: string, defaultYes = true): Promise<boolean> {
+/**
+ * Asks a yes/no question on a terminal; Enter gives the default. Ctrl-C (the signal) rejects with
+ * CancelledError at once: nothing was decided, nothing is logged.
+ */
+export async function askYes(
+	stdin: NodeJS.ReadableStream,
+	stderr: {write(text: string): unknown},
+	question: string,
+	defaultYes = true,
+	signal?: AbortSignal,
+): Promise<boolean> {
+	if (signal?.aborted) throw new CancelledError('Interrupted: nothing changed');
 	const rl = createInterface({input: stdin, output: stderr as NodeJS.WritableStream, terminal: false});
 	stderr.write(question);
+	let onAbort: () => void = () => undefined;
 	try {
-		const answer = await new Promise<string | undefined>(resolve => {
+		const answer = await new Promise<string | undefined>((resolve, reject) => {
 			rl.once('line', resolve);
 			rl.once('close', () => resolve(undefined));
+			onAbort = () => {
+				stderr.write('\n');
+				reject(new CancelledError('Interrupted: nothing changed'));
+			};
+			signal?.addEventListener('abort', onAbort, {once: true});
 		});
 		if (answer === undefined) return false;
 		const text = answer.trim().toLowerCase();
 		return text === '' ? defaultYes : text === 'y' || text === 'yes';
 	} finally {
+		signal?.removeEventListener('abort', onAbort);
 		rl.close();
 	}
+}
+
+type AccountLine = {username: string; homeTenant: string; isDefault: boolean};
+
+const ACCOUNT_COLUMNS: Column<AccountLine>[] = [
+	{header: 'Account', value: a => a.username},
+	{header: 'Home tenant', value: a => a.homeTenant},
+	{header: 'Default', value: a => (a.isDefault ? 'yes' : '')},
+];
+
+/** `account list`: the signed-in accounts, and which one commands use without --account. */
+export async function accountList(ctx: Context): Promise<number> {
+	const [accounts, fallback] = await Promise.all([ctx.auth.accounts(), ctx.auth.defaultAccount()]);
+	const lines = accounts.map(account => ({
+		username: account.username,
+		homeTenant: account.homeAccountId.split('.').at(-1) ?? account.tenantId,
+		isDefault: account.homeAccountId === fallback?.homeAccountId,
+	}));
+	printList(ctx.io, ctx.settings.output, lines, ACCOUNT_COLUMNS);
+	if (lines.length === 0) ctx.note('Nobody is signed in: `mscommerce login`.');
+	else if (!fallback) ctx.note('No default account: commands use the first one; pick one with `mscommerce account use UPN`.');
+	return 0;
+}
+
+/** `account use UPN`: the account commands use from now on without --account. */
+export async function accountUse(ctx: Context, username: string): Promise<number> {
+	const account = await ctx.auth.useAccount(username);
+	ctx.note(`Commands will use ${account.username} from now on (--account overrides it for one command).`);
+	return 0;
 }

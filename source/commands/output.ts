@@ -9,6 +9,8 @@ export type Column<T> = {
 	value: (item: T) => string;
 	/** Dropped first when the terminal is narrow (higher drops first). */
 	dropOrder?: number;
+	/** May be cut down to this width (with …) before the first column is cut. */
+	shrinkTo?: number;
 };
 
 export type Writer = {write(text: string): unknown};
@@ -66,6 +68,15 @@ export function toTable<T>(items: readonly T[], columns: Column<T>[], terminalWi
 			shown = shown.filter(c => c !== drop);
 			rows = cells(shown);
 			widths = widthsOf(shown, rows);
+		}
+		// Then shrink what may be shrunk, widest first, one column at a time.
+		for (let excess = total(widths) - terminalWidth; excess > 0; excess = total(widths) - terminalWidth) {
+			let widest = -1;
+			for (const [i, c] of shown.entries()) {
+				if (c.shrinkTo !== undefined && widths[i]! > c.shrinkTo && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+			}
+			if (widest < 0) break;
+			widths[widest] = Math.max(shown[widest]!.shrinkTo!, widths[widest]! - excess);
 		}
 		const excess = total(widths) - terminalWidth;
 		if (excess > 0 && widths[0] !== undefined) widths[0] = Math.max(12, widths[0] - excess);

@@ -2,21 +2,20 @@
  * mscommerce products list|get|set and offer-types list|get|set: one implementation for both
  * scopes, with text / json / csv output. JSON is the service's own camelCase objects.
  */
-import {randomUUID} from 'node:crypto';
-import {applyChangeSet, shortId} from '../commerce/audit.js';
-import {planChanges, type ChangeResult, type Plan} from '../commerce/changes.js';
-import {offerTypeRow, productRow} from '../commerce/client.js';
+import {shortId, startChangeSet, type ChangeSetMeta} from '../commerce/audit.js';
+import {applyWrites, countOutcomes, DEFAULT_DRAIN_MS, outcomeReason, planChanges, type ApplyResult, type Outcome, type Plan} from '../commerce/changes.js';
+import {offerTypeRow, productRow, serviceTarget} from '../commerce/client.js';
 import {loadSeen, markSeen, newRows, seenKey, watching, type Seen} from '../commerce/seen.js';
 import {rowsForIds, rowsMatching} from '../commerce/select.js';
 import type {OfferTypePolicy, PolicyValue, ProductPolicy, Row, Scope} from '../commerce/types.js';
 import {parseValue, VALUE_LABEL} from '../commerce/values.js';
 import {UsageError} from '../problems/errors.js';
-import {ExitCode, exitCodeFor} from '../problems/exitCodes.js';
+import {ExitCode, exitCodeFor, interruptedCode} from '../problems/exitCodes.js';
 import {askYes} from './account.js';
 import type {Context} from './context.js';
-import {printList, printOne, type Column} from './output.js';
+import {printList, printOne, toTable, type Column} from './output.js';
 import {reportProblem} from './report.js';
-import {count} from '../words.js';
+import {count, describeTenant} from '../words.js';
 
 type Item = ProductPolicy | OfferTypePolicy;
 type Listed = {row: Row; item: Item};
@@ -48,15 +47,22 @@ async function listAll(ctx: Context, scope: Scope): Promise<Listed[]> {
 	return data.map(item => ({row: offerTypeRow(item), item}));
 }
 
-/** Who is writing, for the audit log: the signed-in account and its tenant (cached, so cheap). */
-export async function signedInAs(ctx: Context): Promise<{account: string; tenant: string}> {
+/** Who is writing, and where: the signed-in account and its tenant (cached, so cheap). */
+export type Writer = {account: string; tenant: string; tenantName?: string};
+
+export async function signedInAs(ctx: Context): Promise<Writer> {
 	try {
 		const who = await ctx.auth.signInSilently();
-		if (who) return {account: who.username, tenant: who.tenantId};
+		if (who) return {account: who.username, tenant: who.tenantId, ...(who.tenantName ? {tenantName: who.tenantName} : {})};
 	} catch {
 		// the write itself will say what is wrong with the sign-in
 	}
 	return {account: 'unknown account', tenant: ctx.settings.tenant};
+}
+
+/** "tenant contoso.onmicrosoft.com (0c9e…) as admin@contoso.onmicrosoft.com": what every plan and result names. */
+export function whereLine(who: Writer): string {
+	return `tenant ${describeTenant({tenantId: who.tenant, tenantName: who.tenantName})} as ${who.account}`;
 }
 
 /** The key the seen rows of the signed-in tenant are kept under. */
@@ -177,10 +183,14 @@ export type RunPlanOptions = {
 /** Rows already holding their value are named one by one up to this many, then counted. */
 const UNCHANGED_LISTED = 10;
 
+type PlanRow = {row: Row; from: PolicyValue; to: PolicyValue};
+
 /**
- * Shows a plan, confirms it (TTY) or requires --yes, writes it through the one engine, records
- * every write in the audit log as one change set, and reports per row. `scope` undefined: the
- * plan holds both scopes (baseline apply, undo).
+ * Shows a plan (naming the tenant and account), confirms it (TTY) or requires --yes, and writes it
+ * through the one engine (compare before write, verify after, intent and outcome in the audit
+ * log) as one change set; then reports per row. `scope` undefined: the plan holds both scopes
+ * (baseline apply, undo). Ctrl-C stops sending, waits for the writes in flight, re-reads what is
+ * unknown and exits 130 (SIGTERM 143).
  */
 export async function runPlan(ctx: Context, scope: Scope | undefined, plan: Plan, options: RunPlanOptions): Promise<number> {
 	const {io} = ctx;
@@ -193,85 +203,168 @@ export async function runPlan(ctx: Context, scope: Scope | undefined, plan: Plan
 		ctx.note('Nothing to change.');
 		return ExitCode.ok;
 	}
-	const planColumns: Column<{row: Row; to: PolicyValue}>[] = [
-		...(scope === undefined ? [{header: 'Scope', value: (c: {row: Row}) => NOUN[c.row.scope]}] : []),
+	const who = await signedInAs(ctx);
+	const planColumns: Column<PlanRow>[] = [
+		...(scope === undefined ? [{header: 'Scope', value: (c: PlanRow) => NOUN[c.row.scope]}] : []),
 		{header: rowHeader(scope), value: c => c.row.name},
 		{header: 'ID', value: c => c.row.id},
-		{header: 'From', value: c => c.row.value},
+		{header: 'From', value: c => c.from},
 		{header: 'To', value: c => c.to},
 	];
+	ctx.note(`Plan for ${whereLine(who)}, policy ${ctx.settings.policyId}:`);
 	if (options.dryRun) {
-		printList(io, ctx.settings.output, plan.changes, planColumns, c => ({id: c.row.id, name: c.row.name, scope: c.row.scope, from: c.row.value, to: c.to}));
-		ctx.note(`Dry run: ${count(plan.changes.length, 'change')} planned, nothing written.`);
+		printList(io, ctx.settings.output, plan.changes, planColumns, c => ({id: c.row.id, name: c.row.name, scope: c.row.scope, from: c.from, to: c.to}));
+		ctx.note(`Dry run: ${count(plan.changes.length, 'change')} planned in ${whereLine(who)}, nothing written.`);
 		return ExitCode.ok;
 	}
 	if (!options.yes) {
 		if (!(io.stdin.isTTY && io.stderr.isTTY)) {
 			throw new UsageError(`refusing to change ${count(plan.changes.length, 'row')} without confirmation: pass --yes (or --dry-run to see the plan)`);
 		}
-		const {toTable} = await import('./output.js');
 		io.stderr.write(toTable(plan.changes, planColumns, (io.stderr as {columns?: number}).columns));
 		io.stderr.write('Only trials and purchases from now on are affected; existing ones are not.\n');
-		const ok = await askYes(io.stdin, io.stderr, `Change ${count(plan.changes.length, 'row')}? [y/N] `, false);
+		const ok = await askYes(io.stdin, io.stderr, `Change ${count(plan.changes.length, 'row')} in ${whereLine(who)}? [y/N] `, false, ctx.signal);
 		if (!ok) {
 			ctx.note('Nothing changed.');
 			return ExitCode.ok;
 		}
 	}
-	const who = await signedInAs(ctx);
-	const id = randomUUID();
-	const meta = {id, stateDir: ctx.settings.stateDir, source: options.source, ...who, policyId: ctx.settings.policyId, undoes: options.undoes};
+	const meta: ChangeSetMeta = {stateDir: ctx.settings.stateDir, source: options.source, ...who, policyId: ctx.settings.policyId, undoes: options.undoes};
+	const recorder = startChangeSet(meta);
 	const progress = progressReporter(ctx, plan.changes.length);
-	const {results, logError} = await applyChangeSet(ctx.client, plan.changes, meta, {signal: ctx.signal, onResult: progress});
-	const code = reportResults(ctx, scope, results, id);
-	if (logError) ctx.note(`warning: the audit log could not be written (${logError.message}); the writes above were made.`);
-	else ctx.note(`Change set ${shortId(id)} (see \`mscommerce history\`; \`mscommerce undo ${shortId(id)}\` reverses it).`);
-	return code;
+	const result = await applyWrites(serviceTarget(ctx.client, ctx.settings.policyId), plan.changes, {
+		journal: recorder,
+		stop: ctx.signal,
+		onSend: progress.sent,
+		onOutcome: progress.settled,
+	});
+	progress.end();
+	return reportOutcomes(ctx, scope, result, recorder.id, who);
 }
 
 function rowHeader(scope: Scope | undefined): string {
 	return scope === undefined ? 'Name' : scope === 'product' ? 'Product' : 'Offer type';
 }
 
-function progressReporter(ctx: Context, total: number): (result: ChangeResult) => void {
+/** A progress bar on a terminal, and the "stopping" note when Ctrl-C arrives with writes in flight. */
+function progressReporter(ctx: Context, total: number): {sent: () => void; settled: () => void; end: () => void} {
 	let done = 0;
+	let inFlight = 0;
 	const tty = Boolean(ctx.io.stderr.isTTY) && total > 1;
-	return () => {
-		done++;
-		if (!tty) return;
-		const width = 30;
-		const filled = Math.round((done / total) * width);
-		ctx.io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+	const onStop = () => {
+		const clear = tty ? '\r\u001B[K' : '';
+		ctx.io.stderr.write(
+			`${clear}Stopping: ${count(inFlight, 'write')} in flight; waiting up to ${DEFAULT_DRAIN_MS / 1000} s for the answers, then re-reading what is unknown. Ctrl-C again quits at once.\n`,
+		);
+	};
+	ctx.signal.addEventListener('abort', onStop, {once: true});
+	return {
+		sent: () => {
+			inFlight++;
+		},
+		settled: () => {
+			done++;
+			inFlight = Math.max(0, inFlight - 1);
+			if (!tty || ctx.signal.aborted) return;
+			const width = 30;
+			const filled = Math.round((Math.min(done, total) / total) * width);
+			ctx.io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.min(done, total)}/${total}${done >= total ? '\n' : ''}`);
+		},
+		end: () => ctx.signal.removeEventListener('abort', onStop),
 	};
 }
 
-function reportResults(ctx: Context, scope: Scope | undefined, results: ChangeResult[], changeSetId: string): number {
-	const succeeded = results.filter((r): r is Extract<ChangeResult, {ok: true}> => r.ok);
-	const failed = results.filter((r): r is Extract<ChangeResult, {ok: false}> => !r.ok);
-	const columns: Column<ChangeResult>[] = [
-		...(scope === undefined ? [{header: 'Scope', value: (r: ChangeResult) => NOUN[r.change.row.scope]}] : []),
-		{header: rowHeader(scope), value: r => r.change.row.name},
-		{header: 'ID', value: r => r.change.row.id},
-		{header: 'From', value: r => VALUE_LABEL[r.change.row.value]},
-		{header: 'Now', value: r => (r.ok ? r.row.value : r.change.row.value)},
-		{header: 'Result', value: r => (r.ok ? 'changed' : `failed: ${r.problem.title}`)},
+/** What a row's result is called in text and JSON (`changed` and `failed` as before; the rest added). */
+const RESULT_WORD: Record<Outcome['kind'], string> = {
+	changed: 'changed',
+	already: 'already',
+	conflict: 'skipped',
+	gone: 'skipped',
+	failed: 'failed',
+	unknown: 'unknown',
+	'not-sent': 'not sent',
+};
+
+/** The row as the service holds it after the outcome, where known. */
+function heldAfter(outcome: Outcome): PolicyValue | undefined {
+	switch (outcome.kind) {
+		case 'changed':
+		case 'already':
+		case 'conflict':
+			return outcome.row.value;
+		case 'failed':
+			return outcome.row?.value ?? (outcome.sent ? undefined : outcome.change.from);
+		case 'not-sent':
+			return outcome.change.from;
+		default:
+			return undefined;
+	}
+}
+
+/**
+ * The per-row table (stdout), each problem (stderr), a summary naming the tenant, and the exit
+ * code: interrupted 130 (SIGTERM 143); the audit log failing 1; every failure a 403 and nothing
+ * written 4 (a sign-in problem 3); any row failed, skipped or unknown 5; else 0.
+ */
+function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyResult, changeSetId: string, who: Writer): number {
+	const {outcomes} = result;
+	const columns: Column<Outcome>[] = [
+		...(scope === undefined ? [{header: 'Scope', value: (o: Outcome) => NOUN[o.change.row.scope]}] : []),
+		{header: rowHeader(scope), value: o => o.change.row.name},
+		{header: 'ID', value: o => o.change.row.id},
+		{header: 'From', value: o => VALUE_LABEL[o.change.from]},
+		{header: 'Now', value: o => {
+			const held = heldAfter(o);
+			return held ? VALUE_LABEL[held] : '?';
+		}},
+		{header: 'Result', value: o => (o.kind === 'changed' ? 'changed' : outcomeReason(o))},
 	];
-	printList(ctx.io, ctx.settings.output, results, columns, r =>
-		r.ok
-			? {id: r.row.id, name: r.row.name, scope: r.row.scope, from: r.change.row.value, to: r.row.value, result: 'changed', correlationId: r.correlationId, changeSetId}
-			: {id: r.change.row.id, name: r.change.row.name, scope: r.change.row.scope, from: r.change.row.value, to: r.change.to, result: 'failed', error: r.problem, changeSetId},
-	);
-	for (const failure of failed) {
-		ctx.io.stderr.write(`${failure.change.row.name} (${failure.change.row.id}): `);
-		reportProblem(ctx.io.stderr, failure.problem);
+	printList(ctx.io, ctx.settings.output, outcomes, columns, o => ({
+		id: o.change.row.id,
+		name: o.change.row.name,
+		scope: o.change.row.scope,
+		from: o.change.from,
+		to: o.change.to,
+		now: heldAfter(o) ?? null,
+		result: RESULT_WORD[o.kind],
+		...(o.kind === 'changed' && o.correlationId ? {correlationId: o.correlationId} : {}),
+		...(o.kind === 'failed' || o.kind === 'unknown' ? {error: o.problem} : {}),
+		...(o.kind === 'conflict' || o.kind === 'gone' ? {reason: outcomeReason(o)} : {}),
+		tenant: who.tenant,
+		changeSetId,
+	}));
+	for (const outcome of outcomes) {
+		if (outcome.kind !== 'failed' && outcome.kind !== 'unknown') continue;
+		ctx.io.stderr.write(`${outcome.change.row.name} (${outcome.change.row.id}): `);
+		reportProblem(ctx.io.stderr, outcome.problem);
 	}
-	if (failed.length === 0) {
-		ctx.note(`Changed ${count(succeeded.length, 'row')}. Only trials and purchases from now on are affected.`);
-		return ExitCode.ok;
+	const counts = countOutcomes(outcomes);
+	const skipped = counts.conflict + counts.gone;
+	const parts = [`${counts.changed} changed`];
+	if (counts.already) parts.push(`${counts.already} already there`);
+	if (skipped) parts.push(`${skipped} skipped (changed by someone else since you confirmed, or gone)`);
+	if (counts.failed) parts.push(`${counts.failed} failed`);
+	if (counts.unknown) parts.push(`${counts.unknown} unknown`);
+	if (counts['not-sent']) parts.push(`${counts['not-sent']} not sent`);
+	ctx.note(`${result.interrupted ? 'Interrupted' : 'Done'} in ${whereLine(who)}: ${parts.join(', ')}.`);
+	if (result.journalError) {
+		ctx.io.stderr.write(`error: the audit log could not be written (${result.journalError.message}); nothing more was sent.\n`);
+		ctx.io.stderr.write(`Change set ${changeSetId}, as the log should have recorded it (keep this):\n`);
+		for (const outcome of result.unjournaled.length > 0 ? result.unjournaled : outcomes) {
+			ctx.io.stderr.write(`${JSON.stringify({changeSetId, scope: outcome.change.row.scope, id: outcome.change.row.id, from: outcome.change.from, to: outcome.change.to, result: RESULT_WORD[outcome.kind], now: heldAfter(outcome) ?? null})}\n`);
+		}
 	}
-	if (succeeded.length > 0) {
-		ctx.note(`Partly done: ${succeeded.length} changed, ${failed.length} failed. Run the same command again to finish: rows already changed are skipped.`);
-		return ExitCode.partial;
+	if (counts.changed + counts.unknown > 0) {
+		ctx.note(`Change set ${shortId(changeSetId)} (see \`mscommerce history\`; \`mscommerce undo ${shortId(changeSetId)}\` reverses it).`);
 	}
-	return exitCodeFor(failed[0]!.problem);
+	if (counts.unknown > 0) ctx.note('Rows marked unknown were sent but could not be confirmed: `mscommerce history` lists them, and running the same command again (or `undo`) re-reads them.');
+	if (result.interrupted) return interruptedCode(ctx.signal);
+	if (result.journalError) return ExitCode.failed;
+	const failures = outcomes.filter((o): o is Extract<Outcome, {kind: 'failed'}> => o.kind === 'failed');
+	const troubled = failures.length + skipped + counts.unknown;
+	if (troubled === 0) return ExitCode.ok;
+	if (counts.changed === 0 && failures.length === troubled && failures.every(f => f.problem.kind === 'forbidden')) return ExitCode.forbidden;
+	if (counts.changed === 0 && failures.length === troubled && failures.every(f => exitCodeFor(f.problem) === ExitCode.notSignedIn)) return ExitCode.notSignedIn;
+	if (failures.length > 0 && counts.changed > 0) ctx.note('Run the same command again to finish: rows already changed are skipped.');
+	return ExitCode.partial;
 }

@@ -1,66 +1,78 @@
 /**
- * The audit log: every write, from any command or the dashboard, as one JSON line in
- * `$XDG_STATE_HOME/mscommerce/audit.jsonl` (file 0600, directory 0700). Writes are grouped in
- * change sets (one confirmation = one change set, a UUID) that `history` lists and `undo` reverses.
- * Lines are appended as each write returns, so a crash half-way still leaves the truth on disk.
+ * The audit log: every write, from any command or the dashboard, as JSON lines in
+ * `$XDG_STATE_HOME/mscommerce/audit.jsonl` (file 0600, directory 0700), grouped in change sets
+ * (one confirmation = one change set, a UUID) that `history` lists and `undo` reverses.
+ *
+ * Written ahead (docs/writes.md): an `intent` line is on disk before each write is sent, and an
+ * outcome line (`ok`, `failed`, `skipped`) follows when it is known. A row whose last intent has
+ * no outcome (the process was killed, or the answer never came) is `unknown`: `history` shows it
+ * and `undo` re-reads it like any other row. Each append starts on a fresh line whatever the
+ * last line was (a torn line from a crash never swallows the next entry); a line that cannot be
+ * read is skipped and counted, never fatal.
  */
 import {randomUUID} from 'node:crypto';
-import {appendFile, chmod, mkdir, readFile} from 'node:fs/promises';
+import {chmod, constants, lstat, mkdir, open, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {applyChanges, undoStep, type ApplyOptions, type Change, type ChangeRecorder, type ChangeResult, type Plan} from './changes.js';
-import type {CommerceClient} from './client.js';
+import {AuditLogError} from '../problems/errors.js';
+import {planUndo, rowKey, type Change, type Journal, type Outcome, type Plan, type WrittenRow} from './changes.js';
 import {isPolicyValue} from './values.js';
 import type {PolicyValue, Row, Scope} from './types.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
 
-/** One write attempt. The JSON field names are a contract: add, never rename. */
+export type EntryResult = 'intent' | 'ok' | 'failed' | 'skipped';
+
+/** One line. The JSON field names are a contract: add, never rename. */
 export type AuditEntry = {
-	/** When the write returned (ISO 8601). */
+	/** When the line was written (ISO 8601). */
 	time: string;
 	changeSetId: string;
 	/** What made the write: `products set`, `offer-types set`, `baseline apply`, `undo`, `dashboard`. */
 	source: string;
 	account: string;
+	/** The tenant ID. */
 	tenant: string;
+	/** The tenant's domain, where it is known for that tenant. */
+	tenantName?: string;
 	policyId: string;
 	scope: Scope;
 	id: string;
 	name: string;
-	/** The value before the write. */
+	/** The value the person confirmed from. */
 	from: PolicyValue;
 	/** The value asked for. */
 	to: PolicyValue;
-	result: 'ok' | 'failed';
+	/** `intent`: about to be sent; then `ok`, `failed` or `skipped` (someone else changed it, or it is gone). */
+	result: EntryResult;
+	/** What the service held, where the outcome says (skipped, not applied, settled after a stop). */
+	now?: PolicyValue;
 	correlationId?: string;
-	/** The problem's title, when the write failed. */
+	/** The problem's title, when the write failed or was skipped. */
 	problem?: string;
 	/** The change set this one reverses (undo only). */
 	undoes?: string;
 };
 
-/** Who made a change set, and from where. */
+/** Who makes a change set, and where. */
 export type ChangeSetMeta = {
 	/** settings.stateDir */
 	stateDir: string;
 	source: string;
 	account: string;
 	tenant: string;
+	tenantName?: string;
 	policyId: string;
 	undoes?: string;
-	/** Normally left out: a fresh UUID. */
+	/** Normally left out: a fresh UUID. Given: continue that change set (R retries its failed rows). */
 	id?: string;
 };
 
-/** A change set being written: pass it to applyChanges as `recorder`, or call record() per result. */
-export type ChangeSetRecorder = ChangeRecorder & {
+/** A change set being written: the engine's journal (intent before each write, outcome after). */
+export type ChangeSetRecorder = Journal & {
 	readonly id: string;
-	/** The entries recorded so far (what undoPlan needs for the dashboard's `u`). */
+	readonly meta: ChangeSetMeta;
+	/** The lines written so far. */
 	readonly entries: readonly AuditEntry[];
-	/** The first failure to write the log, if any: the writes themselves are not affected. */
-	readonly error: Error | undefined;
-	/** Resolves when every line so far is on disk. */
-	flush(): Promise<void>;
 };
 
 export function auditPath(stateDir: string): string {
@@ -70,101 +82,112 @@ export function auditPath(stateDir: string): string {
 /** Creates the state directory 0700 (and keeps it so: it holds account names). */
 export async function ensureStateDir(stateDir: string): Promise<void> {
 	await mkdir(stateDir, {recursive: true, mode: 0o700});
-	await chmod(stateDir, 0o700).catch(() => undefined);
+	const info = await lstat(stateDir);
+	// Never chmod something reached through a link.
+	if (!info.isSymbolicLink() && (info.mode & 0o777) !== 0o700) await chmod(stateDir, 0o700).catch(() => undefined);
 }
 
-/** Starts a change set; nothing is written until the first result is recorded. */
+// O_NOFOLLOW: a symlink planted at the log's path is refused, not followed (0 where unsupported).
+const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * Appends one line, starting it on a fresh line if the file's last byte is not a newline. One
+ * write per line: O_APPEND keeps lines whole when two processes append at once.
+ */
+async function appendLine(file: string, line: string): Promise<void> {
+	const handle = await open(file, APPEND_FLAGS, 0o600);
+	try {
+		const {size, mode} = await handle.stat();
+		if ((mode & 0o777) !== 0o600) await handle.chmod(0o600);
+		let fresh = true;
+		if (size > 0) {
+			const last = Buffer.alloc(1);
+			await handle.read(last, 0, 1, size - 1);
+			fresh = last[0] === 0x0a;
+		}
+		await handle.write(`${fresh ? '' : '\n'}${line}\n`);
+		await handle.datasync();
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Starts a change set; nothing is written until the first intent or outcome. */
 export function startChangeSet(meta: ChangeSetMeta): ChangeSetRecorder {
 	const id = meta.id ?? randomUUID();
 	const file = auditPath(meta.stateDir);
 	const entries: AuditEntry[] = [];
+	let prepared: Promise<void> | undefined;
+	// Lines go out in order, one at a time.
 	let chain: Promise<void> = Promise.resolve();
-	let prepared = false;
-	let error: Error | undefined;
-	const write = async (line: string) => {
-		if (!prepared) {
-			await ensureStateDir(meta.stateDir);
-			await appendFile(file, '', {mode: 0o600});
-			await chmod(file, 0o600);
-			prepared = true;
-		}
-		// One appendFile per line: O_APPEND keeps lines whole even when two processes write at once.
-		await appendFile(file, line, {mode: 0o600});
-	};
-	return {
-		id,
-		entries,
-		get error() {
-			return error;
-		},
-		record(result: ChangeResult): Promise<void> {
-			const entry = entryFor(meta, id, result);
+	const append = (entry: AuditEntry): Promise<void> => {
+		const write = async () => {
+			prepared ??= ensureStateDir(meta.stateDir);
+			await prepared;
+			await appendLine(file, JSON.stringify(entry));
 			entries.push(entry);
-			const line = `${JSON.stringify(entry)}\n`;
-			chain = chain.then(() => write(line)).catch((cause: unknown) => {
-				// A log that cannot be written must not stop or undo the writes themselves: report it after.
-				error ??= cause instanceof Error ? cause : new Error(String(cause));
-			});
-			return chain;
-		},
-		flush: () => chain,
+		};
+		const done = chain.then(write).catch((cause: unknown) => {
+			prepared = undefined;
+			throw new AuditLogError(file, {cause});
+		});
+		chain = done.catch(() => undefined);
+		return done;
 	};
-}
-
-/** Records results that were written without applyChanges' recorder; resolves with the change set. */
-export async function recordChangeSet(meta: ChangeSetMeta, results: readonly ChangeResult[]): Promise<ChangeSet> {
-	const recorder = startChangeSet(meta);
-	for (const result of results) void recorder.record(result);
-	await recorder.flush();
-	if (recorder.error) throw recorder.error;
-	return changeSetOf(recorder.entries)!;
-}
-
-/**
- * Writes changes as one change set through the one engine, and logs every write: what the
- * dashboard calls once per confirmation (bulk e / t / d / Space, R on the failed rows, u with an
- * undoPlan's changes and `undoes`). Resolves when every result is on disk; a log that could not
- * be written is in `logError`, the writes stand.
- */
-export async function applyChangeSet(
-	client: CommerceClient,
-	changes: readonly Change[],
-	meta: ChangeSetMeta,
-	options: Omit<ApplyOptions, 'recorder'> = {},
-): Promise<{changeSet: ChangeSet | undefined; results: ChangeResult[]; logError?: Error}> {
-	const recorder = startChangeSet(meta);
-	const results = await applyChanges(client, meta.policyId, changes, {...options, recorder});
-	await recorder.flush();
-	return {changeSet: changeSetOf(recorder.entries), results, ...(recorder.error ? {logError: recorder.error} : {})};
-}
-
-function entryFor(meta: ChangeSetMeta, changeSetId: string, result: ChangeResult): AuditEntry {
-	const {row, to} = result.change;
-	const entry: AuditEntry = {
+	const base = (change: Change) => ({
 		time: new Date().toISOString(),
-		changeSetId,
+		changeSetId: id,
 		source: meta.source,
 		account: meta.account,
 		tenant: meta.tenant,
+		...(meta.tenantName ? {tenantName: meta.tenantName} : {}),
 		policyId: meta.policyId,
-		scope: row.scope,
-		id: row.id,
-		name: row.name,
-		from: row.value,
-		to,
-		result: result.ok ? 'ok' : 'failed',
+		scope: change.row.scope,
+		id: change.row.id,
+		name: change.row.name,
+		from: change.from,
+		to: change.to,
+	});
+	return {
+		id,
+		meta,
+		entries,
+		intent: change => append({...base(change), result: 'intent', ...(meta.undoes ? {undoes: meta.undoes} : {})}),
+		outcome: async outcome => {
+			const entry = entryFor(outcome);
+			if (entry) await append({...base(outcome.change), ...entry, ...(meta.undoes ? {undoes: meta.undoes} : {})});
+		},
 	};
-	if (result.ok) entry.correlationId = result.correlationId;
-	else {
-		if (result.problem.correlationId) entry.correlationId = result.problem.correlationId;
-		entry.problem = result.problem.title;
-	}
-	if (meta.undoes) entry.undoes = meta.undoes;
-	return entry;
 }
 
-/** Every entry in the log, oldest first; lines that are not entries are counted, not fatal. */
-export async function readAudit(stateDir: string): Promise<{entries: AuditEntry[]; unreadable: number}> {
+/** The outcome's line, or undefined for outcomes that wrote nothing and need no line. */
+function entryFor(outcome: Outcome): Pick<AuditEntry, 'result' | 'now' | 'correlationId' | 'problem'> | undefined {
+	switch (outcome.kind) {
+		case 'changed':
+			return {result: 'ok', now: outcome.row.value, ...(outcome.correlationId ? {correlationId: outcome.correlationId} : {})};
+		case 'conflict':
+			return {result: 'skipped', now: outcome.row.value, problem: `Changed by someone else (now ${outcome.row.value}): left alone`};
+		case 'gone':
+			return {result: 'skipped', problem: 'No longer listed'};
+		case 'failed':
+			return {
+				result: 'failed',
+				...(outcome.row ? {now: outcome.row.value} : {}),
+				...(outcome.problem.correlationId ? {correlationId: outcome.problem.correlationId} : {}),
+				problem: outcome.problem.title,
+			};
+		case 'already':
+		case 'unknown':
+		case 'not-sent':
+			// Nothing written, or not known yet: an intent without an outcome reads as unknown.
+			return undefined;
+	}
+}
+
+export type AuditRead = {entries: AuditEntry[]; unreadable: number};
+
+/** Every entry in the log, oldest first; lines that are not entries are counted, never fatal. */
+export async function readAudit(stateDir: string): Promise<AuditRead> {
 	let text: string;
 	try {
 		text = await readFile(auditPath(stateDir), 'utf8');
@@ -176,56 +199,121 @@ export async function readAudit(stateDir: string): Promise<{entries: AuditEntry[
 	let unreadable = 0;
 	for (const line of text.split('\n')) {
 		if (line.trim() === '') continue;
+		let value: unknown;
 		try {
-			const entry = JSON.parse(line) as unknown;
-			if (isEntry(entry)) entries.push(entry);
-			else unreadable++;
+			value = JSON.parse(line);
 		} catch {
 			unreadable++;
+			continue;
 		}
+		const entry = asEntry(value);
+		if (entry) entries.push(entry);
+		else unreadable++;
 	}
 	return {entries, unreadable};
 }
 
-function isEntry(value: unknown): value is AuditEntry {
-	if (!value || typeof value !== 'object') return false;
-	const e = value as Record<string, unknown>;
-	return (
-		typeof e.changeSetId === 'string' &&
-		typeof e.time === 'string' &&
-		(e.scope === 'product' || e.scope === 'offerType') &&
-		typeof e.id === 'string' &&
-		isPolicyValue(e.from) &&
-		isPolicyValue(e.to) &&
-		(e.result === 'ok' || e.result === 'failed')
-	);
+/** The one warning every reader gives for lines it skipped. */
+export function unreadableWarning(stateDir: string, unreadable: number): string | undefined {
+	if (unreadable === 0) return undefined;
+	return `warning: ${unreadable} line${unreadable === 1 ? '' : 's'} of ${auditPath(stateDir)} could not be read and ${unreadable === 1 ? 'was' : 'were'} skipped.`;
 }
+
+const RESULTS: readonly EntryResult[] = ['intent', 'ok', 'failed', 'skipped'];
+
+/** A line as an entry: the fields that identify a write must be right; the rest default. */
+function asEntry(value: unknown): AuditEntry | undefined {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+	const e = value as Record<string, unknown>;
+	const text = (field: unknown, fallback: string) => (typeof field === 'string' && field !== '' ? field : fallback);
+	if (typeof e.changeSetId !== 'string' || e.changeSetId === '' || typeof e.id !== 'string' || e.id === '') return undefined;
+	if (e.scope !== 'product' && e.scope !== 'offerType') return undefined;
+	if (!isPolicyValue(e.from) || !isPolicyValue(e.to) || !RESULTS.includes(e.result as EntryResult)) return undefined;
+	const entry: AuditEntry = {
+		time: text(e.time, ''),
+		changeSetId: e.changeSetId,
+		source: text(e.source, 'unknown'),
+		account: text(e.account, 'unknown account'),
+		tenant: text(e.tenant, 'unknown tenant'),
+		policyId: text(e.policyId, 'unknown'),
+		scope: e.scope,
+		id: e.id,
+		name: text(e.name, e.id),
+		from: e.from,
+		to: e.to,
+		result: e.result as EntryResult,
+	};
+	if (typeof e.tenantName === 'string' && e.tenantName) entry.tenantName = e.tenantName;
+	if (isPolicyValue(e.now)) entry.now = e.now;
+	if (typeof e.correlationId === 'string') entry.correlationId = e.correlationId;
+	if (typeof e.problem === 'string') entry.problem = e.problem;
+	if (typeof e.undoes === 'string') entry.undoes = e.undoes;
+	return entry;
+}
+
+/** Where a row of a change set ended: written, failed, skipped, or sent with no outcome known. */
+export type RowStatus = 'ok' | 'failed' | 'skipped' | 'unknown';
+
+export type ChangeSetRow = WrittenRow & {status: RowStatus; now?: PolicyValue; problem?: string; correlationId?: string};
 
 export type ChangeSet = {
 	id: string;
-	/** When its first write returned. */
+	/** When its first line was written. */
 	time: string;
 	source: string;
 	account: string;
 	tenant: string;
+	tenantName?: string;
 	policyId: string;
 	undoes?: string;
 	/** Rows written (a row retried in the same change set counts once). */
 	changed: number;
 	/** Rows that could not be written, not even by a retry in the same change set. */
 	failed: number;
+	/** Rows left alone because someone else changed them, or they are gone. */
+	skipped: number;
+	/** Rows sent whose outcome was never recorded: re-read them (undo does). */
+	unknown: number;
+	rows: ChangeSetRow[];
 	entries: AuditEntry[];
 };
 
-/** A row's key, the same for a log entry and a listed row (IDs compare case-insensitively). */
-function rowKey(entry: Pick<AuditEntry, 'scope' | 'id'>): string {
-	return `${entry.scope}:${entry.id.toUpperCase()}`;
+/** Each row's last word: `ok` wins (a retry in the same set), then an intent with no outcome after it is unknown. */
+function rowsOf(entries: readonly AuditEntry[]): ChangeSetRow[] {
+	const rows = new Map<string, ChangeSetRow>();
+	for (const entry of entries) {
+		const key = rowKey(entry);
+		const row = rows.get(key);
+		const status: RowStatus = entry.result === 'intent' ? 'unknown' : entry.result;
+		if (!row) {
+			rows.set(key, {
+				scope: entry.scope,
+				id: entry.id,
+				name: entry.name,
+				from: entry.from,
+				to: entry.to,
+				status,
+				...(entry.now ? {now: entry.now} : {}),
+				...(entry.problem ? {problem: entry.problem} : {}),
+				...(entry.correlationId ? {correlationId: entry.correlationId} : {}),
+			});
+			continue;
+		}
+		if (row.status === 'ok' && status !== 'ok' && status !== 'unknown') continue; // written already: a later failure does not undo that
+		row.status = row.status === 'ok' && status === 'unknown' ? 'unknown' : status;
+		row.to = entry.to;
+		row.now = entry.now;
+		row.problem = entry.problem;
+		if (entry.correlationId) row.correlationId = entry.correlationId;
+	}
+	return [...rows.values()];
 }
 
 function changeSetOf(entries: readonly AuditEntry[]): ChangeSet | undefined {
 	const first = entries[0];
 	if (!first) return undefined;
-	const written = new Set(entries.filter(e => e.result === 'ok').map(rowKey));
+	const rows = rowsOf(entries);
+	const counted = (status: RowStatus) => rows.filter(row => row.status === status).length;
 	const set: ChangeSet = {
 		id: first.changeSetId,
 		time: first.time,
@@ -233,11 +321,17 @@ function changeSetOf(entries: readonly AuditEntry[]): ChangeSet | undefined {
 		account: first.account,
 		tenant: first.tenant,
 		policyId: first.policyId,
-		changed: written.size,
-		failed: new Set(entries.filter(e => e.result === 'failed').map(rowKey).filter(key => !written.has(key))).size,
+		changed: counted('ok'),
+		failed: counted('failed'),
+		skipped: counted('skipped'),
+		unknown: counted('unknown'),
+		rows,
 		entries: [...entries],
 	};
-	if (first.undoes) set.undoes = first.undoes;
+	const named = entries.find(entry => entry.tenantName);
+	if (named?.tenantName) set.tenantName = named.tenantName;
+	const undoes = entries.find(entry => entry.undoes)?.undoes;
+	if (undoes) set.undoes = undoes;
 	return set;
 }
 
@@ -252,11 +346,16 @@ export function changeSets(entries: readonly AuditEntry[]): ChangeSet[] {
 	return [...groups.values()].map(group => changeSetOf(group)!);
 }
 
+/** Whether undo has anything to look at: rows written, or rows whose outcome is unknown. */
+export function undoable(set: Pick<ChangeSet, 'changed' | 'unknown'>): boolean {
+	return set.changed + set.unknown > 0;
+}
+
 export type ChangeSetLookup = {found: ChangeSet} | {error: string};
 
 /**
  * The change set to undo: the named one (a full ID or a unique prefix of at least 4 characters),
- * or the last one of this tenant and policy that wrote something.
+ * or the last one of this tenant and policy that wrote something (or may have).
  */
 export function findChangeSet(sets: readonly ChangeSet[], where: {tenant: string; policyId: string}, id?: string): ChangeSetLookup {
 	if (id !== undefined) {
@@ -268,10 +367,10 @@ export function findChangeSet(sets: readonly ChangeSet[], where: {tenant: string
 		const found = matches[0]!;
 		if (found.tenant !== where.tenant) return {error: `change set ${shortId(found.id)} was made in tenant ${found.tenant}; this session is for tenant ${where.tenant}`};
 		if (found.policyId !== where.policyId) return {error: `change set ${shortId(found.id)} is for policy ${found.policyId}; this run works on ${where.policyId} (--policy-id)`};
-		if (found.changed === 0) return {error: `change set ${shortId(found.id)} wrote nothing (every write failed): nothing to undo`};
+		if (!undoable(found)) return {error: `change set ${shortId(found.id)} changed nothing: nothing to undo`};
 		return {found};
 	}
-	const last = [...sets].reverse().find(set => set.tenant === where.tenant && set.policyId === where.policyId && set.changed > 0);
+	const last = [...sets].reverse().find(set => set.tenant === where.tenant && set.policyId === where.policyId && undoable(set));
 	return last ? {found: last} : {error: `nothing to undo: no change recorded for tenant ${where.tenant} and policy ${where.policyId}`};
 }
 
@@ -279,45 +378,24 @@ export function shortId(id: string): string {
 	return id.slice(0, 8);
 }
 
-export type UndoSkip = {entry: AuditEntry; row?: Row; reason: string};
-export type UndoPlan = {
-	/** Give it to runPlan / applyChanges: each row back to the value it had before the change set. */
-	plan: Plan;
-	/** Rows changed again since the change set (or no longer listed): never overwritten. */
-	skipped: UndoSkip[];
-	undoes: string;
-};
+/** The rows of a change set that undo looks at: written, or unknown (they may have been). */
+export function writtenRows(set: Pick<ChangeSet, 'rows'>): ChangeSetRow[] {
+	return set.rows.filter(row => row.status === 'ok' || row.status === 'unknown');
+}
 
 /**
- * What undoing a change set would write, against the rows as the service holds them now. Only
- * rows still holding the value that change set wrote are put back; a row changed again since, by
- * anyone, is reported and left alone.
+ * What undoing a change set would write, against the rows as the service holds them now (the
+ * one undo rule, planUndo). Rows whose outcome is unknown are judged like the others: a row that
+ * holds what the set asked for is put back; one that does not was either never changed or
+ * changed since, and is left alone.
  */
-export function undoPlan(changeSet: Pick<ChangeSet, 'id' | 'entries'>, currentRows: readonly Row[]): UndoPlan {
+export function undoPlan(changeSet: Pick<ChangeSet, 'id' | 'rows'>, currentRows: readonly Row[]): Plan & {undoes: string} {
 	const current = new Map(currentRows.map(row => [rowKey(row), row]));
-	// A row written twice in one set (a retry): the first entry knows the value before, the last ok one what stands.
-	const written = new Map<string, {first: AuditEntry; last: AuditEntry}>();
-	for (const entry of changeSet.entries) {
-		const key = rowKey(entry);
-		const seen = written.get(key);
-		if (!seen) written.set(key, {first: entry, last: entry});
-		else if (entry.result === 'ok') seen.last = entry;
-	}
-	const changes: Change[] = [];
-	const skipped: UndoSkip[] = [];
-	const unchanged: Row[] = [];
-	for (const [key, {first, last}] of written) {
-		if (last.result !== 'ok') continue; // never written: nothing to put back
-		const step = undoStep({from: first.from, to: last.to}, current.get(key));
-		if (step.kind === 'gone') skipped.push({entry: last, reason: `${last.name} (${last.id}) is no longer listed`});
-		else if (step.kind === 'changed-since') {
-			const {row} = step;
-			skipped.push({entry: last, row, reason: `${row.name} (${row.id}) changed since (now ${row.value}; the change set set ${last.to}): left alone`});
-		} else if (step.kind === 'unchanged') unchanged.push(step.row);
-		else changes.push({row: step.row, to: step.to});
-	}
+	// A row of unknown outcome that holds its old value was never changed: nothing to put back.
+	const neverApplied = (row: ChangeSetRow) => row.status === 'unknown' && current.get(rowKey(row))?.value === row.from;
+	const plan = planUndo(writtenRows(changeSet).filter(row => !neverApplied(row)), key => current.get(key));
 	// In the service's list order, as every other plan.
-	const order = new Map(currentRows.map((row, i) => [row, i]));
-	changes.sort((a, b) => (order.get(a.row) ?? 0) - (order.get(b.row) ?? 0));
-	return {plan: {changes, unchanged, refused: []}, skipped, undoes: changeSet.id};
+	const order = new Map(currentRows.map((row, i) => [rowKey(row), i]));
+	plan.changes.sort((a, b) => (order.get(rowKey(a.row)) ?? 0) - (order.get(rowKey(b.row)) ?? 0));
+	return {...plan, undoes: changeSet.id};
 }

@@ -10,6 +10,7 @@ import type {Net} from '../net/http.js';
 import {HttpError, MalformedResponseError, type RequestContext} from '../problems/errors.js';
 import {POLICY_VALUES, type OfferTypePolicy, type Policy, type PolicyValue, type ProductPolicy, type Row} from './types.js';
 import {trialWithoutPaymentMethodFor} from './values.js';
+import {rowKey, type WriteTarget} from './changes.js';
 
 const policyValue = z.enum(POLICY_VALUES);
 const policySchema = z.looseObject({id: z.string(), description: z._default(z.string(), ''), defaultValue: policyValue});
@@ -45,6 +46,11 @@ export type Traced<T> = {data: T; correlationId: string};
 
 export class CommerceClient {
 	constructor(private readonly options: CommerceClientOptions) {}
+
+	/** The same client, its requests cancelled by `signal` instead (writes outlive a first Ctrl-C). */
+	withSignal(signal: AbortSignal): CommerceClient {
+		return new CommerceClient({...this.options, signal});
+	}
 
 	/** Get-MSCommercePolicies */
 	async listPolicies(): Promise<Traced<Policy[]>> {
@@ -172,6 +178,37 @@ export class CommerceClient {
 			return {data: parsed.data, correlationId: context.correlationId};
 		}
 	}
+}
+
+/**
+ * The write engine's target on the licensing service (source/commerce/changes.ts): one row is
+ * re-read with its own GET, several with one list per scope they span.
+ */
+export function serviceTarget(client: CommerceClient, policyId: string): WriteTarget {
+	return {
+		async read(changes, signal) {
+			const scoped = client.withSignal(signal);
+			const rows = new Map<string, Row>();
+			if (changes.length === 1) {
+				const [{row}] = changes as [(typeof changes)[number]];
+				try {
+					const {data} = await scoped.getRow(policyId, row.scope, row.id);
+					rows.set(rowKey(data), data);
+				} catch (error) {
+					if (!(error instanceof HttpError && error.status === 404)) throw error;
+				}
+				return rows;
+			}
+			const scopes = [...new Set(changes.map(change => change.row.scope))];
+			const lists = await Promise.all(scopes.map(async scope => scoped.listRows(policyId, scope)));
+			for (const row of lists.flat()) rows.set(rowKey(row), row);
+			return rows;
+		},
+		async write(change, signal) {
+			const {data, correlationId} = await client.withSignal(signal).setRow(policyId, change.row, change.to);
+			return {row: data, correlationId};
+		},
+	};
 }
 
 export function productRow(item: ProductPolicy): Row {

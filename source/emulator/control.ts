@@ -39,6 +39,8 @@ export type ControlApi = {
 		tenantId: string | undefined,
 		p: {productId: string; productName: string; trialWithoutPaymentMethod?: boolean; policyValue?: PolicyValue},
 	): void;
+	/** Another admin changes a row (in the admin center, or another copy of this program): no request is logged. */
+	setValue(tenantId: string | undefined, scope: 'product' | 'offerType', id: string, value: PolicyValue): void;
 	issueToken(username: string, opts?: {expiresInSeconds?: number}): string;
 	/** Revokes refresh tokens (of one account, or everyone's): the next refresh answers invalid_grant AADSTS700082. */
 	revokeRefreshTokens(username?: string): number;
@@ -119,6 +121,14 @@ export function handleControl(exchange: Exchange, segments: string[], api: Contr
 					trialWithoutPaymentMethod: p.trialWithoutPaymentMethod === true,
 					policyValue: p.policyValue,
 				});
+			});
+		case 'POST set':
+			return attempt(200, () => {
+				const {tenantId, scope = 'product', id, policyValue} = fields();
+				if (!id) throw new Error('id is required (a product or offer type ID)');
+				if (scope !== 'product' && scope !== 'offerType') throw new Error('scope must be product or offerType');
+				if (!isPolicyValue(policyValue)) throw new Error('policyValue must be one of Enabled, Disabled, OnlyTrialsWithoutPaymentMethod');
+				api.setValue(tenantId || undefined, scope, id, policyValue);
 			});
 		case 'POST token':
 			return attempt(200, () => {

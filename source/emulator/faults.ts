@@ -6,9 +6,14 @@
  * `Nx`: exactly the next N matching requests, which is what tests use. Faults are tried in a fixed
  * order (drop, 429, 503, 500, expire, then malformed once the answer is known) and the first that
  * fires wins, so `429=1x,500=1x` answers 429 and then 500.
+ *
+ * Two faults are about writes that apply when they seem not to, or seem to when they do not:
+ * `late=800ms` applies a licensing PUT at once but answers it that much later (a client that
+ * gives up early does not know it applied), and `ignore` answers a PUT 200 with the row
+ * unchanged (a write that did not apply).
  */
 
-export const FAULT_KINDS = ['drop', '429', '503', '500', 'expire', 'malformed', 'slowdown'] as const;
+export const FAULT_KINDS = ['drop', '429', '503', '500', 'expire', 'ignore', 'malformed', 'slowdown'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type FaultRate = {kind: 'rate'; probability: number} | {kind: 'count'; count: number};
@@ -17,6 +22,8 @@ export type FaultScope = 'licensing' | 'identity' | 'all';
 export type FaultPlan = {
 	/** Added delay in ms, drawn uniformly from [min, max]. */
 	latency?: {min: number; max: number};
+	/** A licensing PUT is applied at once and answered this many ms later. */
+	late?: number;
 	rates: Partial<Record<FaultKind, FaultRate>>;
 	/** Seconds, sent as `Retry-After` with 429 and 503. */
 	retryAfter: number;
@@ -27,7 +34,7 @@ export type FaultPlan = {
 	seed: number;
 };
 
-const KEYS = ['latency', ...FAULT_KINDS, 'retry-after', 'scope', 'seed', 'writes-only'] as const;
+const KEYS = ['latency', 'late', ...FAULT_KINDS, 'retry-after', 'scope', 'seed', 'writes-only'] as const;
 
 export class FaultSpecError extends Error {
 	override name = 'FaultSpecError';
@@ -60,6 +67,12 @@ export function parseFaults(spec: string): FaultPlan {
 				const max = match?.[3] === undefined ? min : Number(match[3]) * scale(match[4]);
 				if (max < min) fail(`the range ${value} ends before it starts`);
 				plan.latency = {min, max};
+				break;
+			}
+			case 'late': {
+				const match = /^(\d+(?:\.\d+)?)(ms|s)?$/i.exec(value);
+				if (!match) fail(`expected a duration such as 800ms, got "${value}"`);
+				plan.late = Number(match?.[1]) * ((match?.[2] ?? 'ms').toLowerCase() === 's' ? 1000 : 1);
 				break;
 			}
 			case 'retry-after': {
@@ -118,6 +131,7 @@ export function describeFaults(plan: FaultPlan): string {
 			`latency=${plan.latency.min === plan.latency.max ? plan.latency.min : `${plan.latency.min}-${plan.latency.max}`}ms`,
 		);
 	}
+	if (plan.late !== undefined) parts.push(`late=${plan.late}ms`);
 	for (const kind of FAULT_KINDS) {
 		const rate = plan.rates[kind];
 		if (rate) parts.push(`${kind}=${rate.kind === 'count' ? `${rate.count}x` : rate.probability}`);
@@ -189,6 +203,13 @@ export class FaultInjector {
 			return true;
 		}
 		return rate.probability > 0 && this.#random() < rate.probability;
+	}
+
+	/** Milliseconds to hold the answer of a licensing PUT that was applied (0 when no `late`). */
+	late(target: FaultTarget): number {
+		const late = this.#plan.late;
+		if (!late || target.route !== 'licensing' || target.method !== 'PUT') return 0;
+		return late;
 	}
 
 	/** A random number in [0, 1) from the seeded sequence (for choosing a malformed body). */

@@ -145,6 +145,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 	const tenantState = (tenant: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]} =>
 		store.tenant(tenantIdOf(tenant || CONTOSO.id)).snapshot(findPolicy(DEFAULT_POLICY_ID)?.id ?? DEFAULT_POLICY_ID);
+	const setValue: ControlApi['setValue'] = (tenant, scope, id, value) => {
+		const state = store.tenant(tenantIdOf(tenant || CONTOSO.id));
+		if (scope === 'product') {
+			const product = state.product(id);
+			if (!product) throw new Error(`No product ${id}`);
+			state.setProductValue(product, value);
+		} else {
+			const offerType = state.offerType(id);
+			if (!offerType) throw new Error(`No offer type ${id}`);
+			state.setOfferTypeValue(offerType, value);
+		}
+	};
 	const addProduct: ControlApi['addProduct'] = (tenant, p) => {
 		const seed = {
 			productId: p.productId,
@@ -165,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		faults: () => describeFaults(faults.plan),
 		tenantState,
 		addProduct,
+		setValue,
 		issueToken,
 		revokeRefreshTokens: username => identity.revokeRefreshTokens(username),
 		info: () => ({
@@ -270,7 +283,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		}
 		if (!reply) {
 			if (route === 'licensing') {
-				reply = handleLicensing(exchange, segments.slice(1), header('authorization'), {store, signer});
+				// `ignore`: the PUT is answered as a GET would be, the row unchanged (a write that did not apply).
+				const ignored = method === 'PUT' && faults.fire('ignore', target);
+				if (ignored) faultsHit.push('ignore');
+				reply = handleLicensing(ignored ? {...exchange, method: 'GET'} : exchange, segments.slice(1), header('authorization'), {store, signer});
 			} else if (route === 'identity') {
 				reply = identity.handle(exchange, segments);
 			}
@@ -281,8 +297,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			}
 		}
 		reply.headers = {...reply.headers, ...headers};
+		const late = route ? faults.late(target) : 0;
+		if (late > 0 && reply.status === 200) {
+			// Applied already; the answer comes late (or never, if the client has gone).
+			faultsHit.push(`late=${late}ms`);
+			await new Promise(resolve => setTimeout(resolve, late));
+		}
 		send(res, reply);
-		log(reply.status);
+		log(res.destroyed ? 0 : reply.status);
 	};
 
 	const {chain, ...variant} = options.certificate ?? {};
@@ -360,6 +382,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			revokeRefreshTokens: control.revokeRefreshTokens,
 			tenantState,
 			addProduct: (tenant, p) => addProduct(tenant, p),
+			setValue,
 			startupMs,
 			certificateSource: certificates.source,
 			close: () => (closed ??= shutdown(servers, identity, temporaryDir)),

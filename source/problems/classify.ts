@@ -4,10 +4,12 @@
  */
 import {productForFormerId} from '../commerce/catalog.js';
 import {
+	AuditLogError,
 	CancelledError,
 	HttpError,
 	MalformedResponseError,
 	NetworkError,
+	NotAppliedError,
 	NotSignedInError,
 	UsageError,
 	errorCode,
@@ -70,6 +72,20 @@ export function classify(error: unknown): Problem {
 			],
 		});
 	}
+	if (error instanceof NotAppliedError) {
+		return problem('not-applied', `Not applied: the service still holds ${error.held}`, {
+			detail: error.message,
+			correlationId: error.correlationId,
+			retryable: true,
+			hints: ['The service accepted the request but kept the old value. Try again (R in the dashboard); if it keeps happening, give Microsoft support the correlation ID.'],
+		});
+	}
+	if (error instanceof AuditLogError) {
+		return problem('audit-log', 'The audit log could not be written: nothing more was sent', {
+			detail: error.message,
+			hints: [`Free space or fix the permissions of ${error.file}, then run the same command again: rows already changed are skipped.`],
+		});
+	}
 	if (error instanceof UsageError) return problem('usage', error.message, {hints: error.hints});
 	if (error instanceof NotSignedInError) {
 		return problem('not-signed-in', error.message || 'Not signed in', {
@@ -77,7 +93,7 @@ export function classify(error: unknown): Problem {
 		});
 	}
 	if (error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError')) {
-		return problem('cancelled', 'Cancelled', {});
+		return problem('cancelled', error instanceof CancelledError && error.message ? error.message : 'Cancelled', {});
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return problem('unknown', 'Something unexpected went wrong', {

@@ -27,6 +27,31 @@ export class CancelledError extends Error {
 	}
 }
 
+/** A write the service answered (2xx) whose answer does not hold the value asked for. */
+export class NotAppliedError extends Error {
+	override name = 'NotAppliedError';
+	constructor(
+		readonly rowName: string,
+		readonly wanted: string,
+		readonly held: string,
+		readonly correlationId?: string,
+	) {
+		super(`The service answered the write of ${rowName} but still holds ${held} (asked for ${wanted})`);
+	}
+}
+
+/** The audit log could not be written: no write is sent that the log cannot tell about. */
+export class AuditLogError extends Error {
+	override name = 'AuditLogError';
+	constructor(
+		readonly file: string,
+		options: {cause: unknown},
+	) {
+		const cause = options.cause;
+		super(`The audit log ${file} could not be written: ${cause instanceof Error ? cause.message : String(cause)}`, options);
+	}
+}
+
 /** What a failed request was about, so a problem can name the row and the right hint. */
 export type RequestContext = {
 	method: string;

@@ -10,7 +10,13 @@ export const ExitCode = {
 	partial: 5,
 	drift: 6,
 	interrupted: 130,
+	terminated: 143,
 } as const;
+
+/** The exit code of a run its signal stopped: 143 when the reason is SIGTERM, else 130 (Ctrl-C). */
+export function interruptedCode(signal: AbortSignal): number {
+	return signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+}
 
 export function exitCodeFor(problem: Pick<Problem, 'kind'>): number {
 	switch (problem.kind) {

@@ -15,6 +15,8 @@ export const PROBLEM_KINDS = [
 	'throttled', // 429 after retries
 	'server', // 5xx after retries
 	'malformed', // the answer did not have the documented shape
+	'not-applied', // a write answered 2xx but the row does not hold the value asked for
+	'audit-log', // the audit log could not be written: writes stop, nothing is sent unlogged
 	'sign-in', // sign-in failed (AADSTS, declined, expired code)
 	'not-signed-in', // no account in the cache and no token
 	'usage', // bad flag, ID, value or file

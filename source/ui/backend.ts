@@ -4,8 +4,8 @@
  * Every method rejects with anything; the UI turns it into a Problem with classify().
  */
 import type {AccountSummary, DeviceCodePrompt} from '../auth/types.js';
-import type {ChangeRecorder} from '../commerce/changes.js';
-import type {Policy, PolicyValue, Row, Scope} from '../commerce/types.js';
+import type {ChangeSession} from '../commerce/session.js';
+import type {Policy, Row, Scope} from '../commerce/types.js';
 
 export type {AccountSummary, DeviceCodePrompt} from '../auth/types.js';
 
@@ -20,14 +20,11 @@ export interface Backend {
 	signInWithDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void, signal: AbortSignal): Promise<AccountSummary>;
 	loadPolicy(): Promise<Policy>;
 	loadRows(scope: Scope): Promise<Row[]>;
-	/** Writes one row's value; resolves with the row as the service now holds it (and the request's correlation ID). */
-	setValue(row: Row, value: PolicyValue): Promise<{row: Row; correlationId?: string}>;
 	/**
-	 * Starts a change set in the audit log (one confirmation = one change set); the dashboard
-	 * records every write's result in it. `id` continues an earlier change set (R retries its
-	 * failed rows); `undoes` names the change set an undo reverses. Absent: nothing is logged.
+	 * This session's changes: every confirmed plan is written through it (the one write engine,
+	 * the audit log), and u / R ask it what to undo and retry.
 	 */
-	startChangeSet?(options: {id?: string; undoes?: string}): ChangeRecorder & {readonly id: string};
+	readonly session: ChangeSession;
 	/**
 	 * What is already signed in and loaded, synchronously (a backend that starts early): the first
 	 * frame can then be the loaded list instead of "signing in…" and "loading…" frames.

@@ -24,6 +24,8 @@ export const Command = {
 	Reload: 'reload',
 	RetryFailed: 'retry-failed',
 	Detail: 'detail',
+	NextProblem: 'next-problem',
+	PreviousProblem: 'previous-problem',
 	Help: 'help',
 	Quit: 'quit',
 	Interrupt: 'interrupt',
@@ -87,6 +89,10 @@ export function listCommand(input: string, key: Key): Command | undefined {
 			return Command.RetryFailed;
 		case 'i':
 			return Command.Detail;
+		case ']':
+			return Command.NextProblem;
+		case '[':
+			return Command.PreviousProblem;
 		case '?':
 			return Command.Help;
 		case 'q':
@@ -107,12 +113,12 @@ export const HELP: readonly HelpEntry[] = [
 	{keys: '/', does: 'filter name, ID, value; Enter keeps, Esc clears'},
 	{keys: 'Space  Enter', does: 'cycle to the next valid value, then confirm'},
 	{keys: 'e t d', does: 'Enabled / Trials only / Disabled, then confirm'},
-	{keys: 'y n  ← →  Enter  Esc', does: 'answer the confirmation (Esc = cancel)'},
+	{keys: 'y n  ↑ ↓  Enter  Esc', does: 'answer: y writes; opens on No; Esc, q cancel'},
 	{keys: 'x  X', does: 'mark the row / all shown; e t d Space use marks'},
 	{keys: 'u', does: 'undo the last change set made in this session'},
-	{keys: 'R', does: 'retry the rows that failed'},
+	{keys: 'R  [ ]', does: 'retry the failed rows (marked !); page problems'},
 	{keys: 'r', does: 'reload from the service (+ marks products new to you)'},
-	{keys: 'i', does: 'details of the selected row'},
+	{keys: 'i', does: 'details of the selected row (and why it failed)'},
 	{keys: 'Esc', does: 'dismiss the problem, then clear the filter'},
 	{keys: '?', does: 'this help (Esc, ? or q closes it)'},
 	{keys: 'q  Ctrl-C', does: 'quit'},

@@ -5,6 +5,8 @@
  * first frame shows the loaded list sooner.
  */
 import {startChangeSet} from '../commerce/audit.js';
+import {serviceTarget} from '../commerce/client.js';
+import {ChangeSession} from '../commerce/session.js';
 import {loadSeen, markSeen, newRows, seenKey} from '../commerce/seen.js';
 import type {Context} from '../commands/context.js';
 import type {Policy, Row, Scope} from '../commerce/types.js';
@@ -59,6 +61,22 @@ export function createBackend(ctx: Context): EarlyBackend {
 		return promise;
 	};
 
+	// The dashboard's writes: the one engine against the service, logged as `dashboard` change sets
+	// naming the account and tenant signed in when each is confirmed.
+	const session = new ChangeSession({
+		target: serviceTarget(client, settings.policyId),
+		journal: options =>
+			startChangeSet({
+				stateDir: settings.stateDir,
+				source: 'dashboard',
+				account: account?.username ?? 'unknown account',
+				tenant: account?.tenantId ?? 'unknown tenant',
+				...(account?.tenantName ? {tenantName: account.tenantName} : {}),
+				policyId: settings.policyId,
+				...options,
+			}),
+	});
+
 	let usedSilent = false;
 	let seenQueue: Promise<unknown> = Promise.resolve();
 	return {
@@ -82,19 +100,7 @@ export function createBackend(ctx: Context): EarlyBackend {
 			return once('policy') ?? loadPolicy();
 		},
 		loadRows: async scope => once(scope) ?? loadRows(scope),
-		setValue: async (row, value) => {
-			const {data, correlationId} = await client.setRow(settings.policyId, row, value);
-			return {row: data, correlationId};
-		},
-		startChangeSet: options =>
-			startChangeSet({
-				stateDir: settings.stateDir,
-				source: 'dashboard',
-				account: account?.username ?? 'unknown account',
-				tenant: account?.tenantId ?? 'unknown tenant',
-				policyId: settings.policyId,
-				...options,
-			}),
+		session,
 		newRowIds: async (scope, rows) => {
 			if (!account) return new Set();
 			const key = seenKey(account.tenantId, settings.licensingUrl);

@@ -46,8 +46,16 @@ export async function renderDashboard(backend: Backend, options: DashboardOption
 	// The last resort: whatever happens, a process that exits leaves the terminal as it found it.
 	process.on('exit', restore);
 	let instance: ReturnType<typeof render> | undefined;
+	let stopping = false;
 	const onSignal = (signal: keyof typeof SIGNAL_CODE) => {
 		code = SIGNAL_CODE[signal];
+		// Writes in flight: send nothing more, and leave once they are answered and settled
+		// (bounded); a second signal leaves at once.
+		if (backend.session.busy && !stopping) {
+			stopping = true;
+			void backend.session.stop().done.then(() => instance?.unmount());
+			return;
+		}
 		instance?.unmount();
 	};
 	const onCrash = (error: unknown) => {
@@ -89,6 +97,8 @@ export async function renderDashboard(backend: Backend, options: DashboardOption
 		restore();
 		process.off('exit', restore);
 	}
+	// What this session wrote, once the screen is back: nothing is lost from sight on the way out.
+	for (const line of backend.session.summary()) stderr.write(`${line}\n`);
 	if (crash !== undefined) {
 		const message = crash instanceof Error ? (crash.stack ?? crash.message) : String(crash);
 		stderr.write(`mscommerce: the dashboard stopped: ${message}\n`);

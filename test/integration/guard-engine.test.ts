@@ -11,8 +11,10 @@ import {test} from 'node:test';
 import {applyCommand, planCommand} from '../../source/commands/baseline.js';
 import {historyCommand, undoCommand} from '../../source/commands/history.js';
 import {listCommand, setCommand} from '../../source/commands/rows.js';
-import {applyChangeSet, changeSets, readAudit, undoPlan} from '../../source/commerce/audit.js';
-import {planChanges} from '../../source/commerce/changes.js';
+import {changeSets, readAudit, startChangeSet} from '../../source/commerce/audit.js';
+import {countOutcomes, planChanges, rowKey} from '../../source/commerce/changes.js';
+import {serviceTarget} from '../../source/commerce/client.js';
+import {ChangeSession} from '../../source/commerce/session.js';
 import type {Emulator} from '../../source/emulator/index.js';
 import {clientFor, emulator} from '../support/emulator.js';
 import {home} from './guard-helpers.js';
@@ -197,31 +199,33 @@ test("the dashboard's path: a bulk change and its retry (R) are one change set i
 	const user = await home(emu);
 	const client = clientFor(emu, emu.tokens.admin);
 	const meta = {stateDir: user.stateDir, source: 'dashboard', account: 'admin@contoso.onmicrosoft.com', tenant: tenantOf(emu), policyId: P};
+	const session = new ChangeSession({target: serviceTarget(client, P), journal: options => startChangeSet({...meta, ...options})});
 	const rows = (await client.listRows(P, 'product')).filter(r => r.name.startsWith('Windows 365') || r.name.startsWith('Visio'));
 	assert.equal(rows.length, 5);
 	emu.setFaults('500=1x,writes-only');
 	const seen: string[] = [];
-	const bulk = await applyChangeSet(client, planChanges(rows, 'Disabled').changes, meta, {onResult: r => seen.push(r.change.row.id)});
+	const bulk = await session.apply({...planChanges(rows, 'Disabled'), kind: 'set'}, outcome => seen.push(outcome.change.row.id));
 	assert.equal(seen.length, 5, 'each row is reported as its write returns');
-	assert.deepEqual([bulk.changeSet?.changed, bulk.changeSet?.failed, bulk.logError], [4, 1, undefined]);
-	// R: the failed rows again, in the same change set (same id): one confirmation, one change set.
-	const failed = bulk.results.filter(r => !r.ok).map(r => r.change);
-	const retry = await applyChangeSet(client, failed, {...meta, id: bulk.changeSet!.id});
-	assert.deepEqual([retry.changeSet?.id, retry.changeSet?.changed, retry.changeSet?.failed], [bulk.changeSet!.id, 1, 0]);
-	const whole = {id: bulk.changeSet!.id, entries: [...bulk.changeSet!.entries, ...retry.changeSet!.entries]};
+	assert.deepEqual(Object.entries(countOutcomes(bulk.outcomes)).filter(([, n]) => n > 0), [['changed', 4], ['failed', 1]]);
+	// R: the failed rows again, in the same change set: one confirmation, one change set.
+	const current = new Map((await client.listRows(P, 'product')).map(row => [rowKey(row), row]));
+	const retry = await session.apply(session.retryPlan(key => current.get(key)), () => undefined);
+	assert.deepEqual(retry.outcomes.map(o => o.kind), ['changed']);
 	// Someone changes one of the rows the bulk change wrote; then u undoes the bulk change set.
-	const later = bulk.results.find(r => r.ok)!.change.row;
+	const later = bulk.outcomes.find(o => o.kind === 'changed')!.change.row;
 	await client.setProduct(P, later.id, 'Enabled');
-	const undo = undoPlan(whole, await client.listRows(P, 'product'));
-	assert.deepEqual(undo.skipped.map(s => s.entry.id), [later.id], 'the later change is left alone');
-	assert.equal(undo.plan.changes.length, 4, 'every other row, the retried one included, goes back');
-	const undone = await applyChangeSet(client, undo.plan.changes, {...meta, undoes: bulk.changeSet!.id});
-	assert.ok(undone.results.every(r => r.ok));
+	// The screen does not know yet: the plan is made from what it shows, the engine re-reads.
+	const shown = new Map([...current].map(([key, row]) => [key, rows.some(r => rowKey(r) === key) ? {...row, value: 'Disabled' as const} : row]));
+	const undo = session.undoPlan(key => shown.get(key))!;
+	assert.equal(undo.changes.length, 5, 'from the screen, all five look undoable');
+	const undone = await session.apply(undo, () => undefined);
+	assert.deepEqual(undone.outcomes.filter(o => o.kind === 'conflict').map(o => o.change.row.id), [later.id], 'the later change is left alone, and said so');
 	assert.equal(productValue(emu, later.id), 'Enabled');
-	for (const change of undo.plan.changes) assert.equal(productValue(emu, change.row.id), 'Enabled');
+	for (const row of rows) assert.equal(productValue(emu, row.id), 'Enabled');
 	const sets = changeSets((await readAudit(user.stateDir)).entries);
-	assert.deepEqual(sets.map(s => [s.source, s.changed, s.failed, s.undoes ?? null]), [
-		['dashboard', 5, 0, null],
-		['dashboard', 4, 0, bulk.changeSet!.id],
+	assert.deepEqual(sets.map(s => [s.source, s.changed, s.failed, s.skipped, s.undoes ?? null]), [
+		['dashboard', 5, 0, 0, null],
+		['dashboard', 4, 0, 1, sets[0]!.id],
 	]);
+	assert.equal(session.canUndo, false, 'an undo is not itself offered for undo');
 });

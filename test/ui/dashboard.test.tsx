@@ -393,21 +393,22 @@ test('keys that arrive in one burst each do what they do alone', async () => {
 	await app.see('Enabled → OnlyTrialsWithoutPaymentMethod');
 });
 
-test('every confirmation is one logged change set; R continues it, u logs an undo naming it', async () => {
+test('every confirmation is one logged change set, intent before outcome; R continues it, u logs an undo naming it', async () => {
 	const app = renderApp({failSetValue: (_row, _value, call) => (call === 2 ? serverError() : undefined)});
 	await app.see('Clipchamp');
 	await app.press('x', 'x', 'd', 'y');
 	await app.see('R retry failed');
 	assert.equal(app.backend.changeSets.length, 1);
 	const [set] = app.backend.changeSets;
-	assert.deepEqual(set!.results.map(r => r.ok).sort(), [false, true]);
+	assert.equal(set!.intents.length, 2, 'each write was journaled before it was sent');
+	assert.deepEqual(set!.outcomes.map(o => o.kind).sort(), ['changed', 'failed']);
 	await app.press('R');
-	await waitFor(() => set!.results.length === 3);
+	await waitFor(() => set!.outcomes.length === 3);
 	assert.equal(app.backend.changeSets.length, 1, 'the retry writes into the same change set');
 	await app.press('u', 'y');
 	await waitFor(() => app.backend.changeSets.length === 2);
 	assert.equal(app.backend.changeSets[1]!.undoes, set!.id);
-	await waitFor(() => app.backend.changeSets[1]!.results.length === 2);
+	await waitFor(() => app.backend.changeSets[1]!.outcomes.length === 2);
 });
 
 test('products never seen before are marked + and counted in the tabs line', async () => {

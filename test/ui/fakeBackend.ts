@@ -6,7 +6,8 @@
 import {catalog} from '../../source/commerce/catalog.js';
 import type {Policy, PolicyValue, Row, Scope} from '../../source/commerce/types.js';
 import {trialWithoutPaymentMethodFor} from '../../source/commerce/values.js';
-import type {ChangeRecorder, ChangeResult} from '../../source/commerce/changes.js';
+import {rowKey, type Change, type Journal, type Outcome} from '../../source/commerce/changes.js';
+import {ChangeSession} from '../../source/commerce/session.js';
 import type {Problem} from '../../source/problems/types.js';
 import type {AccountSummary, Backend, DeviceCodePrompt, Ready} from '../../source/ui/backend.js';
 
@@ -180,6 +181,23 @@ export class FakeBackend implements Backend {
 		return [...this.held.values()].filter(row => row.scope === scope);
 	}
 
+	/** The dashboard's writes, through the real engine against this fake "service". */
+	readonly session = new ChangeSession({
+		target: {
+			read: async changes => {
+				const rows = new Map<string, Row>();
+				for (const {row} of changes) {
+					const held = this.held.get(`${row.scope}:${row.id}`);
+					if (held) rows.set(rowKey(held), held);
+				}
+				return rows;
+			},
+			write: async change => this.setValue(change.row, change.to),
+		},
+		journal: options => this.startChangeSet(options),
+		classify: testClassify,
+	});
+
 	async setValue(row: Row, value: PolicyValue): Promise<{row: Row}> {
 		const call = ++this.setCalls;
 		if (this.options.holdWrites) await new Promise<void>(resolve => this.heldWrites.push({resolve}));
@@ -191,14 +209,14 @@ export class FakeBackend implements Backend {
 		return {row: saved};
 	}
 
-	/** The change sets the dashboard logged, as the audit log would hold them. */
-	readonly changeSets: Array<{id: string; undoes?: string; results: ChangeResult[]}> = [];
+	/** The change sets the dashboard logged, as the audit log would hold them: intents and outcomes. */
+	readonly changeSets: Array<{id: string; undoes?: string; intents: Change[]; outcomes: Outcome[]}> = [];
 
-	startChangeSet(options: {id?: string; undoes?: string}): ChangeRecorder & {id: string} {
+	startChangeSet(options: {id?: string; undoes?: string}): Journal & {id: string} {
 		const existing = options.id ? this.changeSets.find(set => set.id === options.id) : undefined;
-		const set = existing ?? {id: options.id ?? `set-${this.changeSets.length + 1}`, undoes: options.undoes, results: []};
+		const set = existing ?? {id: options.id ?? `set-${this.changeSets.length + 1}`, undoes: options.undoes, intents: [], outcomes: []};
 		if (!existing) this.changeSets.push(set);
-		return {id: set.id, record: result => void set.results.push(result)};
+		return {id: set.id, intent: async change => void set.intents.push(change), outcome: async outcome => void set.outcomes.push(outcome)};
 	}
 
 	ready(): Ready | undefined {

@@ -3,8 +3,9 @@ import {test} from 'node:test';
 import type {Row} from '../../source/commerce/types.js';
 import {splitBurst} from '../../source/ui/hooks/useKeys.js';
 import {Command} from '../../source/ui/keys.js';
-import {nothingToChange, planCycle, planSet, planUndo, summarisePlan, type ChangeSet} from '../../source/ui/state/changes.js';
-import {dashboardReducer, initialDashboard, type DashboardState} from '../../source/ui/state/dashboard.js';
+import {nothingToChange, planCycle, planSet, summarisePlan} from '../../source/ui/state/changes.js';
+import {planUndo, rowKey} from '../../source/commerce/changes.js';
+import {dashboardReducer, initialDashboard, shownProblem, type DashboardState} from '../../source/ui/state/dashboard.js';
 import {filterRows} from '../../source/ui/state/filter.js';
 import {columnsFor, ROW_PREFIX} from '../../source/ui/state/layout.js';
 import {move, START, windowOf} from '../../source/ui/state/listWindow.js';
@@ -92,8 +93,8 @@ test('a set plan skips rows that cannot take the value and counts rows that alre
 	const disabled = {...byName('Visio Plan 2'), value: 'Disabled' as const};
 	const plan = planSet([visio1, pro], 'OnlyTrialsWithoutPaymentMethod');
 	assert.deepEqual(plan.changes.map(change => change.row.name), ['Visio Plan 1']);
-	assert.deepEqual(plan.skipped.map(skip => skip.row.name), ['Power BI Pro']);
-	assert.match(plan.skipped[0]?.reason ?? '', /not allowed for Power BI Pro/);
+	assert.deepEqual(plan.refused.map(skip => skip.row.name), ['Power BI Pro']);
+	assert.match(plan.refused[0]?.reason ?? '', /not allowed for Power BI Pro/);
 	const same = planSet([disabled], 'Disabled');
 	assert.equal(same.changes.length, 0);
 	assert.equal(nothingToChange(same), 'Visio Plan 2 is already Disabled');
@@ -112,65 +113,78 @@ test('a bulk summary says how many, to what, lists the first few and counts the 
 	assert.equal(summary.title, `Set ${plan.changes.length} rows to OnlyTrialsWithoutPaymentMethod`);
 	assert.equal(summary.listed.length, 3);
 	assert.equal(summary.more, plan.changes.length - 3);
-	assert.deepEqual(summary.notes, [`${plan.skipped.length} rows skipped: cannot take OnlyTrialsWithoutPaymentMethod`]);
+	assert.deepEqual(summary.notes, [`${plan.refused.length} rows skipped: cannot take OnlyTrialsWithoutPaymentMethod`]);
 });
 
 test('undo reverses only the rows that still hold the value it set', () => {
 	const visio1 = {...byName('Visio Plan 1'), value: 'Disabled' as const};
 	const pro = {...byName('Power BI Pro'), value: 'Enabled' as const};
-	const set: ChangeSet = {
-		id: 1,
-		entries: [
-			{scope: 'product', id: visio1.id, name: visio1.name, from: 'Enabled', to: 'Disabled'},
-			{scope: 'product', id: pro.id, name: pro.name, from: 'Enabled', to: 'Disabled'},
-		],
-	};
-	const current = new Map([visio1, pro].map(row => [row.id, row]));
-	const plan = planUndo(set, (_scope, id) => current.get(id));
+	const written = [
+		{scope: 'product' as const, id: visio1.id, name: visio1.name, from: 'Enabled' as const, to: 'Disabled' as const},
+		{scope: 'product' as const, id: pro.id, name: pro.name, from: 'Enabled' as const, to: 'Disabled' as const},
+	];
+	const current = new Map([visio1, pro].map(row => [rowKey(row), row]));
+	const plan = planUndo(written, key => current.get(key));
 	assert.deepEqual(
 		plan.changes.map(change => [change.row.name, change.from, change.to]),
 		[['Visio Plan 1', 'Disabled', 'Enabled']],
 	);
-	assert.match(plan.skipped[0]?.reason ?? '', /Power BI Pro .*changed since/);
+	assert.match(plan.leftAlone[0]?.reason ?? '', /Power BI Pro .*changed since/);
 });
 
-test('a confirmed change set records what the service returned, and undo takes it off the stack', () => {
-	let state = loaded();
+test("a row's outcome sets what the screen shows: the value the service holds, never the value asked for", () => {
 	const visio1 = byName('Visio Plan 1');
-	const plan = planSet([visio1], 'Disabled');
-	state = dashboardReducer(state, {type: 'save-start', setId: 1, plan});
-	assert.equal(state.saving.get(`product:${visio1.id}`), 'Disabled');
-	const change = plan.changes[0];
-	assert.ok(change);
-	state = dashboardReducer(state, {type: 'save-done', setId: 1, plan, change, row: {...visio1, value: 'Disabled'}});
+	const pro = byName('Power BI Pro');
+	const plan = {...planSet([visio1, pro], 'Disabled'), fromMarks: true};
+	const [toVisio, toPro] = plan.changes;
+	assert.ok(toVisio && toPro);
+	let state = dashboardReducer(loaded(), {type: 'save-start', plan});
+	assert.equal(state.saving.get(rowKey(visio1)), 'Disabled');
+	state = dashboardReducer(state, {type: 'save-outcome', plan, outcome: {kind: 'changed', change: toVisio, row: {...visio1, value: 'Disabled'}}});
+	// Someone else set Power BI Pro to trials only between the confirmation and the write.
+	state = dashboardReducer(state, {type: 'save-outcome', plan, outcome: {kind: 'conflict', change: toPro, row: {...pro, value: 'OnlyTrialsWithoutPaymentMethod'}}});
 	assert.equal(state.saving.size, 0);
 	assert.equal(state.rows.product.find(row => row.id === visio1.id)?.value, 'Disabled');
-	assert.deepEqual(state.changeSets, [
-		{id: 1, entries: [{scope: 'product', id: visio1.id, name: 'Visio Plan 1', from: 'Enabled', to: 'Disabled'}]},
-	]);
-	const undo = planUndo(state.changeSets[0] as ChangeSet, (_scope, id) => state.rows.product.find(row => row.id === id));
-	state = dashboardReducer(state, {type: 'save-start', setId: 2, plan: undo});
-	assert.equal(state.changeSets.length, 0);
+	assert.equal(state.rows.product.find(row => row.id === pro.id)?.value, 'OnlyTrialsWithoutPaymentMethod', 'the other admin\'s value is shown');
+	state = dashboardReducer(state, {type: 'save-end', plan, canUndo: true});
+	assert.equal(state.status?.text, '1 of 2 rows saved, 1 skipped: changed by someone else');
+	assert.equal(state.canUndo, true);
 });
 
-test('a failed write keeps the row, shows the problem and turns a 403 into read-only', () => {
+test('a failed write keeps the row, marks it failed with its problem, and turns a 403 into read-only', () => {
 	let state = loaded();
 	const pro = byName('Power BI Pro');
 	const plan = planSet([pro], 'Disabled');
 	const change = plan.changes[0];
 	assert.ok(change);
-	state = dashboardReducer(state, {type: 'save-start', setId: 1, plan});
-	state = dashboardReducer(state, {
-		type: 'save-failed',
-		setId: 1,
-		plan,
-		change,
-		problem: {kind: 'forbidden', title: 'Permission denied', hints: ['Ask an admin'], retryable: false, status: 403},
-	});
+	state = dashboardReducer(state, {type: 'save-start', plan});
+	const problem = {kind: 'forbidden' as const, title: 'Permission denied', hints: ['Ask an admin'], retryable: false, status: 403};
+	state = dashboardReducer(state, {type: 'save-outcome', plan, outcome: {kind: 'failed', change, problem, sent: true}});
 	assert.equal(state.rows.product.find(row => row.id === pro.id)?.value, 'Enabled');
 	assert.equal(state.readOnly, true);
-	assert.equal(state.problem?.problem.title, 'Permission denied');
-	assert.deepEqual(state.failed.changes, [change]);
+	assert.equal(shownProblem(state)?.problem.title, 'Permission denied');
+	assert.deepEqual(state.failed.get(rowKey(pro)), {change, problem, unknown: false});
+	state = dashboardReducer(state, {type: 'load-done', policy: POLICY, products: rows.product, offerTypes: rows.offerType});
+	assert.equal(state.failed.size, 0, 'a reload clears the failed markers');
+});
+
+test('several failures can be paged through, and a 200 that did not apply shows what the service holds', () => {
+	let state = loaded();
+	const [a, b] = [byName('Visio Plan 1'), byName('Visio Plan 2')];
+	const plan = {...planSet([a, b], 'Disabled'), fromMarks: true};
+	state = dashboardReducer(state, {type: 'save-start', plan});
+	const server = {kind: 'server' as const, title: 'The licensing service failed (500)', hints: [], retryable: true};
+	const notApplied = {kind: 'not-applied' as const, title: 'Not applied: the service still holds Enabled', hints: [], retryable: true};
+	state = dashboardReducer(state, {type: 'save-outcome', plan, outcome: {kind: 'failed', change: plan.changes[0]!, problem: server, sent: true}});
+	state = dashboardReducer(state, {type: 'save-outcome', plan, outcome: {kind: 'failed', change: plan.changes[1]!, problem: notApplied, sent: true, row: b}});
+	state = dashboardReducer(state, {type: 'save-end', plan, canUndo: false});
+	assert.match(state.status?.text ?? '', /0 of 2 rows saved, 2 failed \(R retries, \[ \] pages the problems\)/);
+	assert.equal(shownProblem(state)?.problem.title, server.title);
+	state = dashboardReducer(state, {type: 'problem-page', delta: 1});
+	assert.equal(shownProblem(state)?.problem.title, notApplied.title);
+	assert.equal(shownProblem(state)?.context, 'Visio Plan 2 (CFQ7TTC0HD32) stays Enabled');
+	state = dashboardReducer(state, {type: 'problem-page', delta: 1});
+	assert.equal(shownProblem(state)?.problem.title, server.title, 'paging wraps around');
 });
 
 test('a failed reload keeps the rows on screen, marked stale', () => {
@@ -181,7 +195,7 @@ test('a failed reload keeps the rows on screen, marked stale', () => {
 	assert.equal(state.rows.product.length, rows.product.length);
 	state = dashboardReducer(state, {type: 'load-done', policy: POLICY, products: rows.product, offerTypes: rows.offerType});
 	assert.equal(state.stale, false);
-	assert.equal(state.problem, undefined, 'a good reload clears the load problem');
+	assert.equal(shownProblem(state), undefined, 'a good reload clears the load problem');
 });
 
 test('rows are shown by name, then ID', () => {

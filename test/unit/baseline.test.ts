@@ -1,10 +1,10 @@
 /** The baseline file, drift, the audit log's change sets, undo plans and the seen store, as plain functions. */
 import assert from 'node:assert/strict';
-import {mkdtemp, readFile, stat} from 'node:fs/promises';
+import {appendFile, mkdtemp, readFile, stat} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
-import {changeSets, findChangeSet, readAudit, recordChangeSet, startChangeSet, undoPlan} from '../../source/commerce/audit.js';
+import {changeSets, findChangeSet, readAudit, startChangeSet, undoPlan} from '../../source/commerce/audit.js';
 import {
 	baselineFromRows,
 	baselineToJson,
@@ -16,7 +16,7 @@ import {
 	resolveBaseline,
 } from '../../source/commerce/baseline.js';
 import {catalog} from '../../source/commerce/catalog.js';
-import type {ChangeResult} from '../../source/commerce/changes.js';
+import type {Outcome} from '../../source/commerce/changes.js';
 import {offerTypeRow, productRow} from '../../source/commerce/client.js';
 import {isNew, loadSeen, markSeen, newRows, seenKey} from '../../source/commerce/seen.js';
 import type {PolicyValue, Row} from '../../source/commerce/types.js';
@@ -133,40 +133,46 @@ test('drift lists exactly the rows that differ, with the rule that wants them an
 	assert.equal(comparison.inSync, 1);
 });
 
-/** A result as applyChanges reports it. */
-function ok(row: Row, to: PolicyValue): ChangeResult {
-	return {ok: true, change: {row, to}, row: {...row, value: to}, correlationId: `c-${row.id}`};
+/** A row written as the engine reports it. */
+function changed(row: Row, to: PolicyValue): Outcome {
+	return {kind: 'changed', change: {row, from: row.value, to}, row: {...row, value: to}, correlationId: `c-${row.id}`};
 }
 
-test('the audit log: one JSON line per write in a 0600 file under a 0700 directory, grouped into change sets', async () => {
+test('the audit log: an intent line before each write and an outcome after, 0600 under 0700, grouped into change sets', async () => {
 	const stateDir = join(await mkdtemp(join(tmpdir(), 'mscommerce-audit-')), 'state', 'mscommerce');
 	const rows = tenant();
 	const [visio, pbi] = [rows.product.find(r => r.id === 'CFQ7TTC0HD33')!, rows.product.find(r => r.id === 'CFQ7TTC0H9MP')!];
-	const meta = {stateDir, source: 'products set', account: 'admin@contoso', tenant: 'T1', policyId: P};
-	const failed: ChangeResult = {ok: false, change: {row: pbi, to: 'Disabled'}, problem: {kind: 'server', title: 'The licensing service failed (500)', hints: [], retryable: true, correlationId: 'c-fail'}};
-	const first = await recordChangeSet(meta, [ok(visio, 'Disabled'), failed]);
-	assert.equal(first.changed, 1);
-	assert.equal(first.failed, 1);
-	const recorder = startChangeSet({...meta, source: 'undo', undoes: first.id});
-	await recorder.record(ok({...visio, value: 'Disabled'}, 'Enabled'));
-	await recorder.flush();
-	assert.equal(recorder.error, undefined);
+	const meta = {stateDir, source: 'products set', account: 'admin@contoso', tenant: 'T1', tenantName: 'contoso.onmicrosoft.com', policyId: P};
+	const first = startChangeSet(meta);
+	const toVisio = {row: visio, from: visio.value, to: 'Disabled' as const};
+	const toPbi = {row: pbi, from: pbi.value, to: 'Disabled' as const};
+	await first.intent(toVisio);
+	await first.outcome(changed(visio, 'Disabled'));
+	await first.intent(toPbi);
+	await first.outcome({kind: 'failed', change: toPbi, sent: true, problem: {kind: 'server', title: 'The licensing service failed (500)', hints: [], retryable: true, correlationId: 'c-fail'}});
+	const undo = startChangeSet({...meta, source: 'undo', undoes: first.id});
+	const back = {row: {...visio, value: 'Disabled' as const}, from: 'Disabled' as const, to: 'Enabled' as const};
+	await undo.intent(back);
+	await undo.outcome({kind: 'changed', change: back, row: {...visio, value: 'Enabled'}});
 
 	assert.equal((await stat(join(stateDir, 'audit.jsonl'))).mode & 0o777, 0o600);
 	assert.equal((await stat(stateDir)).mode & 0o777, 0o700);
 	const lines = (await readFile(join(stateDir, 'audit.jsonl'), 'utf8')).trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
-	assert.equal(lines.length, 3);
-	assert.deepEqual(Object.keys(lines[1]!).sort(), ['account', 'changeSetId', 'correlationId', 'from', 'id', 'name', 'policyId', 'problem', 'result', 'scope', 'source', 'tenant', 'time', 'to']);
-	assert.deepEqual([lines[1]!.result, lines[1]!.problem, lines[1]!.correlationId, lines[1]!.name], ['failed', 'The licensing service failed (500)', 'c-fail', 'Power BI Pro']);
-	assert.equal(lines[2]!.undoes, first.id);
+	assert.deepEqual(lines.map(l => l.result), ['intent', 'ok', 'intent', 'failed', 'intent', 'ok']);
+	assert.deepEqual(Object.keys(lines[3]!).sort(), ['account', 'changeSetId', 'correlationId', 'from', 'id', 'name', 'policyId', 'problem', 'result', 'scope', 'source', 'tenant', 'tenantName', 'time', 'to']);
+	assert.deepEqual([lines[3]!.problem, lines[3]!.correlationId, lines[3]!.name], ['The licensing service failed (500)', 'c-fail', 'Power BI Pro']);
+	assert.equal(lines[5]!.undoes, first.id);
 
 	const {entries, unreadable} = await readAudit(stateDir);
 	assert.equal(unreadable, 0);
 	const sets = changeSets(entries);
-	assert.deepEqual(sets.map(s => [s.id, s.source, s.changed, s.failed]), [[first.id, 'products set', 1, 1], [recorder.id, 'undo', 1, 0]]);
+	assert.deepEqual(sets.map(s => [s.id, s.source, s.changed, s.failed, s.unknown, s.tenantName]), [
+		[first.id, 'products set', 1, 1, 0, 'contoso.onmicrosoft.com'],
+		[undo.id, 'undo', 1, 0, 0, 'contoso.onmicrosoft.com'],
+	]);
 	const where = {tenant: 'T1', policyId: P};
 	const last = findChangeSet(sets, where);
-	assert.equal('found' in last && last.found.id, recorder.id, 'the last one by default');
+	assert.equal('found' in last && last.found.id, undo.id, 'the last one by default');
 	const byPrefix = findChangeSet(sets, where, first.id.slice(0, 6));
 	assert.equal('found' in byPrefix && byPrefix.found.id, first.id);
 	assert.match((findChangeSet(sets, {tenant: 'T2', policyId: P}) as {error: string}).error, /nothing to undo/);
@@ -175,23 +181,62 @@ test('the audit log: one JSON line per write in a 0600 file under a 0700 directo
 	assert.deepEqual(await readAudit(join(stateDir, 'nowhere')), {entries: [], unreadable: 0});
 });
 
-test('an undo plan puts back only rows that still hold what the change set wrote, and never sends a failed row', () => {
+test('a torn last line never swallows the next entry, and malformed lines are skipped and counted, never fatal', async () => {
+	const stateDir = join(await mkdtemp(join(tmpdir(), 'mscommerce-audit-')), 'state', 'mscommerce');
+	const visio = tenant().product.find(r => r.id === 'CFQ7TTC0HD33')!;
+	const meta = {stateDir, source: 'products set', account: 'admin@contoso', tenant: 'T1', policyId: P};
+	const first = startChangeSet(meta);
+	await first.intent({row: visio, from: 'Enabled', to: 'Disabled'});
+	// A crash (or a full disk) tore the last line; another tool wrote lines we do not know.
+	await appendFile(join(stateDir, 'audit.jsonl'), '{"changeSetId":"torn","resu');
+	const second = startChangeSet(meta);
+	const change = {row: visio, from: 'Enabled' as const, to: 'Disabled' as const};
+	await second.intent(change);
+	await second.outcome(changed(visio, 'Disabled'));
+	await appendFile(join(stateDir, 'audit.jsonl'), '{"changeSetId":"x","time":"t","scope":"product","id":"CFQ7TTC0HD32","from":"Enabled","to":"Disabled","result":"ok","account":null}\nnot json\n[1,2]\n');
+	const {entries, unreadable} = await readAudit(stateDir);
+	assert.equal(unreadable, 3, 'the torn line, "not json" and [1,2]');
+	const sets = changeSets(entries);
+	assert.deepEqual(sets.map(s => [s.id, s.changed, s.unknown, s.account]), [
+		[first.id, 0, 1, 'admin@contoso'],
+		[second.id, 1, 0, 'admin@contoso'],
+		['x', 1, 0, 'unknown account'],
+	]);
+	assert.equal(sets[0]!.rows[0]!.status, 'unknown', 'an intent without an outcome is unknown');
+	const found = findChangeSet(sets, {tenant: 'T1', policyId: P}, first.id);
+	assert.ok('found' in found, 'a set with unknown rows can be undone: undo re-reads them');
+});
+
+test('an undo plan puts back rows that hold what the change set wrote (unknown ones included) and never sends a failed row', () => {
 	const rows = tenant();
 	const byId = (id: string) => rows.product.find(r => r.id === id)!;
+	const row = (id: string, name: string, status: 'ok' | 'failed' | 'unknown') => ({scope: 'product' as const, id, name, from: 'Enabled' as const, to: 'Disabled' as const, status});
 	const set = {
 		id: 'set-1',
-		entries: [
-			{changeSetId: 'set-1', time: '', source: 'x', account: 'a', tenant: 't', policyId: P, scope: 'product' as const, id: 'CFQ7TTC0HD33', name: 'Visio Plan 1', from: 'Enabled' as const, to: 'Disabled' as const, result: 'ok' as const},
-			{changeSetId: 'set-1', time: '', source: 'x', account: 'a', tenant: 't', policyId: P, scope: 'product' as const, id: 'CFQ7TTC0HD32', name: 'Visio Plan 2', from: 'Enabled' as const, to: 'Disabled' as const, result: 'ok' as const},
-			{changeSetId: 'set-1', time: '', source: 'x', account: 'a', tenant: 't', policyId: P, scope: 'product' as const, id: 'CFQ7TTC0H9MP', name: 'Power BI Pro', from: 'Enabled' as const, to: 'Disabled' as const, result: 'failed' as const},
-			{changeSetId: 'set-1', time: '', source: 'x', account: 'a', tenant: 't', policyId: P, scope: 'product' as const, id: 'CFQ7TTC0GONE', name: 'Gone', from: 'Enabled' as const, to: 'Disabled' as const, result: 'ok' as const},
+		rows: [
+			row('CFQ7TTC0HD33', 'Visio Plan 1', 'ok'),
+			row('CFQ7TTC0HD32', 'Visio Plan 2', 'ok'),
+			row('CFQ7TTC0H9MP', 'Power BI Pro', 'failed'),
+			row('CFQ7TTC0GONE', 'Gone', 'ok'),
+			row('CFQ7TTC0LH3L', 'Windows 365 Business', 'unknown'),
+			row('CFQ7TTC0LH2H', 'Second', 'unknown'),
 		],
 	};
-	// Visio Plan 1 still holds Disabled; Visio Plan 2 was set to OnlyTrials… by someone since.
-	const current = [{...byId('CFQ7TTC0HD33'), value: 'Disabled' as const}, {...byId('CFQ7TTC0HD32'), value: 'OnlyTrialsWithoutPaymentMethod' as const}, byId('CFQ7TTC0H9MP')];
+	// Visio Plan 1 still holds Disabled; Visio Plan 2 was set to OnlyTrials… by someone since; of the
+	// two unknown rows, one applied (Disabled) and one never did (Enabled).
+	const current = [
+		{...byId('CFQ7TTC0HD33'), value: 'Disabled' as const},
+		{...byId('CFQ7TTC0HD32'), value: 'OnlyTrialsWithoutPaymentMethod' as const},
+		byId('CFQ7TTC0H9MP'),
+		{...byId('CFQ7TTC0LH3L'), value: 'Disabled' as const},
+		byId('CFQ7TTC0LH2H'),
+	];
 	const undo = undoPlan(set, current);
-	assert.deepEqual(undo.plan.changes.map(c => [c.row.id, c.row.value, c.to]), [['CFQ7TTC0HD33', 'Disabled', 'Enabled']]);
-	assert.deepEqual(undo.skipped.map(s => s.reason), [
+	assert.deepEqual(undo.changes.map(c => [c.row.id, c.from, c.to]), [
+		['CFQ7TTC0HD33', 'Disabled', 'Enabled'],
+		['CFQ7TTC0LH3L', 'Disabled', 'Enabled'],
+	]);
+	assert.deepEqual(undo.leftAlone.map(s => s.reason), [
 		'Visio Plan 2 (CFQ7TTC0HD32) changed since (now OnlyTrialsWithoutPaymentMethod; the change set set Disabled): left alone',
 		'Gone (CFQ7TTC0GONE) is no longer listed',
 	]);

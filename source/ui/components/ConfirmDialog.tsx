@@ -6,7 +6,7 @@ import type {Answer} from '../state/dashboard.js';
 import {truncate, wrapAtMost} from '../text.js';
 import {useTheme} from '../theme.js';
 
-export type ConfirmLine = {text: string; kind: 'title' | 'change' | 'note' | 'seed'};
+export type ConfirmLine = {text: string; kind: 'title' | 'where' | 'change' | 'note' | 'seed'};
 
 const FRAME = 4;
 const ITEMS = [
@@ -16,17 +16,23 @@ const ITEMS = [
 /** Border (2) and the Yes / No items (2). */
 const CHROME = 4;
 
-/** The dialog's text for a plan, in at most `max` lines (the first few changes, then "…and n more"). */
-export function confirmLines(plan: ChangePlan, width: number, max: number): ConfirmLine[] {
+/**
+ * The dialog's text for a plan, in at most `max` lines (the first few changes, then "…and n
+ * more"), always naming where it writes: `where` is the tenant and account.
+ */
+export function confirmLines(plan: ChangePlan, width: number, max: number, where: string): ConfirmLine[] {
 	const inner = Math.max(10, width - FRAME);
 	const seed = wrapAtMost(SEED_NOTE, inner, 2);
 	const probe = summarisePlan(plan, 0);
 	// Room for listed changes: what is left after the title, notes, the "more" line and the seed's note.
-	const fixed = 1 + probe.notes.length + seed.length + 1;
+	const fixed = 2 + probe.notes.length + seed.length + 1;
 	const single = plan.changes.length === 1 && !plan.fromMarks && plan.kind !== 'undo' && plan.kind !== 'retry';
 	const listable = Math.max(1, Math.min(5, max - fixed));
 	const summary = summarisePlan(plan, listable);
-	const lines: ConfirmLine[] = [{text: truncate(summary.title, inner), kind: 'title'}];
+	const lines: ConfirmLine[] = [
+		{text: truncate(summary.title, inner), kind: 'title'},
+		{text: truncate(`In tenant ${where}`, inner), kind: 'where'},
+	];
 	for (const change of summary.listed) {
 		const text = single ? `${change.from} → ${change.to}` : `${change.row.name} (${change.row.id}): ${change.from} → ${change.to}`;
 		lines.push({text: truncate(single ? text : `  ${text}`, inner), kind: 'change'});
@@ -75,6 +81,7 @@ export const ConfirmDialog = memo(function ConfirmDialog({lines, width, highligh
 	const theme = useTheme();
 	const color = (kind: ConfirmLine['kind']) => {
 		if (kind === 'note') return theme.status.warning;
+		if (kind === 'where') return theme.text.accent;
 		if (kind === 'seed') return theme.text.muted;
 		return undefined;
 	};

@@ -4,19 +4,24 @@ import {memo, type PropsWithChildren} from 'react';
 import {knownProduct} from '../../commerce/catalog.js';
 import type {PolicyValue, Row} from '../../commerce/types.js';
 import {valuesFor} from '../../commerce/values.js';
+import type {FailedMark} from '../state/dashboard.js';
 import {truncate} from '../text.js';
 import {useTheme} from '../theme.js';
 
 type Field = {Field: string; Value: string};
 
-/** The selected row's facts, as the table shows them. */
-export function detailFields(row: Row, saving: PolicyValue | undefined): Field[] {
+/** The selected row's facts, as the table shows them, with its last failure where it has one. */
+export function detailFields(row: Row, saving: PolicyValue | undefined, failed?: FailedMark): Field[] {
 	const fields: Field[] = [
 		{Field: 'Name', Value: row.name},
 		{Field: 'ID', Value: row.id},
 		{Field: 'Value', Value: saving ? `${row.value} (saving ${saving}…)` : row.value},
 		{Field: 'Can be set to', Value: valuesFor(row).join(', ')},
 	];
+	if (failed) {
+		fields.push({Field: failed.unknown ? 'Last write' : 'Last write failed', Value: `${failed.change.from} → ${failed.change.to}: ${failed.problem.title}`});
+		if (failed.problem.correlationId) fields.push({Field: 'Correlation ID', Value: failed.problem.correlationId});
+	}
 	if (row.scope === 'product') {
 		const trial = row.trialWithoutPaymentMethod;
 		fields.push({

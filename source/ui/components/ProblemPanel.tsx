@@ -13,9 +13,10 @@ const FRAME = 4;
  * The panel's lines at a width, at most `max` of them: the title, the row it was about, the
  * detail, the hints, and the correlation ID (kept even when hints must be cut).
  */
-export function problemLines({problem, context}: ShownProblem, width: number, max: number): ProblemLine[] {
+export function problemLines({problem, context}: ShownProblem, width: number, max: number, paging?: {at: number; of: number}): ProblemLine[] {
 	const inner = Math.max(10, width - FRAME);
-	const lines: ProblemLine[] = [{text: truncate(problem.title, inner), kind: 'title'}];
+	const page = paging ? `${paging.at} of ${paging.of} ([ ]) · ` : '';
+	const lines: ProblemLine[] = [{text: truncate(`${page}${problem.title}`, inner), kind: 'title'}];
 	if (context) lines.push({text: truncate(context, inner), kind: 'context'});
 	if (problem.detail) for (const text of wrapAtMost(problem.detail, inner, 2)) lines.push({text, kind: 'detail'});
 	for (const hint of problem.hints) {

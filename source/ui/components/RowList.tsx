@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
+import {rowKey} from '../../commerce/changes.js';
 import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
 import {VALUE_LABEL} from '../../commerce/values.js';
 import {TRIAL_HEADER, type Columns} from '../state/layout.js';
@@ -18,6 +19,8 @@ export type RowListProps = {
 	/** IDs of rows never seen before in this tenant: marked `+`. */
 	fresh: ReadonlySet<string>;
 	saving: ReadonlyMap<string, PolicyValue>;
+	/** Rows whose last write failed: marked `!` until retried or reloaded. */
+	failed: ReadonlyMap<string, unknown>;
 	columns: Columns;
 	/** Lines for rows (the column header is one more). */
 	height: number;
@@ -37,17 +40,25 @@ type RowLineProps = {
 	marked: boolean;
 	fresh: boolean;
 	saving: boolean;
+	failed: boolean;
 	columns: Columns;
 };
 
 /** One row; memoised, so moving the cursor redraws two rows. */
-const RowLine = memo(function RowLine({row, selected, marked, fresh, saving, columns}: RowLineProps) {
+const RowLine = memo(function RowLine({row, selected, marked, fresh, saving, failed, columns}: RowLineProps) {
 	const theme = useTheme();
 	const value = saving ? 'saving…' : columns.shortValues ? VALUE_LABEL[row.value] : row.value;
 	return (
 		<Text inverse={selected && theme.cursor.inverse} bold={selected} wrap="truncate-end">
 			{selected ? '›' : ' '}
-			{marked ? <Text color={theme.status.info}>●</Text> : <Text color={theme.status.warning}>{fresh ? '+' : ' '}</Text>} {fit(row.name, columns.name)}{' '}
+			{marked ? (
+				<Text color={theme.status.info}>●</Text>
+			) : failed ? (
+				<Text color={theme.status.error}>!</Text>
+			) : (
+				<Text color={theme.status.warning}>{fresh ? '+' : ' '}</Text>
+			)}{' '}
+			{fit(row.name, columns.name)}{' '}
 			{columns.id ? `${fit(row.id, columns.id)} ` : ''}
 			<Text color={saving ? theme.status.info : theme.value[row.value]}>{fit(value, columns.value)}</Text>
 			{columns.trial ? ` ${fit(trialText(row), columns.trial)}` : ''}
@@ -56,13 +67,13 @@ const RowLine = memo(function RowLine({row, selected, marked, fresh, saving, col
 });
 
 /** The list: a column header, then only the rows that fit (the window around the cursor). */
-export function RowList({scope, rows, start, end, cursor, marks, fresh, saving, columns, height, empty}: RowListProps) {
+export function RowList({scope, rows, start, end, cursor, marks, fresh, saving, failed, columns, height, empty}: RowListProps) {
 	const theme = useTheme();
 	const lines = [];
 	for (let index = start; index < end; index++) {
 		const row = rows[index];
 		if (!row) continue;
-		const key = `${row.scope}:${row.id}`;
+		const key = rowKey(row);
 		lines.push(
 			<RowLine
 				key={key}
@@ -71,6 +82,7 @@ export function RowList({scope, rows, start, end, cursor, marks, fresh, saving, 
 				marked={marks.has(row.id)}
 				fresh={fresh.has(row.id)}
 				saving={saving.has(key)}
+				failed={failed.has(key)}
 				columns={columns}
 			/>,
 		);

@@ -1,9 +1,8 @@
 import {useCallback, useEffect, useRef, useState, type Dispatch} from 'react';
-import {applyWrites} from '../../commerce/changes.js';
 import type {Row} from '../../commerce/types.js';
 import type {Problem} from '../../problems/types.js';
 import type {Backend} from '../backend.js';
-import type {Change, ChangePlan} from '../state/changes.js';
+import type {ChangePlan} from '../state/changes.js';
 import {dashboardReducer, initialDashboard, type DashboardAction, type DashboardState} from '../state/dashboard.js';
 import {prepareSearch} from '../state/filter.js';
 
@@ -19,8 +18,13 @@ export type Dashboard = {
 	dispatch: Dispatch<DashboardAction>;
 	/** r: load the policy and both lists again (in parallel). */
 	reload: () => void;
-	/** Sends a confirmed plan: each row shows "saving…" until the service answers. */
+	/** Sends a confirmed plan: each row shows "saving…" until its outcome is known. */
 	apply: (plan: ChangePlan) => void;
+	/**
+	 * q / Ctrl-C: with writes in flight, stop sending and call `then` once they are settled
+	 * (true); without, false at once.
+	 */
+	stop: (then: () => void) => boolean;
 };
 
 /**
@@ -42,9 +46,6 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 	}, []);
 	const current = useCallback(() => latest.current, []);
 	const loads = useRef(0);
-	const sets = useRef(0);
-	/** This session's change sets (by number) and their change set IDs in the audit log. */
-	const logged = useRef(new Map<number, string>());
 
 	/** After rows arrive: which are new to this tenant, and the filter's index warmed up. */
 	const loaded = useCallback((products: readonly Row[], offerTypes: readonly Row[]) => {
@@ -84,29 +85,33 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 		else reload();
 	}, [preloaded, loaded, reload]);
 
+	const {session} = backend;
 	const apply = useCallback(
 		(plan: ChangePlan) => {
-			const setId = ++sets.current;
-			const before = latest.current;
-			dispatch({type: 'save-start', setId, plan});
-			// The audit log's change set: a retry continues the one its rows failed in; an undo names the one it reverses.
-			const continues = plan.kind === 'retry' && before.failed.setId !== undefined ? logged.current.get(before.failed.setId) : undefined;
-			const undoes = plan.kind === 'undo' && plan.undoes !== undefined ? logged.current.get(plan.undoes) : undefined;
-			const recorder = backend.startChangeSet?.({id: continues, undoes});
-			if (recorder && plan.kind !== 'retry' && plan.kind !== 'undo') logged.current.set(setId, recorder.id);
-			// The one engine for multi-row writes (source/commerce/changes.ts): bounded concurrency, each result logged.
-			void applyWrites(async change => backend.setValue(change.row, change.to), plan.changes, {
-				recorder,
-				classify,
-				onResult: result => {
-					const change = result.change as Change;
-					if (result.ok) dispatch({type: 'save-done', setId, plan, change, row: result.row});
-					else dispatch({type: 'save-failed', setId, plan, change, problem: result.problem});
+			dispatch({type: 'save-start', plan});
+			// The one write engine (source/commerce/changes.ts) through the session: compare before
+			// write, verify after, the audit log written ahead.
+			session.apply(plan, outcome => dispatch({type: 'save-outcome', plan, outcome})).then(
+				result => dispatch({type: 'save-end', plan, canUndo: session.canUndo, journalError: result.journalError?.message}),
+				(error: unknown) => {
+					dispatch({type: 'save-end', plan, canUndo: session.canUndo});
+					dispatch({type: 'status', status: {text: classify(error).title, tone: 'error'}});
 				},
-			}).then(() => dispatch({type: 'save-end', setId, plan}));
+			);
 		},
-		[backend, classify, dispatch],
+		[session, classify, dispatch],
 	);
 
-	return {state, current, dispatch, reload, apply};
+	const stop = useCallback(
+		(then: () => void) => {
+			if (!session.busy) return false;
+			const {inFlight, done} = session.stop();
+			dispatch({type: 'stopping', inFlight});
+			void done.then(then);
+			return true;
+		},
+		[session, dispatch],
+	);
+
+	return {state, current, dispatch, reload, apply, stop};
 }

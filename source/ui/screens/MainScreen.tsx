@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {useLayoutEffect, useMemo, useRef} from 'react';
-import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
+import type {PolicyValue, Row} from '../../commerce/types.js';
 import {countValues} from '../../commerce/values.js';
 import type {Problem} from '../../problems/types.js';
 import type {AccountSummary, Backend} from '../backend.js';
@@ -16,8 +16,9 @@ import {Tabs} from '../components/Tabs.js';
 import {useDashboard} from '../hooks/useDashboard.js';
 import {useKeys} from '../hooks/useKeys.js';
 import {Command, isInterrupt, listCommand, movementCommand} from '../keys.js';
-import {nothingToChange, planCycle, planRetry, planSet, planUndo, type ChangePlan} from '../state/changes.js';
-import {READ_ONLY_BANNER, rowKey, type Answer, type Tone} from '../state/dashboard.js';
+import {nothingToChange, planCycle, planSet, withValue, type ChangePlan} from '../state/changes.js';
+import {READ_ONLY_BANNER, rowKey, shownProblem, type Answer, type Tone} from '../state/dashboard.js';
+import {describeTenant} from '../../words.js';
 import {shownRows} from '../state/filter.js';
 import {columnsFor} from '../state/layout.js';
 import {isMoveCommand, windowOf, type MoveCommand} from '../state/listWindow.js';
@@ -47,7 +48,7 @@ const SET_KEYS: Partial<Record<Command, PolicyValue>> = {
 /** The dashboard proper: header, tabs, the list, panels under it, status line and footer. */
 export function MainScreen({backend, classify, account, width, height, onQuit}: MainScreenProps) {
 	const theme = useTheme();
-	const {state, current, dispatch, reload, apply} = useDashboard(backend, classify, {readOnly: account.canChange === false});
+	const {state, current, dispatch, reload, apply, stop} = useDashboard(backend, classify, {readOnly: account.canChange === false});
 	const tab = state.tab;
 	const view = state.views[tab];
 	const all = state.rows[tab];
@@ -60,12 +61,15 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 	const banner = state.readOnly ? 1 : 0;
 	const body = Math.max(2, height - HEADER_HEIGHT - 1 - banner - 1 - 1);
 	let room = body - 1 - MIN_LIST_ROWS;
-	const dialog = state.mode === 'confirm' && state.plan ? confirmLines(state.plan, width, room - 4) : undefined;
+	const where = `${describeTenant(account)} as ${account.username}`;
+	const dialog = state.mode === 'confirm' && state.plan ? confirmLines(state.plan, width, room - 4, where) : undefined;
 	if (dialog) room -= confirmDialogHeight(dialog);
-	const problem = state.problem && room >= 3 ? problemLines(state.problem, width, Math.min(8, room - 2)) : undefined;
+	const onShow = shownProblem(state);
+	const paging = state.problems.length > 1 ? {at: Math.min(state.problemAt, state.problems.length - 1) + 1, of: state.problems.length} : undefined;
+	const problem = onShow && room >= 3 ? problemLines(onShow, width, Math.min(8, room - 2), paging) : undefined;
 	if (problem) room -= problemPanelHeight(problem);
 	const selected: Row | undefined = shown[windowOf(view.cursor, shown.length, 1).index];
-	const fields = state.detail && selected ? detailFields(selected, state.saving.get(rowKey(selected))) : undefined;
+	const fields = state.detail && selected ? detailFields(selected, state.saving.get(rowKey(selected)), state.failed.get(rowKey(selected))) : undefined;
 	const detail = fields && detailPanelHeight(fields) <= room ? fields : undefined;
 	if (detail) room -= detailPanelHeight(detail);
 	const listHeight = Math.max(1, room + MIN_LIST_ROWS);
@@ -76,8 +80,14 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 		page.current = listHeight;
 	}, [listHeight]);
 
+	/** q / Ctrl-C: at once, unless writes are in flight: then stop sending and quit once they settle (again: at once). */
+	const quit = (code: number) => {
+		if (current().stopping) return onQuit(130);
+		if (!stop(() => onQuit(130))) onQuit(code);
+	};
+
 	useKeys((input, key) => {
-		if (isInterrupt(input, key)) return onQuit(130);
+		if (isInterrupt(input, key)) return quit(130);
 		// The state as of the last key, not the last frame: keys can come faster than frames.
 		const now = current();
 		const nowView = now.views[now.tab];
@@ -86,16 +96,22 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 		const nowSelected = nowShown[windowOf(nowView.cursor, nowShown.length, 1).index];
 		const status = (text: string, tone: Tone = 'warning') => dispatch({type: 'status', status: {text, tone}});
 		const moveBy = (command: MoveCommand) => dispatch({type: 'move', command, count: nowShown.length, height: page.current});
-		const lookup = (): ((scope: Scope, id: string) => Row | undefined) => {
+		const lookup = (): ((key: string) => Row | undefined) => {
 			const byKey = new Map<string, Row>();
 			for (const scope of ['product', 'offerType'] as const) for (const row of now.rows[scope]) byKey.set(rowKey(row), row);
-			return (scope, id) => byKey.get(`${scope}:${id}`);
+			return key => byKey.get(key);
+		};
+		const busy = () => {
+			if (!backend.session.busy) return false;
+			status('Still saving the last change: wait for it to finish');
+			return true;
 		};
 
 		/** e t d Space: on the marked rows when there are any, else on the selected row. */
 		const propose = (make: (rows: readonly Row[]) => ChangePlan) => {
 			if (now.readOnly) return status(READ_ONLY_BANNER);
 			if (!now.loaded) return status('Nothing loaded yet');
+			if (busy()) return;
 			const fromMarks = nowView.marks.size > 0;
 			const targets = fromMarks ? nowAll.filter(row => nowView.marks.has(row.id)) : nowSelected ? [nowSelected] : [];
 			const ready = targets.filter(row => !now.saving.has(rowKey(row)));
@@ -109,17 +125,19 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 
 		const undo = () => {
 			if (now.readOnly) return status(READ_ONLY_BANNER);
-			const last = [...now.changeSets].reverse().find(set => set.entries.length > 0);
-			if (!last) return status('Nothing to undo', 'info');
-			const plan = planUndo(last, lookup());
+			if (busy()) return;
+			const plan = backend.session.undoPlan(lookup());
+			if (!plan) return status('Nothing to undo', 'info');
 			if (plan.changes.length === 0) return status(nothingToChange(plan));
-			dispatch({type: 'confirm', plan});
+			dispatch({type: 'confirm', plan: withValue(plan)});
 		};
 
 		const retryFailed = () => {
 			if (now.readOnly) return status(READ_ONLY_BANNER);
-			if (now.failed.changes.length === 0) return status('Nothing failed to retry', 'info');
-			const plan = planRetry(now.failed.changes, lookup());
+			if (busy()) return;
+			if (backend.session.failed.size === 0) return status('Nothing failed to retry', 'info');
+			// The same values the person confirmed, compared against what each failed attempt started from.
+			const plan = backend.session.retryPlan(lookup());
 			if (plan.changes.length === 0) return status(nothingToChange(plan), 'info');
 			apply(plan);
 		};
@@ -140,12 +158,13 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 				if (key.escape || input === '?' || input === 'q') dispatch({type: 'help', open: false});
 				return;
 			case 'confirm':
+				// y writes; n, Esc and q cancel (q never quits from a question); Enter answers the highlighted choice, No at first.
 				if (input === 'y' || input === 'Y') answer('yes');
-				else if (input === 'n' || input === 'N' || key.escape) answer('no');
+				else if (input === 'n' || input === 'N' || input === 'q' || key.escape) answer('no');
 				else if (key.return) answer(now.answer);
 				else if (key.leftArrow || key.rightArrow || key.upArrow || key.downArrow || key.tab || input === 'j' || input === 'k') {
 					dispatch({type: 'toggle-answer'});
-				} else if (input === 'q') onQuit(0);
+				}
 				return;
 			case 'filter': {
 				const moved = movementCommand(input, key);
@@ -173,9 +192,9 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 		if (value) return propose(rows => planSet(rows, value));
 		switch (command) {
 			case Command.Quit:
-				return onQuit(0);
+				return quit(0);
 			case Command.Escape:
-				if (now.problem) dispatch({type: 'dismiss-problem'});
+				if (now.problems.length > 0) dispatch({type: 'dismiss-problem'});
 				else if (nowView.query) clearFilter();
 				return;
 			case Command.NextTab:
@@ -199,6 +218,9 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 				return reload();
 			case Command.Detail:
 				return dispatch({type: 'detail'});
+			case Command.NextProblem:
+			case Command.PreviousProblem:
+				return dispatch({type: 'problem-page', delta: command === Command.NextProblem ? 1 : -1});
 			case Command.Help:
 				return dispatch({type: 'help', open: true});
 			default:
@@ -246,6 +268,7 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 						marks={view.marks}
 						fresh={state.newIds[tab]}
 						saving={state.saving}
+						failed={state.failed}
 						columns={columns}
 						height={listHeight}
 						empty={emptyText}

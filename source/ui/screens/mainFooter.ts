@@ -15,9 +15,9 @@ export function mainFooter(state: DashboardState, marked: number): FooterItem[] 
 			return [
 				{key: 'y', label: 'yes'},
 				{key: 'n', label: 'no'},
-				{key: '← →', label: 'choose'},
+				{key: '↑ ↓', label: 'choose'},
 				{key: 'Enter', label: 'answer'},
-				{key: 'Esc', label: 'cancel'},
+				{key: 'Esc q', label: 'cancel'},
 			];
 		case 'filter':
 			return [
@@ -30,7 +30,8 @@ export function mainFooter(state: DashboardState, marked: number): FooterItem[] 
 			break;
 	}
 	const items: FooterItem[] = [];
-	if (state.problem) items.push({key: 'Esc', label: 'dismiss'});
+	if (state.problems.length > 0) items.push({key: 'Esc', label: 'dismiss'});
+	if (state.problems.length > 1) items.push({key: '[ ]', label: 'problems'});
 	if (state.stale || (!state.loaded && !state.loading)) items.push({key: 'r', label: 'retry'});
 	if (!state.readOnly && state.loaded) {
 		if (marked > 0) {
@@ -39,8 +40,8 @@ export function mainFooter(state: DashboardState, marked: number): FooterItem[] 
 			items.push({key: 'Space', label: 'cycle'}, {key: 'e t d', label: 'set'});
 		}
 		items.push({key: 'x X', label: 'mark'});
-		if (state.failed.changes.length > 0) items.push({key: 'R', label: 'retry failed'});
-		if (state.changeSets.some(set => set.entries.length > 0)) items.push({key: 'u', label: 'undo'});
+		if (state.failed.size > 0) items.push({key: 'R', label: 'retry failed'});
+		if (state.canUndo) items.push({key: 'u', label: 'undo'});
 	}
 	items.push({key: '/', label: 'filter'}, {key: 'Tab', label: 'tab'}, {key: 'i', label: 'detail'});
 	if (!state.stale && state.loaded) items.push({key: 'r', label: 'reload'});

@@ -1,11 +1,13 @@
 /**
  * The main screen's state and every change to it, as one plain reducer (no React): what is
  * loaded, which tab and row are selected, the filter, marks, the open dialog, the writes in
- * flight, the problem on show, read-only mode, and this session's change sets for undo.
+ * flight and how each row came out, the problems on show, and read-only mode. The change sets
+ * themselves (what u and R act on) live in the session, source/commerce/session.ts.
  */
+import {rowKey, type Change, type Outcome} from '../../commerce/changes.js';
 import type {Policy, PolicyValue, Row, Scope} from '../../commerce/types.js';
 import type {Problem} from '../../problems/types.js';
-import type {Change, ChangePlan, ChangeSet} from './changes.js';
+import type {ChangePlan} from './changes.js';
 import {move, START, type Cursor, type MoveCommand} from './listWindow.js';
 import {NO_MARKS, toggleMark, toggleMarks, type Marks} from './marks.js';
 import {count} from '../../words.js';
@@ -29,7 +31,10 @@ export type Status = {text: string; tone: Tone};
 /** A problem on show, what raised it, and the row it was about where there was one. */
 export type ShownProblem = {problem: Problem; origin: 'load' | 'write'; context?: string};
 
-export type Progress = {total: number; done: number; failed: number};
+export type Progress = {total: number; done: number; failed: number; skipped: number; notSent: number};
+
+/** A row whose last write failed (or whose outcome is unknown): marked in the list until retried or reloaded. */
+export type FailedMark = {change: Change; problem: Problem; unknown: boolean};
 
 export type DashboardState = {
 	loading: boolean;
@@ -46,16 +51,20 @@ export type DashboardState = {
 	answer: Answer;
 	/** Rows being written, by rowKey, with the value being sent. */
 	saving: ReadonlyMap<string, PolicyValue>;
-	problem: ShownProblem | undefined;
+	/** Problems on show (a load's, or each failed row's), and which one the panel shows ([ ] page). */
+	problems: readonly ShownProblem[];
+	problemAt: number;
 	status: Status | undefined;
 	readOnly: boolean;
 	detail: boolean;
-	/** Change sets confirmed in this session, oldest first. */
-	changeSets: readonly ChangeSet[];
-	/** The rows that failed in the last confirmed write, for R, and the change set they belong to. */
-	failed: {setId: number | undefined; changes: readonly Change[]};
+	/** Rows whose last write failed, by rowKey. */
+	failed: ReadonlyMap<string, FailedMark>;
+	/** Whether the session has a change set u can undo. */
+	canUndo: boolean;
 	/** Progress of the writes of the last confirmation. */
 	progress: Progress | undefined;
+	/** q / Ctrl-C came while writing: sending stopped, the app quits once the writes in flight settle. */
+	stopping: boolean;
 	/** IDs of rows never seen before in this tenant (marked, and counted in the tabs). */
 	newIds: Record<Scope, ReadonlySet<string>>;
 };
@@ -77,19 +86,23 @@ export type DashboardAction =
 	| {type: 'confirm'; plan: ChangePlan}
 	| {type: 'toggle-answer'}
 	| {type: 'cancel'}
-	| {type: 'save-start'; setId: number; plan: ChangePlan}
-	| {type: 'save-done'; setId: number; plan: ChangePlan; change: Change; row: Row}
-	| {type: 'save-failed'; setId: number; plan: ChangePlan; change: Change; problem: Problem}
-	| {type: 'save-end'; setId: number; plan: ChangePlan}
+	| {type: 'save-start'; plan: ChangePlan}
+	| {type: 'save-outcome'; plan: ChangePlan; outcome: Outcome}
+	| {type: 'save-end'; plan: ChangePlan; canUndo: boolean; journalError?: string}
+	| {type: 'stopping'; inFlight: number}
 	| {type: 'dismiss-problem'}
+	| {type: 'problem-page'; delta: 1 | -1}
 	| {type: 'status'; status: Status | undefined}
 	| {type: 'help'; open: boolean}
 	| {type: 'detail'};
 
 export const READ_ONLY_BANNER = 'Global reader: you can look, not change';
 
-export function rowKey(row: Pick<Row, 'scope' | 'id'>): string {
-	return `${row.scope}:${row.id}`;
+export {rowKey};
+
+/** The problem the panel shows now. */
+export function shownProblem(state: Pick<DashboardState, 'problems' | 'problemAt'>): ShownProblem | undefined {
+	return state.problems[Math.min(state.problemAt, state.problems.length - 1)];
 }
 
 const EMPTY_VIEW: TabView = {cursor: START, query: '', marks: NO_MARKS};
@@ -105,20 +118,23 @@ export function initialDashboard(options: {readOnly?: boolean} = {}): DashboardS
 		views: {product: EMPTY_VIEW, offerType: EMPTY_VIEW},
 		mode: 'list',
 		plan: undefined,
-		answer: 'yes',
+		answer: 'no',
 		saving: new Map(),
-		problem: undefined,
+		problems: [],
+		problemAt: 0,
 		status: undefined,
 		readOnly: options.readOnly ?? false,
 		detail: false,
-		changeSets: [],
-		failed: {setId: undefined, changes: []},
+		failed: NO_FAILED,
+		canUndo: false,
 		progress: undefined,
+		stopping: false,
 		newIds: {product: NO_IDS, offerType: NO_IDS},
 	};
 }
 
 const NO_IDS: ReadonlySet<string> = new Set();
+const NO_FAILED: ReadonlyMap<string, FailedMark> = new Map();
 
 // One collator: localeCompare with options builds an ICU collator per comparison, which for
 // 10,000 rows took 0.7 s and 20 MiB of native memory.
@@ -133,11 +149,21 @@ export function sortRows(rows: readonly Row[]): Row[] {
 }
 
 function replaceRow(rows: readonly Row[], row: Row): readonly Row[] {
-	const at = rows.findIndex(candidate => candidate.id === row.id);
-	if (at < 0) return rows;
+	const key = rowKey(row);
+	const at = rows.findIndex(candidate => rowKey(candidate) === key);
+	if (at < 0 || rows[at] === row) return rows;
 	const next = [...rows];
 	next[at] = row;
 	return next;
+}
+
+function withRow(state: DashboardState, row: Row): Record<Scope, readonly Row[]> {
+	const replaced = replaceRow(state.rows[row.scope], row);
+	return replaced === state.rows[row.scope] ? state.rows : {...state.rows, [row.scope]: replaced};
+}
+
+function withoutRow(state: DashboardState, key: string, scope: Scope): Record<Scope, readonly Row[]> {
+	return {...state.rows, [scope]: state.rows[scope].filter(row => rowKey(row) !== key)};
 }
 
 function withView(state: DashboardState, update: (view: TabView) => TabView): DashboardState {
@@ -146,10 +172,32 @@ function withView(state: DashboardState, update: (view: TabView) => TabView): Da
 	return next === view ? state : {...state, views: {...state.views, [state.tab]: next}};
 }
 
-function withoutKey(saving: ReadonlyMap<string, PolicyValue>, key: string): ReadonlyMap<string, PolicyValue> {
-	const next = new Map(saving);
+function withoutKey<V>(map: ReadonlyMap<string, V>, key: string): ReadonlyMap<string, V> {
+	if (!map.has(key)) return map;
+	const next = new Map(map);
 	next.delete(key);
 	return next;
+}
+
+/** What one row's outcome says on the status line (a single-row change), and in what tone. */
+function outcomeStatus(outcome: Outcome): Status {
+	const {row: planned, from, to} = outcome.change;
+	switch (outcome.kind) {
+		case 'changed':
+			return {text: `${planned.name}: ${from} → ${outcome.row.value}, saved`, tone: 'success'};
+		case 'already':
+			return {text: `${planned.name} already holds ${outcome.row.value} (changed elsewhere): nothing sent`, tone: 'info'};
+		case 'conflict':
+			return {text: `${planned.name}: someone else changed it to ${outcome.row.value} since you confirmed; left alone`, tone: 'warning'};
+		case 'gone':
+			return {text: `${planned.name} is no longer listed: nothing sent`, tone: 'warning'};
+		case 'failed':
+			return {text: `${planned.name}: not changed (${outcome.problem.title})`, tone: 'error'};
+		case 'unknown':
+			return {text: `${planned.name}: sent ${to}, but whether it applied is unknown`, tone: 'error'};
+		case 'not-sent':
+			return {text: `${planned.name}: not sent`, tone: 'warning'};
+	}
 }
 
 export function dashboardReducer(state: DashboardState, action: DashboardAction): DashboardState {
@@ -174,8 +222,10 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 					product: {...state.views.product, marks: stillThere(state.views.product.marks, 'product')},
 					offerType: {...state.views.offerType, marks: stillThere(state.views.offerType.marks, 'offerType')},
 				},
-				// A successful load answers the question a load problem asked.
-				problem: state.problem?.origin === 'load' ? undefined : state.problem,
+				// A successful load answers the question a load problem asked; a reload clears failed markers.
+				problems: state.problems.filter(shown => shown.origin !== 'load'),
+				problemAt: 0,
+				failed: NO_FAILED,
 			};
 		}
 		case 'new-rows': {
@@ -184,7 +234,7 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 			return {...state, newIds: {product: merge(state.newIds.product, action.product), offerType: merge(state.newIds.offerType, action.offerType)}};
 		}
 		case 'load-failed':
-			return {...state, loading: false, stale: state.loaded, problem: {problem: action.problem, origin: 'load'}};
+			return {...state, loading: false, stale: state.loaded, problems: [{problem: action.problem, origin: 'load'}], problemAt: 0};
 		case 'move':
 			return withView(state, view => {
 				const cursor = move(view.cursor, action.command, action.count, action.height);
@@ -215,7 +265,8 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 				return marks === view.marks ? view : {...view, marks};
 			});
 		case 'confirm':
-			return {...state, mode: 'confirm', plan: action.plan, answer: 'yes'};
+			// Like the CLI's [y/N]: the dialog opens on No, so Enter alone never writes.
+			return {...state, mode: 'confirm', plan: action.plan, answer: 'no'};
 		case 'toggle-answer':
 			return {...state, answer: state.answer === 'yes' ? 'no' : 'yes'};
 		case 'cancel':
@@ -223,10 +274,11 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 		case 'save-start': {
 			const {plan} = action;
 			const saving = new Map(state.saving);
-			for (const change of plan.changes) saving.set(rowKey(change.row), change.to);
-			let changeSets = state.changeSets;
-			if (plan.kind === 'undo') changeSets = changeSets.filter(set => set.id !== plan.undoes);
-			else if (plan.kind !== 'retry') changeSets = [...changeSets, {id: action.setId, entries: []}];
+			const failed = new Map(state.failed);
+			for (const change of plan.changes) {
+				saving.set(rowKey(change.row), change.to);
+				failed.delete(rowKey(change.row));
+			}
 			// Acting on the marked rows uses the marks up.
 			const views = plan.fromMarks ? {...state.views, [state.tab]: {...state.views[state.tab], marks: NO_MARKS}} : state.views;
 			return {
@@ -234,68 +286,90 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 				mode: 'list',
 				plan: undefined,
 				saving,
-				changeSets,
+				failed,
 				views,
-				// A retry keeps writing into the change set its rows failed in.
-				failed: {setId: plan.kind === 'retry' ? state.failed.setId : undefined, changes: []},
-				progress: {total: plan.changes.length, done: 0, failed: 0},
+				// The problems of earlier writes are answered by this one.
+				problems: state.problems.filter(shown => shown.origin !== 'write'),
+				problemAt: 0,
+				progress: {total: plan.changes.length, done: 0, failed: 0, skipped: 0, notSent: 0},
 				status: {
 					text: plan.changes.length === 1 ? 'Saving…' : `Saving ${count(plan.changes.length, 'row')}…`,
 					tone: 'info',
 				},
 			};
 		}
-		case 'save-done': {
-			const {change, row, plan} = action;
-			const rows = {...state.rows, [row.scope]: replaceRow(state.rows[row.scope], row)};
-			let changeSets = state.changeSets;
-			const recordIn = plan.kind === 'retry' ? state.failed.setId ?? action.setId : action.setId;
-			if (plan.kind !== 'undo' && row.value !== change.from) {
-				const entry = {scope: row.scope, id: row.id, name: row.name, from: change.from, to: row.value};
-				changeSets = changeSets.map(set => (set.id === recordIn ? {...set, entries: [...set.entries, entry]} : set));
+		case 'save-outcome': {
+			const {outcome, plan} = action;
+			const {change} = outcome;
+			const key = rowKey(change.row);
+			const next: DashboardState = {...state, saving: withoutKey(state.saving, key)};
+			const progress = state.progress ? {...state.progress} : undefined;
+			switch (outcome.kind) {
+				case 'changed':
+				case 'already':
+					next.rows = withRow(state, outcome.row);
+					next.failed = withoutKey(state.failed, key);
+					if (progress) progress.done += 1;
+					break;
+				case 'conflict':
+					// The screen shows what the service holds now, never the value asked for.
+					next.rows = withRow(state, outcome.row);
+					if (progress) progress.skipped += 1;
+					break;
+				case 'gone':
+					next.rows = withoutRow(state, key, change.row.scope);
+					if (progress) progress.skipped += 1;
+					break;
+				case 'failed':
+				case 'unknown': {
+					if (outcome.kind === 'failed' && outcome.row) next.rows = withRow(state, outcome.row);
+					next.failed = new Map(state.failed).set(key, {change, problem: outcome.problem, unknown: outcome.kind === 'unknown'});
+					const held = outcome.kind === 'failed' ? (outcome.row?.value ?? (outcome.sent ? undefined : change.from)) : undefined;
+					const context = held ? `${change.row.name} (${change.row.id}) stays ${held}` : `${change.row.name} (${change.row.id}): sent ${change.to}; not known whether it applied (r reloads)`;
+					next.problems = [...state.problems, {problem: outcome.problem, origin: 'write', context}];
+					next.readOnly = state.readOnly || outcome.problem.kind === 'forbidden';
+					if (progress) progress.failed += 1;
+					break;
+				}
+				case 'not-sent':
+					if (progress) progress.notSent += 1;
+					break;
 			}
-			const progress = state.progress && {...state.progress, done: state.progress.done + 1};
-			const status: Status | undefined =
-				plan.changes.length === 1
-					? {
-							text:
-								row.value === change.to
-									? `${row.name}: ${change.from} → ${row.value}, saved`
-									: `${row.name}: the service holds ${row.value}`,
-							tone: row.value === change.to ? 'success' : 'warning',
-						}
-					: progress && {text: `Saving: ${progress.done + progress.failed} of ${progress.total}`, tone: 'info'};
-			return {...state, rows, changeSets, saving: withoutKey(state.saving, rowKey(change.row)), progress, status};
-		}
-		case 'save-failed': {
-			const {change, problem, plan} = action;
-			const forbidden = problem.kind === 'forbidden';
-			const setId = plan.kind === 'retry' ? state.failed.setId : plan.kind === 'undo' ? undefined : action.setId;
-			const progress = state.progress && {...state.progress, failed: state.progress.failed + 1};
-			return {
-				...state,
-				saving: withoutKey(state.saving, rowKey(change.row)),
-				readOnly: state.readOnly || forbidden,
-				problem: {problem, origin: 'write', context: `${change.row.name} (${change.row.id}) stays ${change.from}`},
-				failed: {setId, changes: [...state.failed.changes, change]},
-				progress,
-				status: {text: `${change.row.name}: not changed`, tone: 'error'},
-			};
+			next.progress = progress;
+			if (plan.changes.length === 1) next.status = outcomeStatus(outcome);
+			else if (progress && !state.stopping) {
+				next.status = {text: `Saving: ${progress.done + progress.failed + progress.skipped} of ${progress.total}`, tone: 'info'};
+			}
+			return next;
 		}
 		case 'save-end': {
 			const progress = state.progress;
-			if (!progress || progress.total <= 1) return {...state, progress: undefined};
-			const status: Status =
-				progress.failed === 0
-					? {text: `${progress.done} of ${progress.total} rows saved`, tone: 'success'}
-					: {
-							text: `${progress.done} of ${progress.total} rows saved, ${progress.failed} failed${state.readOnly ? '' : ': R retries them'}`,
-							tone: 'error',
-						};
-			return {...state, progress: undefined, status};
+			const base = {...state, progress: undefined, canUndo: action.canUndo, saving: new Map<string, PolicyValue>()};
+			if (action.journalError) {
+				return {...base, status: {text: `The audit log could not be written: nothing more was sent (${action.journalError})`, tone: 'error'}};
+			}
+			if (!progress || (progress.total <= 1 && !state.stopping)) return base;
+			const parts = [`${progress.done} of ${count(progress.total, 'row')} saved`];
+			if (progress.failed) parts.push(`${progress.failed} failed${state.readOnly ? '' : ' (R retries, [ ] pages the problems)'}`);
+			if (progress.skipped) parts.push(`${progress.skipped} skipped: changed by someone else`);
+			if (progress.notSent) parts.push(`${progress.notSent} not sent`);
+			const verb = action.plan.kind === 'undo' ? 'Undo: ' : '';
+			const tone: Tone = progress.failed ? 'error' : progress.skipped || progress.notSent ? 'warning' : 'success';
+			return {...base, status: {text: `${verb}${parts.join(', ')}`, tone}};
 		}
+		case 'stopping':
+			return {
+				...state,
+				stopping: true,
+				status: {text: `Stopping: ${count(action.inFlight, 'write')} in flight; quitting when they are answered (again to quit now)`, tone: 'warning'},
+			};
 		case 'dismiss-problem':
-			return {...state, problem: undefined};
+			return {...state, problems: [], problemAt: 0};
+		case 'problem-page': {
+			if (state.problems.length < 2) return state;
+			const problemAt = (state.problemAt + action.delta + state.problems.length) % state.problems.length;
+			return {...state, problemAt};
+		}
 		case 'status':
 			return state.status === action.status ? state : {...state, status: action.status};
 		case 'help':

@@ -1,0 +1,185 @@
+/**
+ * A session's changes: what the dashboard confirms, written through the one engine
+ * (applyWrites) and the audit log, and what `u` and `R` act on. The dashboard's view keeps only
+ * view state (rows on screen, which rows are saving, markers); this object knows the change sets.
+ *
+ * - apply(plan): one confirmation = one change set in the audit log.
+ * - retry: the rows whose last write failed, each compared against the value its failed attempt
+ *   started from, written into the change set they failed in.
+ * - undo: the last change set of this session that wrote something, by the one undo rule.
+ * - stop(): send nothing more, wait (bounded) for writes in flight, re-read what is unknown.
+ */
+import {
+	applyWrites,
+	countOutcomes,
+	DEFAULT_DRAIN_MS,
+	planUndo,
+	rowKey,
+	type ApplyResult,
+	type Change,
+	type Journal,
+	type Outcome,
+	type Plan,
+	type WriteTarget,
+	type WrittenRow,
+} from './changes.js';
+import type {Problem} from '../problems/types.js';
+import type {Row} from './types.js';
+
+export type PlanKind = 'set' | 'cycle' | 'undo' | 'retry';
+
+/** A plan as the session applies it: what kind of confirmation, and for an undo, which set. */
+export type SessionPlan = Plan & {kind: PlanKind; undoes?: number};
+
+/** Starts a change set in the audit log: `id` continues one (R), `undoes` names the set an undo reverses. */
+export type JournalFactory = (options: {id?: string; undoes?: string}) => Journal & {readonly id: string};
+
+export type SessionOptions = {
+	target: WriteTarget;
+	/** Absent: nothing is logged (tests). */
+	journal?: JournalFactory;
+	classify?: (error: unknown) => Problem;
+	concurrency?: number;
+	drainMs?: number;
+};
+
+type SessionSet = {id: number; logId?: string; written: Map<string, WrittenRow>};
+
+/** A failed row, for R and for the screen's marker: the change that failed and why. */
+export type FailedRow = {change: Change; problem: Problem; setId: number};
+
+export type Running = {setId: number; total: number; settled: number; stopped: boolean};
+
+export class ChangeSession {
+	private readonly sets: SessionSet[] = [];
+	private readonly failedRows = new Map<string, FailedRow>();
+	private running: {state: Running; stop: AbortController; done: Promise<ApplyResult>} | undefined;
+	private nextId = 1;
+	/** Every outcome of this session, for the summary printed after the dashboard closes. */
+	private readonly log: Outcome[] = [];
+
+	constructor(private readonly options: SessionOptions) {}
+
+	/** The rows whose last write failed (R retries them), by rowKey. */
+	get failed(): ReadonlyMap<string, FailedRow> {
+		return this.failedRows;
+	}
+
+	/** The writes under way, if any. */
+	get busy(): Running | undefined {
+		return this.running?.state;
+	}
+
+	/** Whether u has something to undo. */
+	get canUndo(): boolean {
+		return this.sets.some(set => set.written.size > 0);
+	}
+
+	/**
+	 * Writes a confirmed plan as one change set (a retry continues the set its rows failed in; an
+	 * undo names the set it reverses). onOutcome hears each row as it settles.
+	 */
+	async apply(plan: SessionPlan, onOutcome: (outcome: Outcome) => void): Promise<ApplyResult & {setId: number}> {
+		if (this.running) throw new Error('A change is still being written');
+		const retrySet = plan.kind === 'retry' ? this.failedSetOf(plan.changes) : undefined;
+		const undone = plan.kind === 'undo' ? this.sets.find(set => set.id === plan.undoes) : undefined;
+		let set: SessionSet;
+		if (retrySet) set = retrySet;
+		else {
+			set = {id: this.nextId++, written: new Map()};
+			// An undo is a change set of its own, but not one u offers to undo again.
+			if (plan.kind !== 'undo') this.sets.push(set);
+		}
+		const journal = this.options.journal?.({id: retrySet?.logId, undoes: undone?.logId});
+		if (journal && !set.logId) set.logId = journal.id;
+		if (undone) this.sets.splice(this.sets.indexOf(undone), 1);
+		for (const change of plan.changes) this.failedRows.delete(rowKey(change.row));
+
+		const stop = new AbortController();
+		const state: Running = {setId: set.id, total: plan.changes.length, settled: 0, stopped: false};
+		const done = applyWrites(this.options.target, plan.changes, {
+			journal,
+			classify: this.options.classify,
+			concurrency: this.options.concurrency,
+			drainMs: this.options.drainMs ?? DEFAULT_DRAIN_MS,
+			stop: stop.signal,
+			onOutcome: outcome => {
+				this.record(set, outcome);
+				if (outcome.kind !== 'unknown' || !stop.signal.aborted) state.settled += 1;
+				onOutcome(outcome);
+			},
+		});
+		this.running = {state, stop, done};
+		try {
+			const result = await done;
+			return {...result, setId: set.id};
+		} finally {
+			this.running = undefined;
+		}
+	}
+
+	private record(set: SessionSet, outcome: Outcome): void {
+		this.log.push(outcome);
+		const key = rowKey(outcome.change.row);
+		if (outcome.kind === 'changed') {
+			const before = set.written.get(key);
+			set.written.set(key, {scope: outcome.row.scope, id: outcome.row.id, name: outcome.row.name, from: before?.from ?? outcome.change.from, to: outcome.row.value});
+		} else if (outcome.kind === 'failed' || outcome.kind === 'unknown') {
+			this.failedRows.set(key, {change: outcome.change, problem: outcome.problem, setId: set.id});
+		}
+	}
+
+	private failedSetOf(changes: readonly Change[]): SessionSet | undefined {
+		const first = changes[0] && this.failedRows.get(rowKey(changes[0].row));
+		return first ? this.sets.find(set => set.id === first.setId) : undefined;
+	}
+
+	/**
+	 * R: the failed rows again, each compared against the value its failed attempt started from
+	 * (the engine writes only where the service still holds it).
+	 */
+	retryPlan(current: (key: string) => Row | undefined): SessionPlan {
+		const plan: SessionPlan = {kind: 'retry', changes: [], unchanged: [], refused: [], leftAlone: []};
+		for (const [key, {change}] of this.failedRows) {
+			const row = current(key) ?? change.row;
+			if (row.value === change.to) plan.unchanged.push(row);
+			else plan.changes.push({row, from: change.from, to: change.to});
+		}
+		return plan;
+	}
+
+	/** u: the last change set that wrote something, undone by the one rule, against the rows as known now. */
+	undoPlan(current: (key: string) => Row | undefined): SessionPlan | undefined {
+		const last = [...this.sets].reverse().find(set => set.written.size > 0);
+		if (!last) return undefined;
+		return {...planUndo([...last.written.values()], current), kind: 'undo', undoes: last.id};
+	}
+
+	/** q / Ctrl-C while writing: send nothing more; resolves when the writes in flight are settled. Returns how many were in flight. */
+	stop(): {inFlight: number; done: Promise<unknown>} {
+		const running = this.running;
+		if (!running) return {inFlight: 0, done: Promise.resolve()};
+		running.state.stopped = true;
+		running.stop.abort();
+		return {inFlight: Math.max(0, running.state.total - running.state.settled), done: running.done.catch(() => undefined)};
+	}
+
+	/** What this session wrote, for a line after the dashboard closes (empty when nothing was confirmed). */
+	summary(): string[] {
+		if (this.log.length === 0) return [];
+		// The last word per row.
+		const last = new Map<string, Outcome>();
+		for (const outcome of this.log) last.set(rowKey(outcome.change.row), outcome);
+		const counts = countOutcomes([...last.values()]);
+		const parts = [`${counts.changed} changed`];
+		if (counts.failed) parts.push(`${counts.failed} failed`);
+		if (counts.conflict + counts.gone) parts.push(`${counts.conflict + counts.gone} skipped (changed by someone else, or gone)`);
+		if (counts['not-sent']) parts.push(`${counts['not-sent']} not sent`);
+		if (counts.unknown) parts.push(`${counts.unknown} unknown (see \`mscommerce history\`)`);
+		const lines = [`mscommerce: this session's changes: ${parts.join(', ')}.`];
+		for (const outcome of last.values()) {
+			if (outcome.kind === 'unknown') lines.push(`  unknown: ${outcome.change.row.name} (${outcome.change.row.id}) ${outcome.change.from} → ${outcome.change.to}`);
+		}
+		return lines;
+	}
+}
