@@ -3,7 +3,7 @@
  * scopes, with text / json / csv output. JSON is the service's own camelCase objects.
  */
 import {shortId, startChangeSet, type ChangeSetMeta} from '../commerce/audit.js';
-import {applyWrites, countOutcomes, DEFAULT_DRAIN_MS, outcomeReason, planChanges, type ApplyResult, type Outcome, type Plan} from '../commerce/changes.js';
+import {applyWrites, countOutcomes, DEFAULT_DRAIN_MS, heldAfter, outcomeReason, planChanges, type ApplyResult, type Outcome, type Plan} from '../commerce/changes.js';
 import {offerTypeRow, productRow, serviceTarget} from '../commerce/client.js';
 import {loadSeen, markSeen, newRows, seenKey, watching, type Seen} from '../commerce/seen.js';
 import {rowsForIds, rowsMatching} from '../commerce/select.js';
@@ -285,22 +285,6 @@ const RESULT_WORD: Record<Outcome['kind'], string> = {
 	'not-sent': 'not sent',
 };
 
-/** The row as the service holds it after the outcome, where known. */
-function heldAfter(outcome: Outcome): PolicyValue | undefined {
-	switch (outcome.kind) {
-		case 'changed':
-		case 'already':
-		case 'conflict':
-			return outcome.row.value;
-		case 'failed':
-			return outcome.row?.value ?? (outcome.sent ? undefined : outcome.change.from);
-		case 'not-sent':
-			return outcome.change.from;
-		default:
-			return undefined;
-	}
-}
-
 /**
  * The per-row table (stdout), each problem (stderr), a summary naming the tenant, and the exit
  * code: interrupted 130 (SIGTERM 143); the audit log failing 1; every failure a 403 and nothing
@@ -346,7 +330,12 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 	if (counts.failed) parts.push(`${counts.failed} failed`);
 	if (counts.unknown) parts.push(`${counts.unknown} unknown`);
 	if (counts['not-sent']) parts.push(`${counts['not-sent']} not sent`);
-	ctx.note(`${result.interrupted ? 'Interrupted' : 'Done'} in ${whereLine(who)}: ${parts.join(', ')}.`);
+	const troubles = counts.failed + skipped + counts.unknown + counts['not-sent'];
+	if (troubles === 0) {
+		ctx.note(`Changed ${count(counts.changed, 'row')} in ${whereLine(who)}${counts.already ? ` (${counts.already} already there)` : ''}. Only trials and purchases from now on are affected.`);
+	} else {
+		ctx.note(`${result.interrupted ? 'Interrupted' : 'Partly done'} in ${whereLine(who)}: ${parts.join(', ')}.`);
+	}
 	if (result.journalError) {
 		ctx.io.stderr.write(`error: the audit log could not be written (${result.journalError.message}); nothing more was sent.\n`);
 		ctx.io.stderr.write(`Change set ${changeSetId}, as the log should have recorded it (keep this):\n`);
@@ -365,6 +354,6 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 	if (troubled === 0) return ExitCode.ok;
 	if (counts.changed === 0 && failures.length === troubled && failures.every(f => f.problem.kind === 'forbidden')) return ExitCode.forbidden;
 	if (counts.changed === 0 && failures.length === troubled && failures.every(f => exitCodeFor(f.problem) === ExitCode.notSignedIn)) return ExitCode.notSignedIn;
-	if (failures.length > 0 && counts.changed > 0) ctx.note('Run the same command again to finish: rows already changed are skipped.');
+	if (failures.length + counts['not-sent'] > 0) ctx.note('Run the same command again to finish: rows already changed are skipped.');
 	return ExitCode.partial;
 }

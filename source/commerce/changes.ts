@@ -342,6 +342,28 @@ export function countOutcomes(outcomes: readonly Outcome[]): Record<OutcomeKind,
 	return counts;
 }
 
+/**
+ * What the service holds after an outcome, where known: what the answer or a re-read said; the
+ * value confirmed from when nothing was sent or the service answered with an error; else
+ * undefined (sent, and no answer says what happened).
+ */
+export function heldAfter(outcome: Outcome): PolicyValue | undefined {
+	switch (outcome.kind) {
+		case 'changed':
+		case 'already':
+		case 'conflict':
+			return outcome.row.value;
+		case 'failed':
+			if (outcome.row) return outcome.row.value;
+			return !outcome.sent || outcome.problem.status !== undefined ? outcome.change.from : undefined;
+		case 'not-sent':
+			return outcome.change.from;
+		case 'gone':
+		case 'unknown':
+			return undefined;
+	}
+}
+
 /** A sentence for a row that was not changed (CLI result tables, the dashboard's status and detail). */
 export function outcomeReason(outcome: Outcome): string {
 	switch (outcome.kind) {

@@ -82,11 +82,11 @@ test('sign in, filter to visio, set Visio Plan 1 to trials only, confirm: the sc
 	// Every write is in the audit log, as one change set made from the dashboard.
 	const {readFile} = await import('node:fs/promises');
 	const audit = (await readFile(join(home, 'state', 'mscommerce', 'audit.jsonl'), 'utf8')).trim().split('\n').map(line => JSON.parse(line) as Record<string, string>);
-	assert.equal(audit.length, 1);
-	assert.equal(audit[0]?.source, 'dashboard');
-	assert.equal(audit[0]?.id, 'CFQ7TTC0HD33');
-	assert.equal(audit[0]?.account, 'admin@contoso.onmicrosoft.com');
-	assert.equal(audit[0]?.correlationId, puts[0]!.correlationId);
+	assert.deepEqual(audit.map(line => line.result), ['intent', 'ok'], 'the intent is logged before the write, the outcome after');
+	assert.equal(audit[1]?.source, 'dashboard');
+	assert.equal(audit[1]?.id, 'CFQ7TTC0HD33');
+	assert.equal(audit[1]?.account, 'admin@contoso.onmicrosoft.com');
+	assert.equal(audit[1]?.correlationId, puts[0]!.correlationId);
 
 	// Microsoft adds a product: after a reload it is marked new and counted.
 	emu.addProduct(emu.accounts[0]!.tenantId, {productId: 'CFQ7TTC0NEW1', productName: 'Contoso Copilot Add-on'});

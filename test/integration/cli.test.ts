@@ -156,7 +156,7 @@ test('exit codes: 3 without a session, 4 for a reader writing, 1 when the servic
 	const partial = await runCli(['offer-types', 'set', 'SaaS', 'DYNAMICSBC', 'Disabled', '--yes'], env);
 	assert.equal(partial.code, 5, partial.stderr);
 	assert.match(partial.stderr, /The licensing service failed \(500\)/);
-	assert.match(partial.stderr, /Partly done: 1 changed, 1 failed/);
+	assert.match(partial.stderr, /Partly done in tenant .* as admin@contoso\.onmicrosoft\.com: 1 changed, 1 failed/);
 	const states = emu.tenantState(tenantOf(emu)).offerTypes.filter(o => o.scopeId === 'SaaS' || o.scopeId === 'DYNAMICSBC').map(o => o.policyValue).sort();
 	assert.deepEqual(states, ['Disabled', 'Enabled']);
 	const rerun = await runCli(['offer-types', 'set', 'SaaS', 'DYNAMICSBC', 'Disabled', '--yes'], env);

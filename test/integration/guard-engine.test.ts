@@ -52,7 +52,7 @@ test('apply through 429 bursts and dropped connections: a partial result exits 5
 	assert.equal(results.length, rows);
 	assert.equal(failed.length, 2);
 	for (const f of failed) assert.equal(f.error?.title, 'The licensing service failed (500)');
-	assert.match(partial.stderr, /Partly done: 25 changed, 2 failed\. Run the same command again to finish/);
+	assert.match(partial.stderr, /Partly done in tenant contoso\.onmicrosoft\.com \([0-9a-f-]+\) as admin@contoso\.onmicrosoft\.com: 25 changed, 2 failed\.[\s\S]*Run the same command again to finish/);
 	const faulted = emu.requests.filter(r => r.method === 'PUT' && r.fault);
 	assert.deepEqual(['drop', '429', '500'].map(kind => faulted.filter(r => r.fault === kind).length), [3, 3, 2], 'every fault hit a write');
 
@@ -106,12 +106,12 @@ test('a product added to the tenant is new in plan and in products list --new un
 	assert.equal((await stat(join(seenDir, `${tenantOf(emu)}@127.0.0.1.json`))).mode & 0o777, 0o600);
 });
 
-test('every write path leaves one audit line per write: products set, offer-types set, baseline apply, undo, and failed writes', async () => {
+test('every write path leaves an intent and an outcome line per write: products set, offer-types set, baseline apply, undo, and failed writes', async () => {
 	const emu = await emulator();
 	const user = await home(emu);
 	assert.equal((await user.run(ctx => setCommand(ctx, 'product', ['CFQ7TTC0HD33', 'CFQ7TTC0HD32', 'Disabled'], {yes: true}))).code, 0);
 	emu.setFaults('500=1x,writes-only');
-	assert.equal((await user.run(ctx => setCommand(ctx, 'offerType', ['SaaS', 'Disabled'], {yes: true}))).code, 1);
+	assert.equal((await user.run(ctx => setCommand(ctx, 'offerType', ['SaaS', 'Disabled'], {yes: true}))).code, 5, 'a row failed: exit 5');
 	const file = await baselineFile(user.dir, 'offerTypes:\n  default: Disabled\n  except:\n    POWERBIVISUALS: Enabled\n');
 	assert.equal((await user.run(ctx => applyCommand(ctx, {file, yes: true}))).code, 0);
 	assert.equal((await user.run(ctx => undoCommand(ctx, undefined, {yes: true}))).code, 0);
@@ -125,21 +125,23 @@ test('every write path leaves one audit line per write: products set, offer-type
 	);
 	assert.equal(sets[3]!.undoes, sets[2]!.id);
 	const puts = emu.requests.filter(r => r.method === 'PUT');
-	assert.equal(entries.length, puts.length, 'one line per write attempt');
+	assert.equal(entries.filter(e => e.result === 'intent').length, puts.length, 'an intent line before every write');
+	assert.equal(entries.filter(e => e.result !== 'intent').length, puts.length, 'and an outcome after it');
 	for (const entry of entries) {
 		assert.equal(entry.account, 'admin@contoso.onmicrosoft.com');
 		assert.equal(entry.tenant, tenantOf(emu));
 		assert.equal(entry.policyId, P);
-		assert.ok(puts.some(r => r.correlationId === entry.correlationId), `the correlation ID of ${entry.id} is the request's`);
+		if (entry.result !== 'intent') assert.ok(puts.some(r => r.correlationId === entry.correlationId), `the correlation ID of ${entry.id} is the request's`);
 	}
 	const failure = entries.find(e => e.result === 'failed')!;
 	assert.deepEqual([failure.id, failure.name, failure.from, failure.to, failure.problem], ['SaaS', 'Software as a Service', 'Enabled', 'Disabled', 'The licensing service failed (500)']);
-	const visio = entries.find(e => e.id === 'CFQ7TTC0HD33')!;
+	const visio = entries.find(e => e.id === 'CFQ7TTC0HD33' && e.result !== 'intent')!;
 	assert.deepEqual([visio.scope, visio.name, visio.from, visio.to, visio.result], ['product', 'Visio Plan 1', 'Enabled', 'Disabled', 'ok']);
 
 	const history = await user.run(ctx => historyCommand(ctx));
-	assert.match(history.stdout, /^Change set\s+Time\s+Account\s+Tenant\s+Source\s+Changed\s+Failed\n/);
-	assert.match(history.stdout.split('\n')[1]!, new RegExp(`^${sets[3]!.id.slice(0, 8)} .* undo ${sets[2]!.id.slice(0, 8)}\\s+3\\s+0$`), 'newest first');
+	assert.match(history.stdout, /^Change set\s+Time \(UTC\)\s+Account\s+Tenant\s+Source\s+Rows\n/);
+	assert.match(history.stdout.split('\n')[1]!, new RegExp(`^${sets[3]!.id.slice(0, 8)} .* undo ${sets[2]!.id.slice(0, 8)}\\s+3 ok$`), 'newest first');
+	assert.match(history.stdout.split('\n')[3]!, /offer-types set\s+0 ok, 1 failed$/);
 });
 
 test('undo never overwrites a row changed again since: it reports it, puts back the rest, exits 5, and is a change set of its own', async () => {
@@ -189,7 +191,7 @@ test('baseline apply off a terminal without --yes refuses, and --dry-run lists t
 	const dry = await user.run(ctx => applyCommand(ctx, {file, dryRun: true}), {json: true});
 	assert.equal(dry.code, 0, dry.stderr);
 	assert.equal((JSON.parse(dry.stdout) as unknown[]).length, 27);
-	assert.match(dry.stderr, /Dry run: 27 changes planned, nothing written/);
+	assert.match(dry.stderr, /Dry run: 27 changes planned in tenant contoso\.onmicrosoft\.com \([0-9a-f-]+\) as admin@contoso\.onmicrosoft\.com, nothing written/);
 	assert.equal(emu.requests.filter(r => r.method === 'PUT').length, 0);
 	assert.equal((await readAudit(user.stateDir)).entries.length, 0, 'nothing written, nothing logged');
 });
@@ -212,16 +214,16 @@ test("the dashboard's path: a bulk change and its retry (R) are one change set i
 	const retry = await session.apply(session.retryPlan(key => current.get(key)), () => undefined);
 	assert.deepEqual(retry.outcomes.map(o => o.kind), ['changed']);
 	// Someone changes one of the rows the bulk change wrote; then u undoes the bulk change set.
-	const later = bulk.outcomes.find(o => o.kind === 'changed')!.change.row;
-	await client.setProduct(P, later.id, 'Enabled');
+	const later = rows.find(row => row.id === 'CFQ7TTC0HD33')!;
+	await client.setProduct(P, later.id, 'OnlyTrialsWithoutPaymentMethod');
 	// The screen does not know yet: the plan is made from what it shows, the engine re-reads.
 	const shown = new Map([...current].map(([key, row]) => [key, rows.some(r => rowKey(r) === key) ? {...row, value: 'Disabled' as const} : row]));
 	const undo = session.undoPlan(key => shown.get(key))!;
 	assert.equal(undo.changes.length, 5, 'from the screen, all five look undoable');
 	const undone = await session.apply(undo, () => undefined);
 	assert.deepEqual(undone.outcomes.filter(o => o.kind === 'conflict').map(o => o.change.row.id), [later.id], 'the later change is left alone, and said so');
-	assert.equal(productValue(emu, later.id), 'Enabled');
-	for (const row of rows) assert.equal(productValue(emu, row.id), 'Enabled');
+	assert.equal(productValue(emu, later.id), 'OnlyTrialsWithoutPaymentMethod');
+	for (const row of rows) if (row !== later) assert.equal(productValue(emu, row.id), 'Enabled');
 	const sets = changeSets((await readAudit(user.stateDir)).entries);
 	assert.deepEqual(sets.map(s => [s.source, s.changed, s.failed, s.skipped, s.undoes ?? null]), [
 		['dashboard', 5, 0, 0, null],

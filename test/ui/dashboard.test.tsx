@@ -160,10 +160,19 @@ test('Yes shows the row saving, then the value the service returned', async () =
 	assert.equal(app.backend.valueOf('CFQ7TTC0HD33'), 'OnlyTrialsWithoutPaymentMethod');
 });
 
-test('Enter on the highlighted Yes confirms; ← → move the highlight', async () => {
+test('the confirmation opens on No and names the tenant and account: Enter alone cancels, ↓ Enter confirms, q cancels the dialog and not the app', async () => {
 	const app = renderApp();
 	await app.see('Clipchamp');
-	await app.press('d', KEY.right, KEY.left, KEY.enter);
+	await app.press('d');
+	await app.see('In tenant contoso.onmicrosoft.com (00000000-0000-0000-0000-00000000c0de) as', 'admin@contoso.onmicrosoft.com');
+	assert.match(app.frame(), /❯\s+No/, 'the highlight starts on No');
+	await app.press(KEY.enter);
+	await app.see('Cancelled: nothing changed');
+	await app.press('d', 'q');
+	await app.see('Cancelled: nothing changed');
+	assert.deepEqual(app.exits, [], 'q in a dialog does not quit');
+	assert.deepEqual(app.backend.writes, []);
+	await app.press('d', KEY.down, KEY.enter);
 	await waitFor(() => app.backend.valueOf('CFQ7TTC0N8SS') === 'Disabled');
 	await app.see('Clipchamp Premium: Enabled → Disabled, saved');
 });
@@ -178,7 +187,7 @@ test('Esc, n, or No cancel the confirmation and nothing is sent', async () => {
 	await app.gone('Yes');
 	await app.press('d', 'n');
 	await app.gone('Yes');
-	await app.press(' ', KEY.right, KEY.enter);
+	await app.press(' ', KEY.enter);
 	await app.gone('Yes');
 	await app.see('Cancelled: nothing changed');
 	assert.deepEqual(app.backend.writes, []);
@@ -323,7 +332,7 @@ test('undo leaves alone a row changed since', async () => {
 	await app.press('r');
 	await app.see('Enabled 23');
 	await app.press('u');
-	await app.see('Nothing to undo: Clipchamp Premium (CFQ7TTC0N8SS) changed since (now Enabled): left alone');
+	await app.see('Nothing to undo: Clipchamp Premium (CFQ7TTC0N8SS) changed since (now Enabled; the change set');
 	assert.deepEqual(app.backend.writes, [{id: 'CFQ7TTC0N8SS', value: 'Disabled'}]);
 });
 

@@ -25,13 +25,16 @@ export function confirmLines(plan: ChangePlan, width: number, max: number, where
 	const seed = wrapAtMost(SEED_NOTE, inner, 2);
 	const probe = summarisePlan(plan, 0);
 	// Room for listed changes: what is left after the title, notes, the "more" line and the seed's note.
-	const fixed = 2 + probe.notes.length + seed.length + 1;
+	// Where it writes is never cut: wrapped to two lines if it must.
+	const whereLines = wrapAtMost(`In tenant ${where}`, inner, 2);
+	const fixed = 1 + whereLines.length + probe.notes.length + seed.length + 1;
 	const single = plan.changes.length === 1 && !plan.fromMarks && plan.kind !== 'undo' && plan.kind !== 'retry';
 	const listable = Math.max(1, Math.min(5, max - fixed));
-	const summary = summarisePlan(plan, listable);
+	// "…and 1 more" takes the line the last change would: list it instead.
+	const summary = summarisePlan(plan, plan.changes.length === listable + 1 ? listable + 1 : listable);
 	const lines: ConfirmLine[] = [
 		{text: truncate(summary.title, inner), kind: 'title'},
-		{text: truncate(`In tenant ${where}`, inner), kind: 'where'},
+		...whereLines.map(text => ({text, kind: 'where' as const})),
 	];
 	for (const change of summary.listed) {
 		const text = single ? `${change.from} → ${change.to}` : `${change.row.name} (${change.row.id}): ${change.from} → ${change.to}`;

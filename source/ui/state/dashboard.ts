@@ -4,7 +4,7 @@
  * flight and how each row came out, the problems on show, and read-only mode. The change sets
  * themselves (what u and R act on) live in the session, source/commerce/session.ts.
  */
-import {rowKey, type Change, type Outcome} from '../../commerce/changes.js';
+import {heldAfter, rowKey, type Change, type Outcome} from '../../commerce/changes.js';
 import type {Policy, PolicyValue, Row, Scope} from '../../commerce/types.js';
 import type {Problem} from '../../problems/types.js';
 import type {ChangePlan} from './changes.js';
@@ -324,7 +324,7 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 				case 'unknown': {
 					if (outcome.kind === 'failed' && outcome.row) next.rows = withRow(state, outcome.row);
 					next.failed = new Map(state.failed).set(key, {change, problem: outcome.problem, unknown: outcome.kind === 'unknown'});
-					const held = outcome.kind === 'failed' ? (outcome.row?.value ?? (outcome.sent ? undefined : change.from)) : undefined;
+					const held = heldAfter(outcome);
 					const context = held ? `${change.row.name} (${change.row.id}) stays ${held}` : `${change.row.name} (${change.row.id}): sent ${change.to}; not known whether it applied (r reloads)`;
 					next.problems = [...state.problems, {problem: outcome.problem, origin: 'write', context}];
 					next.readOnly = state.readOnly || outcome.problem.kind === 'forbidden';
