@@ -48,7 +48,7 @@ type SessionSet = {id: number; logId?: string; written: Map<string, WrittenRow>}
 /** A failed row, for R and for the screen's marker: the change that failed and why. */
 export type FailedRow = {change: Change; problem: Problem; setId: number};
 
-export type Running = {setId: number; total: number; settled: number; stopped: boolean};
+export type Running = {setId: number; total: number; stopped: boolean; inFlight: Set<string>};
 
 export class ChangeSession {
 	private readonly sets: SessionSet[] = [];
@@ -96,16 +96,17 @@ export class ChangeSession {
 		for (const change of plan.changes) this.failedRows.delete(rowKey(change.row));
 
 		const stop = new AbortController();
-		const state: Running = {setId: set.id, total: plan.changes.length, settled: 0, stopped: false};
+		const state: Running = {setId: set.id, total: plan.changes.length, stopped: false, inFlight: new Set()};
 		const done = applyWrites(this.options.target, plan.changes, {
 			journal,
 			classify: this.options.classify,
 			concurrency: this.options.concurrency,
 			drainMs: this.options.drainMs ?? DEFAULT_DRAIN_MS,
 			stop: stop.signal,
+			onSend: change => state.inFlight.add(rowKey(change.row)),
 			onOutcome: outcome => {
 				this.record(set, outcome);
-				if (outcome.kind !== 'unknown' || !stop.signal.aborted) state.settled += 1;
+				state.inFlight.delete(rowKey(outcome.change.row));
 				onOutcome(outcome);
 			},
 		});
@@ -161,7 +162,7 @@ export class ChangeSession {
 		if (!running) return {inFlight: 0, done: Promise.resolve()};
 		running.state.stopped = true;
 		running.stop.abort();
-		return {inFlight: Math.max(0, running.state.total - running.state.settled), done: running.done.catch(() => undefined)};
+		return {inFlight: running.state.inFlight.size, done: running.done.catch(() => undefined)};
 	}
 
 	/** What this session wrote, for a line after the dashboard closes (empty when nothing was confirmed). */

@@ -7,7 +7,7 @@
 import {mkdtemp} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {Readable} from 'node:stream';
+import {PassThrough, Readable} from 'node:stream';
 import {after} from 'node:test';
 import {createContext, type Context} from '../../source/commands/context.js';
 import type {Io} from '../../source/commands/output.js';
@@ -19,7 +19,18 @@ import {exitCodeFor} from '../../source/problems/exitCodes.js';
 
 export type Run = {code: number; stdout: string; stderr: string};
 
-export type Home = {dir: string; stateDir: string; run(action: (ctx: Context) => Promise<number>, flags?: Flags): Promise<Run>};
+/** A person at a terminal: stdin and stderr are TTYs; `answer` is typed once stderr shows `when`. */
+export type Terminal = {when: RegExp; before?: () => void | Promise<void>; answer: string};
+
+export type RunOptions = {
+	terminal?: Terminal;
+	/** Aborted like the CLI's first Ctrl-C (reason 'SIGINT') or SIGTERM. */
+	controller?: AbortController;
+	/** Told each stderr write as it happens. */
+	onStderr?: (text: string, all: string) => void;
+};
+
+export type Home = {dir: string; stateDir: string; run(action: (ctx: Context) => Promise<number>, flags?: Flags, options?: RunOptions): Promise<Run>};
 
 /** A fresh HOME (config and state) whose commands act as `token` against the emulator. */
 export async function home(emu: Emulator, token: string = emu.tokens.admin): Promise<Home> {
@@ -31,16 +42,30 @@ export async function home(emu: Emulator, token: string = emu.tokens.admin): Pro
 	return {
 		dir,
 		stateDir,
-		async run(action, flags = {}) {
+		async run(action, flags = {}, options = {}) {
 			let stdout = '';
 			let stderr = '';
+			const {terminal} = options;
+			const stdin = terminal ? Object.assign(new PassThrough(), {isTTY: true}) : (Readable.from([]) as NodeJS.ReadableStream & {isTTY?: boolean});
+			let answered = false;
 			const io: Io = {
 				stdout: {write: (text: string) => (stdout += text), isTTY: false},
-				stderr: {write: (text: string) => (stderr += text), isTTY: false},
-				stdin: Readable.from([]) as NodeJS.ReadableStream & {isTTY?: boolean},
+				stderr: {
+					write: (text: string) => {
+						stderr += text;
+						options.onStderr?.(text, stderr);
+						if (terminal && !answered && terminal.when.test(stderr)) {
+							answered = true;
+							void Promise.resolve(terminal.before?.()).then(() => (stdin as PassThrough).write(`${terminal.answer}\n`));
+						}
+						return true;
+					},
+					isTTY: Boolean(terminal),
+				},
+				stdin,
 			};
 			const settings = resolveSettings({authority: emu.authority, licensingUrl: emu.licensingUrl, token, ...flags}, env, false);
-			const ctx = createContext(settings, io, new AbortController().signal, {ca: [emu.caPem]});
+			const ctx = createContext(settings, io, (options.controller ?? new AbortController()).signal, {ca: [emu.caPem]});
 			contexts.push(ctx);
 			let code: number;
 			try {

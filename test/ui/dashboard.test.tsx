@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {afterEach, test} from 'node:test';
 import {cleanup} from 'ink-testing-library';
 import {ADMIN, FakeBackend, forbidden, manyRows, refused, serverError} from './fakeBackend.js';
-import {KEY, renderApp, waitFor} from './harness.js';
+import {KEY, renderApp, waitFor, type Rendered} from './harness.js';
 
 afterEach(() => cleanup());
 
@@ -439,4 +439,84 @@ test('a backend that signed in and loaded before the first frame: the first fram
 	await app.see('1 new');
 	await app.press('r');
 	await waitFor(() => app.backend.loads === 1);
+});
+
+/** Filters the list down to Visio Plan 1 (a product whose trial needs no payment method) and selects it. */
+async function onVisioPlan1(app: Rendered): Promise<void> {
+	await app.see('Clipchamp');
+	await app.press('/', 'v', 'i', 's', 'i', 'o', ' ', '1', KEY.enter);
+	await app.cursorOn(/Visio Plan 1/);
+}
+
+test('another admin changes the row while the dialog is open: y writes nothing over it, and the row shows their value', async () => {
+	const app = renderApp();
+	await onVisioPlan1(app);
+	await app.press('d');
+	await app.see('Enabled → Disabled');
+	app.backend.changeBehind('product', 'CFQ7TTC0HD33', 'OnlyTrialsWithoutPaymentMethod');
+	await app.press('y');
+	await app.see('Visio Plan 1: left alone, someone else set OnlyTrialsWithoutPaymentMethod');
+	await waitFor(() => /Visio Plan 1\s+CFQ7TTC0HD33\s+OnlyTrialsWithoutPaymentMethod/.test(app.frame()));
+	assert.deepEqual(app.backend.writes, []);
+	assert.equal(app.backend.valueOf('CFQ7TTC0HD33'), 'OnlyTrialsWithoutPaymentMethod');
+});
+
+test("u after another admin's change (no reload) leaves their value, and says so", async () => {
+	const app = renderApp();
+	await onVisioPlan1(app);
+	await app.press('d', 'y');
+	await app.see('Visio Plan 1: Enabled → Disabled, saved');
+	app.backend.changeBehind('product', 'CFQ7TTC0HD33', 'OnlyTrialsWithoutPaymentMethod');
+	// The screen still shows Disabled, so u offers the undo; the write re-reads first.
+	await app.press('u');
+	await app.see('Undo the last change set: 1 row back to Enabled');
+	await app.press('y');
+	await app.see('Visio Plan 1: left alone, someone else set OnlyTrialsWithoutPaymentMethod');
+	assert.equal(app.backend.valueOf('CFQ7TTC0HD33'), 'OnlyTrialsWithoutPaymentMethod', "the other admin's value stands");
+	assert.deepEqual(app.backend.writes, [{id: 'CFQ7TTC0HD33', value: 'Disabled'}]);
+});
+
+test('failed rows stay marked !, i tells why with the correlation ID, and [ ] pages through every failure', async () => {
+	const failedOnce = new Set<string>();
+	const failFirst = (id: string) => (['CFQ7TTC0N8SS', 'CFQ7TTC0LH3N'].includes(id) && !failedOnce.has(id) ? failedOnce.add(id) : false);
+	const app = renderApp({failSetValue: row => (failFirst(row.id) ? serverError() : undefined)});
+	await app.see('Clipchamp');
+	await app.press('x', 'x', 'x', 'd', 'y');
+	await app.see('1 of 3 rows saved, 2 failed (R retries, [ ] pages the problems)', '1 of 2 ([ ])');
+	assert.match(app.line('Clipchamp Premium'), /!\s+Clipchamp Premium/);
+	assert.match(app.line('Dynamics 365 Marketing  '), /!\s+Dynamics 365 Marketing/);
+	assert.doesNotMatch(app.line('Additional App'), /!/);
+	await app.press(']');
+	await app.see('2 of 2 ([ ])', 'Dynamics 365 Marketing (CFQ7TTC0LH3N) stays Enabled');
+	await app.press('g', 'i');
+	await app.see('Last write failed', 'Enabled → Disabled: The licensing service failed', 'corr-500');
+	await app.press('R');
+	await app.see('2 of 2 rows saved');
+	assert.doesNotMatch(app.frame(), /!\s+(Clipchamp|Dynamics)/, 'retried: no longer marked');
+});
+
+test('q while a bulk write is in flight stops sending, says how many are in flight, and quits once they are answered; a second q quits at once', async () => {
+	const app = renderApp({holdWrites: true});
+	await app.see('Clipchamp');
+	await app.press('x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'd', 'y');
+	await waitFor(() => app.backend.heldCount() === 8, () => `${app.backend.heldCount()} held`);
+	await app.press('q');
+	await app.see('Stopping: 8 writes in flight');
+	assert.deepEqual(app.exits, [], 'not before the writes in flight are answered');
+	app.backend.release();
+	await waitFor(() => app.exits.length === 1);
+	assert.deepEqual(app.exits, [130]);
+	assert.equal(app.backend.writes.length, 8, 'the two rows not yet sent never were');
+	assert.deepEqual(app.backend.session.summary(), ['mscommerce: this session\'s changes: 8 changed, 2 not sent.']);
+
+	const again = renderApp({holdWrites: true});
+	await again.see('Clipchamp');
+	await again.press('x', 'x', 'd', 'y');
+	await waitFor(() => again.backend.heldCount() === 2);
+	await again.press('q');
+	await again.see('Stopping: 2 writes in flight');
+	await again.press('q');
+	await waitFor(() => again.exits.length === 1);
+	assert.deepEqual(again.exits, [130]);
+	again.backend.release();
 });

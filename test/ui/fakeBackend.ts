@@ -234,6 +234,11 @@ export class FakeBackend implements Backend {
 		return new Set(rows.filter(row => row.scope === scope && ids.has(row.id)).map(row => row.id));
 	}
 
+	/** How many writes are being held (holdWrites). */
+	heldCount(): number {
+		return this.heldWrites.length;
+	}
+
 	/** Lets the held writes finish. */
 	release(): void {
 		for (const held of this.heldWrites.splice(0)) held.resolve();

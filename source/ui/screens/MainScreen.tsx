@@ -64,14 +64,15 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 	const where = `${describeTenant(account)} as ${account.username}`;
 	const dialog = state.mode === 'confirm' && state.plan ? confirmLines(state.plan, width, room - 4, where) : undefined;
 	if (dialog) room -= confirmDialogHeight(dialog);
-	const onShow = shownProblem(state);
-	const paging = state.problems.length > 1 ? {at: Math.min(state.problemAt, state.problems.length - 1) + 1, of: state.problems.length} : undefined;
-	const problem = onShow && room >= 3 ? problemLines(onShow, width, Math.min(8, room - 2), paging) : undefined;
-	if (problem) room -= problemPanelHeight(problem);
+	// The detail panel was asked for (i): it goes before the problem panel when room is short.
 	const selected: Row | undefined = shown[windowOf(view.cursor, shown.length, 1).index];
 	const fields = state.detail && selected ? detailFields(selected, state.saving.get(rowKey(selected)), state.failed.get(rowKey(selected))) : undefined;
 	const detail = fields && detailPanelHeight(fields) <= room ? fields : undefined;
 	if (detail) room -= detailPanelHeight(detail);
+	const onShow = shownProblem(state);
+	const paging = state.problems.length > 1 ? {at: Math.min(state.problemAt, state.problems.length - 1) + 1, of: state.problems.length} : undefined;
+	const problem = onShow && room >= 3 ? problemLines(onShow, width, Math.min(8, room - 2), paging) : undefined;
+	if (problem) room -= problemPanelHeight(problem);
 	const listHeight = Math.max(1, room + MIN_LIST_ROWS);
 	const window = windowOf(view.cursor, shown.length, listHeight);
 	// Paging keys need the list's height; it is known once this frame is laid out.

@@ -188,7 +188,7 @@ function outcomeStatus(outcome: Outcome): Status {
 		case 'already':
 			return {text: `${planned.name} already holds ${outcome.row.value} (changed elsewhere): nothing sent`, tone: 'info'};
 		case 'conflict':
-			return {text: `${planned.name}: someone else changed it to ${outcome.row.value} since you confirmed; left alone`, tone: 'warning'};
+			return {text: `${planned.name}: left alone, someone else set ${outcome.row.value}`, tone: 'warning'};
 		case 'gone':
 			return {text: `${planned.name} is no longer listed: nothing sent`, tone: 'warning'};
 		case 'failed':
