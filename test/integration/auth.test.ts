@@ -245,3 +245,30 @@ test('two sign-ins finishing at once in one cache both stay signed in (the cache
 	assert.deepEqual(names, ['admin@contoso.onmicrosoft.com', 'reader@contoso.onmicrosoft.com']);
 	JSON.parse(await readFile(join(settings.configDir, 'msal-cache.json'), 'utf8'));
 });
+
+test('the default account is the first one signed in; a later login says so, --account picks another for one command, `account use` changes the default', async () => {
+	const signInAs: string[] = ['admin@contoso.onmicrosoft.com', 'reader@contoso.onmicrosoft.com'];
+	let emu: Emulator | undefined;
+	emu = await emulator({onDeviceCode: code => setTimeout(() => emu?.approve(code, signInAs.shift()), 50)});
+	const home = await mkdtemp(join(tmpdir(), 'mscommerce-accounts-'));
+	const env = cliEnv(emu, home);
+	const first = await runCli(['login'], env);
+	assert.match(first.stderr, /Commands will use admin@contoso\.onmicrosoft\.com \(the default account\)/);
+	const second = await runCli(['login'], env);
+	assert.equal(second.code, 0, second.stderr);
+	assert.match(second.stderr, /Signed in as reader@contoso\.onmicrosoft\.com/);
+	assert.match(second.stderr, /Commands will still use the default account, admin@contoso\.onmicrosoft\.com: pass --account reader@contoso\.onmicrosoft\.com/);
+	const list = await runCli(['account', 'list', '--json'], env);
+	assert.deepEqual(
+		(JSON.parse(list.stdout) as Array<{username: string; isDefault: boolean}>).map(a => [a.username, a.isDefault]).sort(),
+		[['admin@contoso.onmicrosoft.com', true], ['reader@contoso.onmicrosoft.com', false]],
+	);
+	const who = async (...extra: string[]) => (JSON.parse((await runCli(['whoami', '--json', ...extra], env)).stdout) as {username: string}).username;
+	assert.equal(await who(), 'admin@contoso.onmicrosoft.com');
+	assert.equal(await who('--account', 'reader@contoso.onmicrosoft.com'), 'reader@contoso.onmicrosoft.com');
+	const unknown = await runCli(['whoami', '--account', 'nobody@contoso.onmicrosoft.com'], env);
+	assert.equal(unknown.code, 3);
+	assert.match(unknown.stderr, /nobody@contoso\.onmicrosoft\.com is not signed in \(signed in: /);
+	assert.equal((await runCli(['account', 'use', 'reader@contoso.onmicrosoft.com'], env)).code, 0);
+	assert.equal(await who(), 'reader@contoso.onmicrosoft.com', 'the new default');
+});

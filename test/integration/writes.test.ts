@@ -8,7 +8,7 @@ import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {applyCommand} from '../../source/commands/baseline.js';
-import {historyCommand, undoCommand} from '../../source/commands/history.js';
+import {undoCommand} from '../../source/commands/history.js';
 import {setCommand} from '../../source/commands/rows.js';
 import {changeSets, readAudit, startChangeSet} from '../../source/commerce/audit.js';
 import {applyWrites, planChanges} from '../../source/commerce/changes.js';
