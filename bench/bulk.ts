@@ -1,8 +1,10 @@
 /**
  * Bulk writes: `baseline apply` of 100 products against the emulator with 100 ms of latency per
  * request, versus the same 100 writes made one after another (the MSCommerce module's loop:
- * list, then Update-MSCommerceProductPolicy per product), in the same run. Budget: at least 6×
- * faster, and the emulator ends with exactly the baseline (0 lost, 0 extra writes).
+ * list, then Update-MSCommerceProductPolicy per product), in the same run. apply compares before
+ * it writes (a list re-read per batch: whenever the last read is over 2 s old) and checks every
+ * answer. Budget: at least 5× faster, and the emulator ends with exactly the baseline (0 lost,
+ * 0 extra writes).
  */
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -97,9 +99,9 @@ export async function benchBulk(): Promise<BenchRow[]> {
 		const result = audit(bulk);
 		const loopResult = audit(sequential);
 		return [
-			{name: `bulk: baseline apply, ${COUNT} products, 100 ms latency`, value: applyMs, unit: 'ms', note: 'list + plan + writes, 8 in flight'},
+			{name: `bulk: baseline apply, ${COUNT} products, 100 ms latency`, value: applyMs, unit: 'ms', note: 'list + plan + re-read + writes, 8 in flight'},
 			{name: `bulk: the same ${COUNT} writes one by one`, value: loopMs, unit: 'ms', note: "the module's loop"},
-			{name: 'bulk: speed-up', value: ratio, unit: '×', budget: '≥ 6×', ok: ratio >= 6},
+			{name: 'bulk: speed-up', value: ratio, unit: '×', budget: '≥ 5×', ok: ratio >= 5, note: 'compare before write, list re-read per batch'},
 			{
 				name: 'bulk: lost + extra writes',
 				value: result.lost + result.extra,
