@@ -70,9 +70,14 @@ export async function historyCommand(ctx: Context): Promise<number> {
 	}));
 	if (sets.length === 0) ctx.note(`No change recorded yet (${auditPath(ctx.settings.stateDir)}).`);
 	else if (ctx.settings.output === 'text') {
-		const unknown = sets.flatMap(set => set.rows.filter(row => row.status === 'unknown').map(row => ({set, row})));
-		for (const {set, row} of unknown) {
-			ctx.note(`unknown: ${row.name} (${row.id}) ${row.from} → ${row.to} in change set ${shortId(set.id)}: sent, no outcome recorded (\`mscommerce undo ${shortId(set.id)}\` re-reads it).`);
+		for (const set of sets) {
+			const unknown = set.rows.filter(row => row.status === 'unknown');
+			if (unknown.length === 0) continue;
+			const named = unknown.slice(0, 3).map(row => `${row.name} (${row.id})`).join(', ');
+			const more = unknown.length > 3 ? ` and ${unknown.length - 3} more` : '';
+			ctx.note(
+				`unknown: change set ${shortId(set.id)} sent ${count(unknown.length, 'row')} with no outcome recorded (${named}${more}): \`mscommerce undo ${shortId(set.id)}\` re-reads them; running the same command again finishes the job.`,
+			);
 		}
 	}
 	return ExitCode.ok;

@@ -76,10 +76,13 @@ export function toTable<T>(items: readonly T[], columns: Column<T>[], terminalWi
 				if (c.shrinkTo !== undefined && widths[i]! > c.shrinkTo && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
 			}
 			if (widest < 0) break;
-			widths[widest] = Math.max(shown[widest]!.shrinkTo!, widths[widest]! - excess);
+			// One column at a time, by the least that evens it with the next widest: what is cut is shared.
+			const others = shown.map((c, i) => (i !== widest && c.shrinkTo !== undefined ? widths[i]! : 0));
+			const step = Math.max(1, Math.min(excess, widths[widest]! - Math.max(...others, 0)));
+			widths[widest] = Math.max(shown[widest]!.shrinkTo!, widths[widest]! - step);
 		}
 		const excess = total(widths) - terminalWidth;
-		if (excess > 0 && widths[0] !== undefined) widths[0] = Math.max(12, widths[0] - excess);
+		if (excess > 0 && widths[0] !== undefined) widths[0] = Math.min(widths[0], Math.max(12, widths[0] - excess));
 	}
 	const line = (values: string[]) =>
 		values

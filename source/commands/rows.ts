@@ -206,7 +206,7 @@ export async function runPlan(ctx: Context, scope: Scope | undefined, plan: Plan
 	const who = await signedInAs(ctx);
 	const planColumns: Column<PlanRow>[] = [
 		...(scope === undefined ? [{header: 'Scope', value: (c: PlanRow) => NOUN[c.row.scope]}] : []),
-		{header: rowHeader(scope), value: c => c.row.name},
+		{header: rowHeader(scope), value: c => c.row.name, shrinkTo: 12},
 		{header: 'ID', value: c => c.row.id},
 		{header: 'From', value: c => c.from},
 		{header: 'To', value: c => c.to},
@@ -285,6 +285,16 @@ const RESULT_WORD: Record<Outcome['kind'], string> = {
 	'not-sent': 'not sent',
 };
 
+/** A row's result in the text table (failures add their problem's title). */
+const RESULT_TEXT: Partial<Record<Outcome['kind'], string>> = {
+	changed: 'changed',
+	already: 'already there (nothing sent)',
+	conflict: 'skipped: changed by someone else',
+	gone: 'skipped: no longer listed',
+	unknown: 'unknown: no answer',
+	'not-sent': 'not sent (stopped)',
+};
+
 /**
  * The per-row table (stdout), each problem (stderr), a summary naming the tenant, and the exit
  * code: interrupted 130 (SIGTERM 143); the audit log failing 1; every failure a 403 and nothing
@@ -294,14 +304,15 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 	const {outcomes} = result;
 	const columns: Column<Outcome>[] = [
 		...(scope === undefined ? [{header: 'Scope', value: (o: Outcome) => NOUN[o.change.row.scope]}] : []),
-		{header: rowHeader(scope), value: o => o.change.row.name},
+		{header: rowHeader(scope), value: o => o.change.row.name, shrinkTo: 12},
 		{header: 'ID', value: o => o.change.row.id},
 		{header: 'From', value: o => VALUE_LABEL[o.change.from]},
 		{header: 'Now', value: o => {
 			const held = heldAfter(o);
 			return held ? VALUE_LABEL[held] : '?';
 		}},
-		{header: 'Result', value: o => (o.kind === 'changed' ? 'changed' : outcomeReason(o))},
+		// Short: the Now column says what the service holds; the long reason is in JSON.
+		{header: 'Result', value: o => RESULT_TEXT[o.kind] ?? `failed: ${(o as Extract<Outcome, {kind: 'failed'}>).problem.title}`, shrinkTo: 24},
 	];
 	printList(ctx.io, ctx.settings.output, outcomes, columns, o => ({
 		id: o.change.row.id,

@@ -24,7 +24,7 @@ import {columnsFor} from '../state/layout.js';
 import {isMoveCommand, windowOf, type MoveCommand} from '../state/listWindow.js';
 import {truncate} from '../text.js';
 import {useTheme} from '../theme.js';
-import {mainFooter, PINNED} from './mainFooter.js';
+import {mainFooter, pinnedFor} from './mainFooter.js';
 
 export type MainScreenProps = {
 	backend: Backend;
@@ -284,7 +284,7 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 			{state.mode === 'help' ? null : (
 				<StatusLine filtering={state.mode === 'filter'} query={view.query} status={state.status} width={width} />
 			)}
-			<Footer items={mainFooter(state, view.marks.size)} pinned={PINNED} width={width} />
+			<Footer items={mainFooter(state, view.marks.size)} pinned={pinnedFor(state)} width={width} />
 		</Box>
 	);
 }

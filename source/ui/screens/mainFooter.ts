@@ -7,6 +7,11 @@ export const PINNED: readonly FooterItem[] = [
 	{key: 'q', label: 'quit'},
 ];
 
+/** The keys kept at the footer's end: none while a question is open (there q cancels it). */
+export function pinnedFor(state: Pick<DashboardState, 'mode'>): readonly FooterItem[] {
+	return state.mode === 'confirm' ? [] : PINNED;
+}
+
 export function mainFooter(state: DashboardState, marked: number): FooterItem[] {
 	switch (state.mode) {
 		case 'help':
