@@ -329,6 +329,7 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 		changeSetId,
 	}));
 	for (const outcome of outcomes) {
+		if (outcome.kind === 'conflict' || outcome.kind === 'gone') ctx.note(`${outcome.change.row.name} (${outcome.change.row.id}): ${outcomeReason(outcome)}`);
 		if (outcome.kind !== 'failed' && outcome.kind !== 'unknown') continue;
 		ctx.io.stderr.write(`${outcome.change.row.name} (${outcome.change.row.id}): `);
 		reportProblem(ctx.io.stderr, outcome.problem);

@@ -248,8 +248,9 @@ test('two sign-ins finishing at once in one cache both stay signed in (the cache
 
 test('the default account is the first one signed in; a later login says so, --account picks another for one command, `account use` changes the default', async () => {
 	const signInAs: string[] = ['admin@contoso.onmicrosoft.com', 'reader@contoso.onmicrosoft.com'];
-	let emu: Emulator | undefined;
-	emu = await emulator({onDeviceCode: code => setTimeout(() => emu?.approve(code, signInAs.shift()), 50)});
+	const approve: {emu?: Emulator} = {};
+	const emu = await emulator({onDeviceCode: code => setTimeout(() => approve.emu?.approve(code, signInAs.shift()), 50)});
+	approve.emu = emu;
 	const home = await mkdtemp(join(tmpdir(), 'mscommerce-accounts-'));
 	const env = cliEnv(emu, home);
 	const first = await runCli(['login'], env);

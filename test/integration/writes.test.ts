@@ -35,7 +35,8 @@ test("products set: another admin changes the row while [y/N] waits; y leaves th
 	assert.equal(run.code, 5, run.stderr);
 	assert.match(run.stderr, new RegExp(`Plan for ${TENANT_LINE.source}, policy AllowSelfServicePurchase`), 'the plan names the tenant and account');
 	assert.match(run.stderr, new RegExp(`Change 1 row in ${TENANT_LINE.source}\\? \\[y/N\\]`), 'so does the question');
-	assert.match(run.stdout, /skipped: someone else changed it to OnlyTrialsWithoutPaymentMethod \(it was Enabled when you confirmed\); left alone/);
+	assert.match(run.stdout, /Visio Plan 1\s+CFQ7TTC0HD33\s+Enabled\s+Trials only\s+skipped: changed by someone else/);
+	assert.match(run.stderr, /Visio Plan 1 \(CFQ7TTC0HD33\): skipped: someone else changed it to OnlyTrialsWithoutPaymentMethod \(it was Enabled when you confirmed\); left alone/);
 	assert.match(run.stderr, /Partly done in tenant .*: 0 changed, 1 skipped/);
 	assert.doesNotMatch(run.stderr, /mscommerce undo/, 'nothing changed: no undo offered');
 	assert.equal(valueOf(emu, 'CFQ7TTC0HD33'), 'OnlyTrialsWithoutPaymentMethod', "the other admin's value stands");
@@ -81,7 +82,7 @@ test('undo: a row another admin changes while the undo waits for its answer is l
 		terminal: {when: /\[y\/N\]/, before: () => emu.setValue(undefined, 'product', 'CFQ7TTC0HD32', 'OnlyTrialsWithoutPaymentMethod'), answer: 'y'},
 	});
 	assert.equal(undo.code, 5, undo.stderr);
-	assert.match(undo.stdout, /Visio Plan 2\s+CFQ7TTC0HD32\s+Disabled\s+Trials only\s+skipped: someone else changed it/);
+	assert.match(undo.stdout, /Visio Plan 2\s+CFQ7TTC0HD32\s+Disabled\s+Trials only\s+skipped: changed by someone else/);
 	assert.deepEqual([valueOf(emu, 'CFQ7TTC0HD33'), valueOf(emu, 'CFQ7TTC0HD32')], ['Enabled', 'OnlyTrialsWithoutPaymentMethod']);
 });
 
