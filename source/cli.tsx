@@ -13,7 +13,7 @@ import type {Io} from './commands/output.js';
 import {reportProblem} from './commands/report.js';
 import {classify} from './problems/classify.js';
 import {UsageError} from './problems/errors.js';
-import {ExitCode, exitCodeFor} from './problems/exitCodes.js';
+import {ExitCode, exitCodeFor, interruptedCode} from './problems/exitCodes.js';
 
 declare const MSCOMMERCE_VERSION: string | undefined;
 const VERSION = typeof MSCOMMERCE_VERSION === 'string' ? MSCOMMERCE_VERSION : '0.0.0-dev';
@@ -100,6 +100,8 @@ async function withContext(command: Command, options: RunOptions, action: (ctx: 
 		process.exitCode = await action(ctx, controller.signal);
 	} catch (error) {
 		fail(error);
+		// Stopped at a question by SIGTERM rather than Ctrl-C: 143, as DESIGN.md's exit codes say.
+		if (controller.signal.aborted && process.exitCode === ExitCode.interrupted) process.exitCode = interruptedCode(controller.signal);
 	} finally {
 		process.off('SIGINT', onSigint);
 		process.off('SIGTERM', onSigterm);

@@ -22,3 +22,27 @@ test('a text table aligns columns and drops optional ones on a narrow terminal',
 	assert.equal(narrow[0], 'Name');
 	assert.ok(narrow.every(line => line.length <= 20));
 });
+
+test('at 80 columns, history keeps the account and tenant (cut with …, never dropped) and every line fits', async () => {
+	const {historyCommand} = await import('../../source/commands/history.js');
+	const {startChangeSet} = await import('../../source/commerce/audit.js');
+	const {mkdtemp} = await import('node:fs/promises');
+	const {tmpdir} = await import('node:os');
+	const {join} = await import('node:path');
+	const {Readable} = await import('node:stream');
+	const stateDir = join(await mkdtemp(join(tmpdir(), 'mscommerce-history-')), 'mscommerce');
+	const set = startChangeSet({stateDir, source: 'baseline apply', account: 'partner.engineer@contoso-partners.onmicrosoft.com', tenant: '0c9e1f2a-1111-4222-8333-444455556666', policyId: 'AllowSelfServicePurchase'});
+	const row = {scope: 'product' as const, id: 'CFQ7TTC0HD33', name: 'Visio Plan 1', value: 'Enabled' as const, trialWithoutPaymentMethod: true};
+	const change = {row, from: 'Enabled' as const, to: 'Disabled' as const};
+	await set.intent(change);
+	await set.outcome({kind: 'changed', change, row: {...row, value: 'Disabled'}});
+	let stdout = '';
+	const io = {stdout: {write: (t: string) => (stdout += t), isTTY: true, columns: 80}, stderr: {write: () => true}, stdin: Readable.from([])};
+	// history reads only the settings, the streams and note(): no sign-in, no network.
+	const ctx = {settings: {stateDir, output: 'text'}, io, note: () => undefined} as unknown as Parameters<typeof historyCommand>[0];
+	await historyCommand(ctx);
+	const [header, line] = stdout.split('\n');
+	assert.match(header ?? '', /Account\s+Tenant/);
+	assert.match(line ?? '', /partner\.eng\S*…\s+0c9e1f2a\S*…/);
+	for (const text of stdout.split('\n')) assert.ok(text.length <= 80, `${text.length} > 80: ${text}`);
+});
