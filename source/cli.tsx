@@ -13,6 +13,7 @@ import type {Io} from './commands/output.js';
 import {reportProblem} from './commands/report.js';
 import {classify} from './problems/classify.js';
 import {UsageError} from './problems/errors.js';
+import {safeText} from './text/safe.js';
 import {ExitCode, exitCodeFor, interruptedCode} from './problems/exitCodes.js';
 
 declare const MSCOMMERCE_VERSION: string | undefined;
@@ -156,7 +157,7 @@ export function buildProgram(): Command {
 			const [word] = command.args;
 			if (word !== undefined) {
 				const known = command.commands.map(c => c.name());
-				io.stderr.write(`error: unknown command '${word}' (commands: ${known.join(', ')}; see mscommerce --help)\n`);
+				io.stderr.write(`error: unknown command '${safeText(word)}' (commands: ${known.join(', ')}; see mscommerce --help)\n`);
 				process.exitCode = ExitCode.usage;
 				return;
 			}

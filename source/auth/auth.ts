@@ -11,13 +11,12 @@ import {
 	type AuthenticationResult,
 	type DeviceCodeRequest,
 } from '@azure/msal-node';
-import {readFileSync} from 'node:fs';
-import {readFile, rm} from 'node:fs/promises';
+import {rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {LICENSING_SCOPE, type Settings} from '../config.js';
 import type {TokenSource} from '../commerce/client.js';
 import type {Net} from '../net/http.js';
-import {writePrivateFile} from '../privateFiles.js';
+import {readPrivateFile, readPrivateFileSyncOrNothing, writePrivateFile} from '../privateFiles.js';
 import {CancelledError, NotSignedInError, UsageError} from '../problems/errors.js';
 import {SignInError} from '../problems/signIn.js';
 import type {AccountSummary, DeviceCodePrompt} from './types.js';
@@ -250,7 +249,7 @@ export class Auth {
 
 	private async readCurrent(): Promise<string | undefined> {
 		try {
-			const json = JSON.parse(await readFile(this.currentFile, 'utf8')) as {homeAccountId?: unknown};
+			const json = JSON.parse((await readPrivateFile(this.currentFile)) ?? '{}') as {homeAccountId?: unknown};
 			return typeof json.homeAccountId === 'string' ? json.homeAccountId : undefined;
 		} catch {
 			return undefined;
@@ -299,7 +298,7 @@ class AuthorityMetadataCache {
 	load(): string | undefined {
 		if (!this.persist) return undefined;
 		try {
-			const saved = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, {savedAt?: number; metadata?: unknown}>;
+			const saved = JSON.parse(readPrivateFileSyncOrNothing(this.file) ?? '{}') as Record<string, {savedAt?: number; metadata?: unknown}>;
 			const entry = saved[this.authority];
 			if (!entry?.metadata || typeof entry.savedAt !== 'number' || Date.now() - entry.savedAt > METADATA_MAX_AGE_MS) return undefined;
 			return JSON.stringify(entry.metadata);
@@ -312,7 +311,7 @@ class AuthorityMetadataCache {
 		if (!this.persist) return;
 		let saved: Record<string, unknown> = {};
 		try {
-			saved = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, unknown>;
+			saved = JSON.parse(readPrivateFileSyncOrNothing(this.file) ?? '{}') as Record<string, unknown>;
 		} catch {
 			// start afresh
 		}

@@ -1,13 +1,14 @@
 /**
  * MSAL's token cache, persisted to one file: directory 0700, file 0600, written atomically
  * (temp file + rename), guarded by a lock so two processes never interleave a read-modify-write,
- * and a corrupt file set aside with a one-line warning instead of a crash.
+ * and a corrupt file deleted with a one-line warning instead of a crash (kept, it could still
+ * hold a live refresh token that `logout` would never remove).
  */
-import {chmod, mkdir, readFile, rename, rm, rmdir, stat} from 'node:fs/promises';
+import {mkdir, rm, rmdir, stat} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {ICachePlugin, TokenCacheContext} from '@azure/msal-node';
-import {writePrivateFile} from '../privateFiles.js';
+import {ensurePrivateDir, readPrivateFile, writePrivateFile} from '../privateFiles.js';
 
 const LOCK_WAIT_MS = 5_000;
 const LOCK_STALE_MS = 15_000;
@@ -23,20 +24,21 @@ export class FileCachePlugin implements ICachePlugin {
 	async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
 		await this.ensureDirectory();
 		await this.lock();
-		let text: string;
+		let text: string | undefined;
 		try {
-			text = await readFile(this.file, 'utf8');
+			text = await readPrivateFile(this.file);
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+			await this.unlock();
 			throw error;
 		}
+		if (text === undefined) return;
 		try {
 			JSON.parse(text);
 			context.tokenCache.deserialize(text);
 		} catch {
-			const aside = `${this.file}.corrupt-${Date.now()}`;
-			await rename(this.file, aside).catch(() => undefined);
-			this.warn(`warning: the token cache ${this.file} was unreadable; moved it to ${aside} and starting signed out`);
+			// It may still hold a working refresh token: never keep it lying about under another name.
+			await rm(this.file, {force: true});
+			this.warn(`warning: the token cache ${this.file} was unreadable and has been deleted (it may have held tokens); signed out — run \`mscommerce login\``);
 			context.tokenCache.deserialize('');
 		}
 	}
@@ -52,11 +54,8 @@ export class FileCachePlugin implements ICachePlugin {
 	}
 
 	private async ensureDirectory(): Promise<void> {
-		const dir = dirname(this.file);
-		await mkdir(dir, {recursive: true, mode: 0o700});
-		// mkdir's mode only applies to directories it creates; a directory made by someone else keeps its own.
-		const info = await stat(dir);
-		if ((info.mode & 0o077) !== 0 && info.uid === process.getuid?.()) await chmod(dir, 0o700);
+		// Ours alone, or refused (a link, another user's, writable by others): source/privateFiles.ts.
+		await ensurePrivateDir(dirname(this.file));
 	}
 
 	private get lockDir(): string {

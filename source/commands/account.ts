@@ -7,6 +7,7 @@ import {classify} from '../problems/classify.js';
 import type {Context} from './context.js';
 import {CancelledError} from '../problems/errors.js';
 import {describeTenant} from '../words.js';
+import {safeText} from '../text/safe.js';
 import {printList, printOne, type Column} from './output.js';
 import {reportProblem} from './report.js';
 
@@ -16,17 +17,18 @@ export async function login(ctx: Context): Promise<number> {
 	for (;;) {
 		try {
 			const signedIn = await ctx.auth.signInWithDeviceCode(prompt => {
-				io.stderr.write(`${prompt.message}\n`);
+				// The sign-in server's sentence is data: a link in it is shown, never made clickable.
+				io.stderr.write(`${safeText(prompt.message)}\n`);
 				io.stderr.write(`Waiting for approval (the code works for ${Math.round((prompt.expiresAt - Date.now()) / 60_000)} min; Ctrl-C to stop)…\n`);
 			}, ctx.signal);
-			io.stderr.write(`Signed in as ${signedIn.username} (tenant ${describeTenant(signedIn)}).\n`);
+			io.stderr.write(`${safeText(`Signed in as ${signedIn.username} (tenant ${describeTenant(signedIn)}).`)}\n`);
 			io.stderr.write(`Roles: ${signedIn.roles.join(', ') || 'none found in the token'}; can change policies: ${yesNo(signedIn.canChange)}\n`);
 			const fallback = await ctx.auth.defaultAccount();
 			if (!fallback || fallback.username.toLowerCase() === signedIn.username.toLowerCase()) {
-				io.stderr.write(`Commands will use ${signedIn.username} (the default account).\n`);
+				ctx.note(`Commands will use ${signedIn.username} (the default account).`);
 			} else {
-				io.stderr.write(
-					`Commands will still use the default account, ${fallback.username}: pass --account ${signedIn.username} (or MSCOMMERCE_ACCOUNT), or make it the default with \`mscommerce account use ${signedIn.username}\`.\n`,
+				ctx.note(
+					`Commands will still use the default account, ${fallback.username}: pass --account ${signedIn.username} (or MSCOMMERCE_ACCOUNT), or make it the default with \`mscommerce account use ${signedIn.username}\`.`,
 				);
 			}
 			return 0;

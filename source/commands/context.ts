@@ -7,6 +7,7 @@ import {CommerceClient} from '../commerce/client.js';
 import type {Settings} from '../config.js';
 import {Net, type RetryInfo} from '../net/http.js';
 import type {Io} from './output.js';
+import {safeText} from '../text/safe.js';
 
 export type Context = {
 	settings: Settings;
@@ -29,7 +30,8 @@ export type ContextOptions = {
 };
 
 export function createContext(settings: Settings, io: Io, signal: AbortSignal, options: ContextOptions = {}): Context {
-	const note = (line: string) => void io.stderr.write(`${line}\n`);
+	// Notes quote names and messages from outside: made safe, one note is one line.
+	const note = (line: string) => void io.stderr.write(`${safeText(line)}\n`);
 	const net = new Net({caFile: settings.caFile, ca: options.ca, env: settings.env, onRetry: options.onRetry});
 	const auth = new Auth({settings, net, persist: options.persist, warn: note, slowDownStepMs: options.slowDownStepMs});
 	const client = new CommerceClient({baseUrl: settings.licensingUrl, net, token: auth.token, signal});

@@ -3,6 +3,8 @@
  * progress, notes and problems go to stderr.
  */
 import type {OutputFormat} from '../config.js';
+import {safeJson, safeText} from '../text/safe.js';
+import {displayWidth, padEnd, truncate} from '../text/width.js';
 
 export type Column<T> = {
 	header: string;
@@ -24,7 +26,7 @@ export type Io = {
 /** Prints items in the chosen format: JSON gets the service's own objects (`json`), text and CSV the columns. */
 export function printList<T>(io: Io, format: OutputFormat, items: readonly T[], columns: Column<T>[], json: (item: T) => unknown = item => item): void {
 	if (format === 'json') {
-		io.stdout.write(`${JSON.stringify(items.map(json), null, 2)}\n`);
+		io.stdout.write(`${safeJson(items.map(json), 2)}\n`);
 	} else if (format === 'csv') {
 		io.stdout.write(toCsv(items, columns));
 	} else {
@@ -35,29 +37,44 @@ export function printList<T>(io: Io, format: OutputFormat, items: readonly T[], 
 /** One object: JSON as is; text as aligned "Field: value" lines; CSV as a header row and one row. */
 export function printOne<T>(io: Io, format: OutputFormat, item: T, columns: Column<T>[], json: (item: T) => unknown = i => i): void {
 	if (format === 'json') {
-		io.stdout.write(`${JSON.stringify(json(item), null, 2)}\n`);
+		io.stdout.write(`${safeJson(json(item), 2)}\n`);
 	} else if (format === 'csv') {
 		io.stdout.write(toCsv([item], columns));
 	} else {
 		const width = Math.max(...columns.map(c => c.header.length));
-		io.stdout.write(columns.map(c => `${`${c.header}:`.padEnd(width + 2)}${c.value(item)}`).join('\n') + '\n');
+		io.stdout.write(columns.map(c => `${`${c.header}:`.padEnd(width + 2)}${safeText(c.value(item))}`).join('\n') + '\n');
 	}
 }
 
-/** RFC 4180: CRLF line ends, fields with comma, quote or line break quoted, quotes doubled. */
+// OWASP's rule against formula injection: a spreadsheet runs a cell that starts with these.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180: CRLF line ends, fields with comma, quote or line break quoted, quotes doubled. Safe
+ * by default: control characters are spelled out (safeText), and a cell that starts with = + - @,
+ * a tab or CR gets a leading ' so a spreadsheet shows it instead of running it. Product and offer
+ * type IDs and policy values never start with those, so they stay exact.
+ */
 export function toCsv<T>(items: readonly T[], columns: Column<T>[]): string {
-	const field = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+	const field = (raw: string) => {
+		const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
+		const safe = safeText(text);
+		return /[",]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+	};
 	const lines = [columns.map(c => field(c.header)).join(',')];
 	for (const item of items) lines.push(columns.map(c => field(c.value(item))).join(','));
 	return `${lines.join('\r\n')}\r\n`;
 }
 
-/** An aligned table; on a terminal narrower than the table, columns with a dropOrder go first, then names are cut. */
+/**
+ * An aligned table, every cell made safe and measured by display width; on a terminal narrower
+ * than the table, columns with a dropOrder go first, then shrinkable ones are cut, then names.
+ */
 export function toTable<T>(items: readonly T[], columns: Column<T>[], terminalWidth?: number): string {
 	let shown = [...columns];
-	const cells = (cols: Column<T>[]) => items.map(item => cols.map(c => c.value(item)));
+	const cells = (cols: Column<T>[]) => items.map(item => cols.map(c => safeText(c.value(item))));
 	const widthsOf = (cols: Column<T>[], rows: string[][]) =>
-		cols.map((c, i) => Math.max(c.header.length, ...rows.map(r => (r[i] ?? '').length)));
+		cols.map((c, i) => Math.max(displayWidth(c.header), ...rows.map(r => displayWidth(r[i] ?? ''))));
 	let rows = cells(shown);
 	let widths = widthsOf(shown, rows);
 	const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
@@ -87,9 +104,9 @@ export function toTable<T>(items: readonly T[], columns: Column<T>[], terminalWi
 	const line = (values: string[]) =>
 		values
 			.map((v, i) => {
-				const w = widths[i] ?? v.length;
-				const text = v.length > w ? `${v.slice(0, Math.max(1, w - 1))}…` : v;
-				return i === values.length - 1 ? text : text.padEnd(w);
+				const w = widths[i] ?? displayWidth(v);
+				const text = truncate(v, w);
+				return i === values.length - 1 ? text : padEnd(text, w);
 			})
 			.join('  ');
 	return [line(shown.map(c => c.header)), ...rows.map(line)].join('\n') + '\n';

@@ -2,7 +2,7 @@
  * mscommerce products list|get|set and offer-types list|get|set: one implementation for both
  * scopes, with text / json / csv output. JSON is the service's own camelCase objects.
  */
-import {shortId, startChangeSet, type ChangeSetMeta} from '../commerce/audit.js';
+import {checkAuditLog, shortId, startChangeSet, type ChangeSetMeta} from '../commerce/audit.js';
 import {applyWrites, countOutcomes, DEFAULT_DRAIN_MS, heldAfter, outcomeReason, planChanges, type ApplyResult, type Outcome, type Plan} from '../commerce/changes.js';
 import {offerTypeRow, productRow, serviceTarget} from '../commerce/client.js';
 import {loadSeen, markSeen, newRows, seenKey, watching, type Seen} from '../commerce/seen.js';
@@ -10,12 +10,14 @@ import {rowsForIds, rowsMatching} from '../commerce/select.js';
 import type {OfferTypePolicy, PolicyValue, ProductPolicy, Row, Scope} from '../commerce/types.js';
 import {parseValue, VALUE_LABEL} from '../commerce/values.js';
 import {UsageError} from '../problems/errors.js';
+import {classify} from '../problems/classify.js';
 import {ExitCode, exitCodeFor, interruptedCode} from '../problems/exitCodes.js';
 import {askYes} from './account.js';
 import type {Context} from './context.js';
 import {printList, printOne, toTable, type Column} from './output.js';
 import {reportProblem} from './report.js';
 import {count, describeTenant} from '../words.js';
+import {safeJson, safeText} from '../text/safe.js';
 
 type Item = ProductPolicy | OfferTypePolicy;
 type Listed = {row: Row; item: Item};
@@ -73,7 +75,7 @@ export async function seenKeyFor(ctx: Context): Promise<string> {
 /** Remembers rows as seen; a state directory that cannot be written only costs a warning. */
 export async function rememberSeen(ctx: Context, key: string, rows: readonly Row[], scopes: readonly Scope[]): Promise<void> {
 	try {
-		await markSeen(ctx.settings.stateDir, key, rows, scopes);
+		await markSeen(ctx.settings.stateDir, key, rows, scopes, ctx.note);
 	} catch (error) {
 		ctx.note(`warning: could not remember the rows seen in ${ctx.settings.stateDir}: ${error instanceof Error ? error.message : String(error)}`);
 	}
@@ -97,7 +99,7 @@ export async function startWatching(ctx: Context, key: string, seen: Seen, rows:
 export async function listCommand(ctx: Context, scope: Scope, filter?: (row: Row) => boolean, options: {onlyNew?: boolean} = {}): Promise<number> {
 	const all = await listAll(ctx, scope);
 	const key = await seenKeyFor(ctx);
-	const seen = await loadSeen(ctx.settings.stateDir, key);
+	const seen = await loadSeen(ctx.settings.stateDir, key, ctx.note);
 	const plural = scope === 'product' ? 'products' : 'offer types';
 	if (options.onlyNew) {
 		if (!watching(seen, scope)) {
@@ -212,6 +214,7 @@ export async function runPlan(ctx: Context, scope: Scope | undefined, plan: Plan
 		{header: 'To', value: c => c.to},
 	];
 	ctx.note(`Plan for ${whereLine(who)}, policy ${ctx.settings.policyId}:`);
+	if (!options.dryRun) await checkAuditLog(ctx.settings.stateDir);
 	if (options.dryRun) {
 		printList(io, ctx.settings.output, plan.changes, planColumns, c => ({id: c.row.id, name: c.row.name, scope: c.row.scope, from: c.from, to: c.to}));
 		ctx.note(`Dry run: ${count(plan.changes.length, 'change')} planned in ${whereLine(who)}, nothing written.`);
@@ -331,7 +334,7 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 	for (const outcome of outcomes) {
 		if (outcome.kind === 'conflict' || outcome.kind === 'gone') ctx.note(`${outcome.change.row.name} (${outcome.change.row.id}): ${outcomeReason(outcome)}`);
 		if (outcome.kind !== 'failed' && outcome.kind !== 'unknown') continue;
-		ctx.io.stderr.write(`${outcome.change.row.name} (${outcome.change.row.id}): `);
+		ctx.io.stderr.write(safeText(`${outcome.change.row.name} (${outcome.change.row.id}): `));
 		reportProblem(ctx.io.stderr, outcome.problem);
 	}
 	const counts = countOutcomes(outcomes);
@@ -349,10 +352,10 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 		ctx.note(`${result.interrupted ? 'Interrupted' : 'Partly done'} in ${whereLine(who)}: ${parts.join(', ')}.`);
 	}
 	if (result.journalError) {
-		ctx.io.stderr.write(`error: the audit log could not be written (${result.journalError.message}); nothing more was sent.\n`);
+		ctx.note(`error: the audit log could not be written (${result.journalError.message}); nothing more was sent.`);
 		ctx.io.stderr.write(`Change set ${changeSetId}, as the log should have recorded it (keep this):\n`);
 		for (const outcome of result.unjournaled.length > 0 ? result.unjournaled : outcomes) {
-			ctx.io.stderr.write(`${JSON.stringify({changeSetId, scope: outcome.change.row.scope, id: outcome.change.row.id, from: outcome.change.from, to: outcome.change.to, result: RESULT_WORD[outcome.kind], now: heldAfter(outcome) ?? null})}\n`);
+			ctx.io.stderr.write(`${safeJson({changeSetId, scope: outcome.change.row.scope, id: outcome.change.row.id, from: outcome.change.from, to: outcome.change.to, result: RESULT_WORD[outcome.kind], now: heldAfter(outcome) ?? null})}\n`);
 		}
 	}
 	if (counts.changed + counts.unknown > 0) {
@@ -360,7 +363,7 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 	}
 	if (counts.unknown > 0) ctx.note('Rows marked unknown were sent but could not be confirmed: `mscommerce history` lists them, and running the same command again (or `undo`) re-reads them.');
 	if (result.interrupted) return interruptedCode(ctx.signal);
-	if (result.journalError) return ExitCode.failed;
+	if (result.journalError) return Math.max(ExitCode.failed, exitCodeFor(classify(result.journalError)));
 	const failures = outcomes.filter((o): o is Extract<Outcome, {kind: 'failed'}> => o.kind === 'failed');
 	const troubled = failures.length + skipped + counts.unknown;
 	if (troubled === 0) return ExitCode.ok;

@@ -11,9 +11,10 @@
  * read is skipped and counted, never fatal.
  */
 import {randomUUID} from 'node:crypto';
-import {chmod, constants, lstat, mkdir, open, readFile} from 'node:fs/promises';
+import {constants} from 'node:fs/promises';
 import {join} from 'node:path';
-import {AuditLogError} from '../problems/errors.js';
+import {ensurePrivateDir, openPrivateFile, readPrivateFile} from '../privateFiles.js';
+import {AuditLogError, UsageError} from '../problems/errors.js';
 import {planUndo, rowKey, type Change, type Journal, type Outcome, type Plan, type WrittenRow} from './changes.js';
 import {isPolicyValue} from './values.js';
 import type {PolicyValue, Row, Scope} from './types.js';
@@ -79,23 +80,20 @@ export function auditPath(stateDir: string): string {
 	return join(stateDir, AUDIT_FILE);
 }
 
-/** Creates the state directory 0700 (and keeps it so: it holds account names). */
+/** Creates the state directory 0700, or refuses one that is not ours alone (source/privateFiles.ts). */
 export async function ensureStateDir(stateDir: string): Promise<void> {
-	await mkdir(stateDir, {recursive: true, mode: 0o700});
-	const info = await lstat(stateDir);
-	// Never chmod something reached through a link.
-	if (!info.isSymbolicLink() && (info.mode & 0o777) !== 0o700) await chmod(stateDir, 0o700).catch(() => undefined);
+	await ensurePrivateDir(stateDir);
 }
 
-// O_NOFOLLOW: a symlink planted at the log's path is refused, not followed (0 where unsupported).
-const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+// A link planted at the log's path is refused, never followed (openPrivateFile adds O_NOFOLLOW).
+const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
 
 /**
  * Appends one line, starting it on a fresh line if the file's last byte is not a newline. One
  * write per line: O_APPEND keeps lines whole when two processes append at once.
  */
 async function appendLine(file: string, line: string): Promise<void> {
-	const handle = await open(file, APPEND_FLAGS, 0o600);
+	const handle = await openPrivateFile(file, APPEND_FLAGS);
 	try {
 		const {size, mode} = await handle.stat();
 		if ((mode & 0o777) !== 0o600) await handle.chmod(0o600);
@@ -109,6 +107,20 @@ async function appendLine(file: string, line: string): Promise<void> {
 		await handle.datasync();
 	} finally {
 		await handle.close();
+	}
+}
+
+/**
+ * Before asking anything: the log can be written (its directory is ours alone, the file is no
+ * link). A refused path is a UsageError (exit 2), and nothing has been asked or sent.
+ */
+export async function checkAuditLog(stateDir: string): Promise<void> {
+	try {
+		await ensureStateDir(stateDir);
+		const handle = await openPrivateFile(auditPath(stateDir), APPEND_FLAGS);
+		await handle.close();
+	} catch (cause) {
+		throw cause instanceof UsageError ? cause : new AuditLogError(auditPath(stateDir), {cause});
 	}
 }
 
@@ -129,7 +141,8 @@ export function startChangeSet(meta: ChangeSetMeta): ChangeSetRecorder {
 		};
 		const done = chain.then(write).catch((cause: unknown) => {
 			prepared = undefined;
-			throw new AuditLogError(file, {cause});
+			// A refused path (a link, a foreign directory) says so itself; anything else is the log failing.
+			throw cause instanceof UsageError ? cause : new AuditLogError(file, {cause});
 		});
 		chain = done.catch(() => undefined);
 		return done;
@@ -188,13 +201,8 @@ export type AuditRead = {entries: AuditEntry[]; unreadable: number};
 
 /** Every entry in the log, oldest first; lines that are not entries are counted, never fatal. */
 export async function readAudit(stateDir: string): Promise<AuditRead> {
-	let text: string;
-	try {
-		text = await readFile(auditPath(stateDir), 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {entries: [], unreadable: 0};
-		throw error;
-	}
+	const text = await readPrivateFile(auditPath(stateDir));
+	if (text === undefined) return {entries: [], unreadable: 0};
 	const entries: AuditEntry[] = [];
 	let unreadable = 0;
 	for (const line of text.split('\n')) {

@@ -11,9 +11,9 @@
  * plan, apply) records today's rows and marks nothing new: it starts the watch, or every product
  * would be "new" on the first day.
  */
-import {readFile} from 'node:fs/promises';
+import {rename} from 'node:fs/promises';
 import {join} from 'node:path';
-import {writePrivateFile} from '../privateFiles.js';
+import {readPrivateFile, writePrivateFile} from '../privateFiles.js';
 import {ensureStateDir} from './audit.js';
 import type {Row, Scope} from './types.js';
 
@@ -28,7 +28,12 @@ export type Seen = {
 	tenantKey: string;
 	/** Per scope, the IDs seen; a scope never looked at is absent. */
 	scopes: Partial<Record<Scope, ReadonlySet<string>>>;
+	/** The record was unreadable (moved to this path): every row counts as new, never a first look. */
+	lost?: string;
 };
+
+/** Told once when the record was unreadable and set aside. */
+export type Warn = (line: string) => void;
 
 /**
  * The key a tenant's record is kept under: its tenant ID, plus the licensing host when it is not
@@ -48,21 +53,33 @@ function seenFile(stateDir: string, tenantKey: string): string {
 	return join(stateDir, 'seen', `${tenantKey.replace(/[^A-Za-z0-9._@-]/g, '_')}.json`);
 }
 
-async function readSeenFile(stateDir: string, tenantKey: string): Promise<SeenFile> {
+const ids = (value: unknown): SeenIds | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as SeenIds) : undefined);
+
+/**
+ * The record on disk. Missing: a first look. Unreadable (a crash, a full disk, an edit gone
+ * wrong): moved aside with a warning, and `lost` — never mistaken for a first look, which would
+ * hide a product added since the last good record.
+ */
+async function readSeenFile(stateDir: string, tenantKey: string, warn?: Warn): Promise<{file: SeenFile; lost?: string}> {
+	const path = seenFile(stateDir, tenantKey);
+	const text = await readPrivateFile(path);
+	if (text === undefined) return {file: {version: 1, tenant: tenantKey}};
 	try {
-		const json = JSON.parse(await readFile(seenFile(stateDir, tenantKey), 'utf8')) as Partial<SeenFile>;
-		const ids = (value: unknown): SeenIds | undefined =>
-			value && typeof value === 'object' && !Array.isArray(value) ? (value as SeenIds) : undefined;
-		return {version: 1, tenant: tenantKey, product: ids(json.product), offerType: ids(json.offerType)};
+		const json = JSON.parse(text) as Partial<SeenFile>;
+		if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not an object');
+		return {file: {version: 1, tenant: tenantKey, product: ids(json.product), offerType: ids(json.offerType)}};
 	} catch {
-		// Missing or unreadable: start afresh (the worst case is a first look that marks nothing new).
-		return {version: 1, tenant: tenantKey};
+		const aside = `${path}.corrupt-${Date.now()}`;
+		await rename(path, aside).catch(() => undefined);
+		warn?.(`warning: the record of products seen in this tenant (${path}) was unreadable; moved it to ${aside}. Every product is shown as new until a full listing records them again.`);
+		return {file: {version: 1, tenant: tenantKey}, lost: aside};
 	}
 }
 
 /** The rows seen so far in a tenant. */
-export async function loadSeen(stateDir: string, tenantKey: string): Promise<Seen> {
-	const file = await readSeenFile(stateDir, tenantKey);
+export async function loadSeen(stateDir: string, tenantKey: string, warn?: Warn): Promise<Seen> {
+	const {file, lost} = await readSeenFile(stateDir, tenantKey, warn);
+	if (lost) return {tenantKey, scopes: {product: new Set(), offerType: new Set()}, lost};
 	const scopes: Seen['scopes'] = {};
 	if (file.product) scopes.product = new Set(Object.keys(file.product));
 	if (file.offerType) scopes.offerType = new Set(Object.keys(file.offerType));
@@ -89,8 +106,8 @@ export function watching(seen: Seen, scope: Scope): boolean {
  * Remembers rows as seen (merged with what is on disk, so two programs looking at once lose
  * nothing but a first-seen time). `scopes` names scopes to start watching even with no rows.
  */
-export async function markSeen(stateDir: string, tenantKey: string, rows: readonly Pick<Row, 'scope' | 'id'>[], scopes: readonly Scope[] = []): Promise<void> {
-	const file = await readSeenFile(stateDir, tenantKey);
+export async function markSeen(stateDir: string, tenantKey: string, rows: readonly Pick<Row, 'scope' | 'id'>[], scopes: readonly Scope[] = [], warn?: Warn): Promise<void> {
+	const {file} = await readSeenFile(stateDir, tenantKey, warn);
 	const now = new Date().toISOString();
 	let changed = false;
 	for (const scope of new Set<Scope>([...scopes, ...rows.map(row => row.scope)])) {

@@ -4,6 +4,7 @@
  * Ink and the App are imported here, lazily, so importing this module costs nothing.
  */
 import type {Problem} from '../problems/types.js';
+import {safeText} from '../text/safe.js';
 import type {Backend} from './backend.js';
 
 export type DashboardOptions = {
@@ -98,10 +99,10 @@ export async function renderDashboard(backend: Backend, options: DashboardOption
 		process.off('exit', restore);
 	}
 	// What this session wrote, once the screen is back: nothing is lost from sight on the way out.
-	for (const line of backend.session.summary()) stderr.write(`${line}\n`);
+	for (const line of backend.session.summary()) stderr.write(`${safeText(line)}\n`);
 	if (crash !== undefined) {
 		const message = crash instanceof Error ? (crash.stack ?? crash.message) : String(crash);
-		stderr.write(`mscommerce: the dashboard stopped: ${message}\n`);
+		stderr.write(`mscommerce: the dashboard stopped: ${safeText(message).replaceAll('\\x0a', '\n')}\n`);
 		return 1;
 	}
 	return code;

@@ -149,7 +149,7 @@ test('an expired access token is renewed with the refresh token, without a devic
 	assert.equal(emu.requests.filter(r => r.path.includes('/devicecode')).length, 1);
 });
 
-test('a corrupt cache is set aside with a warning, and the run starts signed out', async () => {
+test('a corrupt cache is deleted with a warning (it may hold a live refresh token), and the run starts signed out', async () => {
 	const emu = await emulator();
 	const settings = await settingsFor(emu);
 	const {mkdir} = await import('node:fs/promises');
@@ -161,7 +161,9 @@ test('a corrupt cache is set aside with a warning, and the run starts signed out
 	const auth = new Auth({settings, net: new Net({ca: [emu.caPem], env: {}}), warn: line => warnings.push(line)});
 	assert.equal(await auth.signInSilently(), undefined);
 	assert.equal(warnings.length, 1);
-	assert.match(warnings[0] ?? '', /unreadable; moved it to .*corrupt/);
+	assert.match(warnings[0] ?? '', /unreadable and has been deleted \(it may have held tokens\); signed out/);
+	const {readdir} = await import('node:fs/promises');
+	assert.deepEqual((await readdir(settings.configDir)).filter(name => name.includes('msal-cache')), [], 'no copy of it is left behind');
 });
 
 test('several accounts live in one cache; logout forgets one, or all', async () => {

@@ -4,7 +4,7 @@
  * written, and Ctrl-C at the question and in the middle of a bulk write.
  */
 import assert from 'node:assert/strict';
-import {mkdir, readFile, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {applyCommand} from '../../source/commands/baseline.js';
@@ -104,9 +104,15 @@ test('a 200 whose answer still holds the old value is "not applied": a failure, 
 test('an audit log that cannot be written: no write is sent, the command fails loudly, and the change set is printed on stderr', async () => {
 	const emu = await emulator();
 	const user = await home(emu);
-	// Tests run as root, who may write a read-only file: a directory in the log's place cannot be appended to by anyone.
-	await mkdir(join(user.stateDir, 'audit.jsonl'), {recursive: true});
-	const run = await user.run(ctx => setCommand(ctx, 'product', ['CFQ7TTC0HD33', 'CFQ7TTC0HD32', 'Disabled'], {yes: true}));
+	// Tests run as root, who may write a read-only file: a directory in the log's place cannot be
+	// appended to by anyone. It appears while the question waits, after the log was found writable.
+	const log = join(user.stateDir, 'audit.jsonl');
+	const run = await user.run(ctx => setCommand(ctx, 'product', ['CFQ7TTC0HD33', 'CFQ7TTC0HD32', 'Disabled'], {}), {}, {
+		terminal: {when: /\[y\/N\]/, before: async () => {
+			await rm(log);
+			await mkdir(log);
+		}, answer: 'y'},
+	});
 	assert.equal(run.code, 1, run.stderr);
 	assert.equal(puts(emu).length, 0, 'no write the log could not tell about');
 	assert.match(run.stderr, /error: the audit log could not be written \(The audit log .*audit\.jsonl could not be written: EISDIR/);

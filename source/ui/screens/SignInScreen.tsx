@@ -74,7 +74,7 @@ export function SignInScreen({signIn, width, height, onQuit}: SignInScreenProps)
 						</Text>
 						<Text wrap="truncate-end">and enter the code</Text>
 						<Box borderStyle="double" borderColor={theme.border.dialog} paddingX={2} alignSelf="flex-start">
-							<Text bold>{spacedCode(prompt.userCode)}</Text>
+							<Text bold>{truncate(spacedCode(prompt.userCode), inner)}</Text>
 						</Box>
 						<Text color={theme.text.muted} wrap="truncate-end">
 							{truncate(`(type it as ${prompt.userCode})`, inner)}
