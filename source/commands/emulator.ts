@@ -1,7 +1,7 @@
 /** mscommerce emulator: the local HTTPS emulator, standalone, until Ctrl-C. */
 import type {Io} from './output.js';
 
-export type EmulatorFlags = {port?: string; faults?: string; autoApprove?: boolean; products?: string; preset?: string; legacyTls?: boolean};
+export type EmulatorFlags = {port?: string; faults?: string; autoApprove?: boolean; products?: string; preset?: string; legacyTls?: boolean; hostile?: boolean};
 
 export async function emulatorCommand(io: Io, flags: EmulatorFlags, signal: AbortSignal, parseCount: (text: string, option: string) => number): Promise<number> {
 	const {runEmulator} = await import('../emulator/index.js');
@@ -14,6 +14,7 @@ export async function emulatorCommand(io: Io, flags: EmulatorFlags, signal: Abor
 		syntheticProducts: flags.products === undefined ? undefined : parseCount(flags.products, '--products'),
 		preset,
 		legacyTls: flags.legacyTls,
+		hostile: flags.hostile,
 		print: line => void io.stdout.write(`${line}\n`),
 		signal,
 	});

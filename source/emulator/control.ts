@@ -41,6 +41,8 @@ export type ControlApi = {
 	): void;
 	/** Another admin changes a row (in the admin center, or another copy of this program): no request is logged. */
 	setValue(tenantId: string | undefined, scope: 'product' | 'offerType', id: string, value: PolicyValue): void;
+	/** From now on, names, descriptions, device-code messages and error descriptions carry hostile text (hostile.ts). */
+	makeHostile(): void;
 	issueToken(username: string, opts?: {expiresInSeconds?: number}): string;
 	/** Revokes refresh tokens (of one account, or everyone's): the next refresh answers invalid_grant AADSTS700082. */
 	revokeRefreshTokens(username?: string): number;
@@ -130,6 +132,8 @@ export function handleControl(exchange: Exchange, segments: string[], api: Contr
 				if (!isPolicyValue(policyValue)) throw new Error('policyValue must be one of Enabled, Disabled, OnlyTrialsWithoutPaymentMethod');
 				api.setValue(tenantId || undefined, scope, id, policyValue);
 			});
+		case 'POST hostile':
+			return attempt(200, () => api.makeHostile());
 		case 'POST token':
 			return attempt(200, () => {
 				const {username, expires_in: expiresIn} = fields();

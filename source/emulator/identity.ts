@@ -15,6 +15,7 @@ import {
 	type EmulatorAccount,
 } from './directory.js';
 import type {FaultInjector} from './faults.js';
+import {HOSTILE} from './hostile.js';
 import {aadError, formOrJson, html, json, type Exchange, type Reply} from './http.js';
 import type {TokenSigner} from './tokens.js';
 import {base64url} from './tokens.js';
@@ -75,6 +76,9 @@ export class Identity {
 	readonly #codes = new Map<string, DeviceCode>(); // by normalized user code
 	readonly #byDeviceCode = new Map<string, DeviceCode>();
 	readonly #refreshTokens = new Map<string, RefreshGrant>();
+
+	/** Hostile text in device-code messages and error descriptions (source/emulator/hostile.ts). */
+	hostile = false;
 
 	constructor(options: IdentityOptions) {
 		this.#options = options;
@@ -214,7 +218,9 @@ export class Identity {
 			verification_uri: verificationUri,
 			expires_in: options.deviceCodeLifetimeSeconds,
 			interval: options.deviceCodeIntervalSeconds,
-			message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
+			message: this.hostile
+				? HOSTILE.deviceCodeMessage(userCode)
+				: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
 		});
 	}
 
@@ -287,7 +293,7 @@ export class Identity {
 		if (code.failWith !== undefined) {
 			const failure = failureFor(code.failWith, code.account ?? findAccount(DEFAULT_USERNAME), code.clientId, code.authority);
 			this.#forget(code);
-			return error(failure.status, failure.error, code.failWith, failure.message, failure.extra);
+			return error(failure.status, failure.error, code.failWith, `${failure.message}${this.hostile ? HOSTILE.suffix : ''}`, failure.extra);
 		}
 		if (this.#options.faults.fire('slowdown', {route: 'identity', method: exchange.method})) {
 			exchange.note.fault = 'slowdown';

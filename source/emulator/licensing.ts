@@ -8,6 +8,7 @@ import {json, serviceError, type Exchange, type Reply} from './http.js';
 import {LICENSING_APP_ID} from './identity.js';
 import {findPolicy, offerTypeItem, productItem, POLICIES, type PolicyStore} from './state.js';
 import type {TokenSigner} from './tokens.js';
+import {HOSTILE} from './hostile.js';
 
 export type LicensingDeps = {store: PolicyStore; signer: TokenSigner};
 
@@ -70,10 +71,11 @@ export function handleLicensing(exchange: Exchange, segments: string[], authoriz
 	const onlyGet = (answer: () => Reply): Reply =>
 		method === 'GET' ? answer() : {...serviceError(405, 'MethodNotAllowed', `${method} is not allowed here.`), headers: {allow: 'GET'}};
 
-	if (policyId === undefined) return onlyGet(() => json(200, {items: POLICIES}));
+	const shown = (policy: (typeof POLICIES)[number]) => (deps.store.hostile ? {...policy, description: HOSTILE.policyDescription} : policy);
+	if (policyId === undefined) return onlyGet(() => json(200, {items: POLICIES.map(shown)}));
 	const policy = findPolicy(policyId);
 	if (!policy) return serviceError(404, 'PolicyNotFound', `Policy '${policyId}' was not found.`);
-	if (collection === undefined) return onlyGet(() => json(200, policy));
+	if (collection === undefined) return onlyGet(() => json(200, shown(policy)));
 
 	const tenant = deps.store.tenant(tenantId);
 	const kind = collection.toLowerCase();
@@ -101,7 +103,7 @@ export function handleLicensing(exchange: Exchange, segments: string[], authoriz
 				return serviceError(
 					400,
 					'PolicyValueNotSupported',
-					`OnlyTrialsWithoutPaymentMethod is not supported for ${product.productName} (${product.productId}): the product has no trial without a payment method. Use Enabled or Disabled.`,
+					`OnlyTrialsWithoutPaymentMethod is not supported for ${product.productName} (${product.productId}): the product has no trial without a payment method. Use Enabled or Disabled.${deps.store.hostile ? HOSTILE.suffix : ''}`,
 				);
 			}
 			tenant.setProductValue(product, value);

@@ -63,6 +63,7 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		print(`  authority      ${emulator.authority}`);
 		print(`  CA file        ${emulator.caFile}`);
 		if (emulator.legacyTlsUrl) print(`  legacy TLS     ${emulator.legacyTlsUrl} (speaks only TLS 1.0/1.1)`);
+		if (emulatorOptions.hostile) print('  hostile        names, descriptions, errors and sign-in messages carry terminal control');
 		print(`  faults         ${emulator.faults()}`);
 		if (emulatorOptions.autoApproveMs !== undefined && emulatorOptions.autoApproveMs !== false) {
 			print(`  auto-approve   device codes approve themselves after ${emulatorOptions.autoApproveMs} ms`);

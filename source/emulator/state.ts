@@ -2,6 +2,7 @@
  * The policy values each tenant holds, in memory, created on first use from the catalog (plus any
  * synthetic products and products "Microsoft added" since start).
  */
+import {HOSTILE, HOSTILE_PRODUCT_ID} from './hostile.js';
 import {catalog} from '../commerce/catalog.js';
 import type {OfferTypePolicy, Policy, PolicyValue, ProductPolicy} from '../commerce/types.js';
 
@@ -158,6 +159,14 @@ export class TenantPolicies {
 		return this.#offerTypes.get(id.toUpperCase());
 	}
 
+	/** A product with a hostile name, and SaaS renamed to hostile text. */
+	makeHostile(): void {
+		this.add({productId: HOSTILE_PRODUCT_ID, productName: HOSTILE.productName, trialWithoutPaymentMethod: false});
+		const saas = this.offerType('SaaS');
+		if (saas) saas.scopeValue = HOSTILE.offerTypeName;
+		this.#lists.clear();
+	}
+
 	snapshot(policyId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]} {
 		return {
 			products: this.products.map(entry => productItem(policyId, entry)),
@@ -203,6 +212,8 @@ export function offerTypeItem(policyId: string, entry: OfferTypeEntry): OfferTyp
 
 /** Every tenant's policies, created on first use. */
 export class PolicyStore {
+	/** Hostile text everywhere the service answers with names and descriptions (source/emulator/hostile.ts). */
+	hostile = false;
 	readonly #tenants = new Map<string, TenantPolicies>();
 	readonly #seeds: ProductSeed[];
 	readonly #preset: Preset;
@@ -224,9 +235,16 @@ export class PolicyStore {
 		let tenant = this.#tenants.get(key);
 		if (!tenant) {
 			tenant = new TenantPolicies(this.#seeds, this.#preset);
+			if (this.hostile) tenant.makeHostile();
 			this.#tenants.set(key, tenant);
 		}
 		return tenant;
+	}
+
+	/** Every tenant, now and later, gets a hostile product and a hostile offer type name. */
+	makeHostile(): void {
+		this.hostile = true;
+		for (const tenant of this.#tenants.values()) tenant.makeHostile();
 	}
 
 	/**

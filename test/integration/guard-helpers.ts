@@ -28,6 +28,8 @@ export type RunOptions = {
 	controller?: AbortController;
 	/** Told each stderr write as it happens. */
 	onStderr?: (text: string, all: string) => void;
+	/** stdout is a terminal this wide (tables are sized to it). */
+	columns?: number;
 };
 
 export type Home = {dir: string; stateDir: string; run(action: (ctx: Context) => Promise<number>, flags?: Flags, options?: RunOptions): Promise<Run>};
@@ -49,7 +51,7 @@ export async function home(emu: Emulator, token: string = emu.tokens.admin): Pro
 			const stdin = terminal ? Object.assign(new PassThrough(), {isTTY: true}) : (Readable.from([]) as NodeJS.ReadableStream & {isTTY?: boolean});
 			let answered = false;
 			const io: Io = {
-				stdout: {write: (text: string) => (stdout += text), isTTY: false},
+				stdout: {write: (text: string) => (stdout += text), isTTY: options.columns !== undefined, columns: options.columns},
 				stderr: {
 					write: (text: string) => {
 						stderr += text;

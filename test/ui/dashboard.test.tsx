@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {afterEach, test} from 'node:test';
 import {cleanup} from 'ink-testing-library';
-import {ADMIN, FakeBackend, forbidden, manyRows, refused, serverError} from './fakeBackend.js';
+import {ADMIN, catalogRows, FakeBackend, forbidden, manyRows, productRow, refused, serverError} from './fakeBackend.js';
 import {KEY, renderApp, waitFor, type Rendered} from './harness.js';
 
 afterEach(() => cleanup());
@@ -519,4 +519,19 @@ test('q while a bulk write is in flight stops sending, says how many are in flig
 	await waitFor(() => again.exits.length === 1);
 	assert.deepEqual(again.exits, [130]);
 	again.backend.release();
+});
+
+test('a hostile product name is drawn inert on one line: no control byte reaches any frame', async () => {
+	const {HOSTILE} = await import('../../source/emulator/hostile.js');
+	const hostile = productRow('CFQ7TTC0EV1L', HOSTILE.productName);
+	const app = renderApp({rows: {product: [...catalogRows().product, hostile]}});
+	await app.see('Row B \\x1b]2;xxx');
+	await app.press('/', 'R', 'o', 'w', ' ', 'B', KEY.enter, 'i');
+	await app.see('Name', 'CFQ7TTC0EV1L');
+	await app.press('t');
+	await app.see('Change Row B');
+	// eslint-disable-next-line no-control-regex
+	const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+	for (const frame of app.stdout.frames) assert.doesNotMatch(frame, control);
+	assert.equal(app.frame().split('\n').filter(line => line.includes('Row B')).length, 3, 'the list row, the detail and the dialog: each one line');
 });
