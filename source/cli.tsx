@@ -145,6 +145,7 @@ export function buildProgram(): Command {
 		.addOption(new Option('--account <upn>', 'the signed-in account to act as (env MSCOMMERCE_ACCOUNT)').default(undefined, 'the default account'))
 		.addOption(new Option('--token <token>', 'use this bearer token instead of signing in (env MSCOMMERCE_TOKEN)'))
 		.addOption(new Option('--ca-file <file>', 'extra trusted CA certificate, PEM (env MSCOMMERCE_CA_FILE; NODE_EXTRA_CA_CERTS works too)'))
+		.addOption(new Option('--timeout <seconds>', 'give up on an answer not complete within this many seconds, per try (env MSCOMMERCE_TIMEOUT)').default(undefined, '60'))
 		.addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'csv']))
 		.option('--json', 'same as --output json')
 		.option('--no-color', 'no colours (env NO_COLOR)')
@@ -290,6 +291,7 @@ export function buildProgram(): Command {
 		.option('--products <n>', 'add N synthetic products (scale tests)')
 		.option('--preset <name>', 'fresh (every row Enabled) or demo (a realistic mix)')
 		.option('--legacy-tls', 'also listen on a port that only speaks TLS 1.0/1.1')
+		.option('--hostile', 'serve names, descriptions, errors and sign-in messages full of terminal control (to see that none of it is obeyed)')
 		.action(async (options: EmulatorFlags, command: Command) => {
 			// `--faults` is also the program's own option (for --demo), which takes it first.
 			options.faults ??= command.optsWithGlobals<GlobalFlags>().faults;
@@ -308,7 +310,22 @@ export function buildProgram(): Command {
 	return program;
 }
 
+/**
+ * NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off for every connection that does not
+ * say otherwise. Net always says rejectUnauthorized: true, so it has no effect here; it is removed
+ * before any connection all the same, so Node does not warn that checks are off when they are not,
+ * and the user is told once what to do instead.
+ */
+function ignoreInsecureTlsVariable(): void {
+	if (process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return;
+	delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+	io.stderr.write(
+		'note: NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: mscommerce never turns certificate checks off (pass your proxy\'s root CA with --ca-file)\n',
+	);
+}
+
 export async function main(argv: string[]): Promise<void> {
+	ignoreInsecureTlsVariable();
 	const program = buildProgram();
 	program.configureOutput({
 		writeOut: text => void io.stdout.write(text),

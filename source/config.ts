@@ -25,6 +25,8 @@ export type Settings = {
 	/** --account / MSCOMMERCE_ACCOUNT: the signed-in account to act as (else the default account). */
 	account?: string;
 	caFile?: string;
+	/** --timeout / MSCOMMERCE_TIMEOUT in ms: the deadline of one attempt of a request (undefined: Net's default, 60 s). */
+	timeoutMs?: number;
 	output: OutputFormat;
 	color: boolean;
 	/** $XDG_CONFIG_HOME/mscommerce: the token cache. */
@@ -44,10 +46,14 @@ export type Flags = {
 	token?: string;
 	account?: string;
 	caFile?: string;
+	timeout?: string;
 	output?: string;
 	json?: boolean;
 	color?: boolean;
 };
+
+/** A day: longer is a mistake, and Node's timers end at 2^31-1 ms (~24.8 days). */
+const MAX_TIMEOUT_SECONDS = 86_400;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT = /^(organizations|common|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
@@ -74,6 +80,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 	if (token !== undefined && (token === '' || /\s/.test(token))) throw new UsageError('--token: the token must be one word (the raw bearer token)');
 	const account = pick(flags.account, 'MSCOMMERCE_ACCOUNT')?.trim();
 	if (account !== undefined && !/^[^\s@]+@[^\s@]+$/.test(account)) throw new UsageError(`--account: "${account}" is not an account (a user name such as admin@contoso.onmicrosoft.com)`);
+	const timeoutMs = timeoutOf(pick(flags.timeout, 'MSCOMMERCE_TIMEOUT'), flags.timeout === undefined ? 'MSCOMMERCE_TIMEOUT (--timeout)' : '--timeout');
 	const output = flags.json ? 'json' : (flags.output ?? 'text');
 	if (output !== 'text' && output !== 'json' && output !== 'csv') {
 		throw new UsageError(`--output: "${output}" is not one of json, text, csv`);
@@ -88,10 +95,21 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		token,
 		...(account ? {account} : {}),
 		caFile: pick(flags.caFile, 'MSCOMMERCE_CA_FILE'),
+		...(timeoutMs === undefined ? {} : {timeoutMs}),
 		output,
 		color: flags.color !== false && !env.NO_COLOR && isTty,
 		configDir: join(env.XDG_CONFIG_HOME || join(home, '.config'), 'mscommerce'),
 		stateDir: join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'mscommerce'),
 		env,
 	};
+}
+
+/** --timeout: a positive number of seconds (fractions allowed), as ms; a UsageError naming `name` otherwise. */
+function timeoutOf(text: string | undefined, name: string): number | undefined {
+	if (text === undefined) return undefined;
+	const seconds = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : Number.NaN;
+	if (!(seconds >= 0.001 && seconds <= MAX_TIMEOUT_SECONDS)) {
+		throw new UsageError(`${name}: "${text}" is not a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (e.g. --timeout 120)`);
+	}
+	return Math.round(seconds * 1000);
 }

@@ -32,7 +32,7 @@ export type ContextOptions = {
 export function createContext(settings: Settings, io: Io, signal: AbortSignal, options: ContextOptions = {}): Context {
 	// Notes quote names and messages from outside: made safe, one note is one line.
 	const note = (line: string) => void io.stderr.write(`${safeText(line)}\n`);
-	const net = new Net({caFile: settings.caFile, ca: options.ca, env: settings.env, onRetry: options.onRetry});
+	const net = new Net({caFile: settings.caFile, ca: options.ca, env: settings.env, timeoutMs: settings.timeoutMs, onRetry: options.onRetry});
 	const auth = new Auth({settings, net, persist: options.persist, warn: note, slowDownStepMs: options.slowDownStepMs});
 	const client = new CommerceClient({baseUrl: settings.licensingUrl, net, token: auth.token, signal});
 	return {settings, net, auth, client, io, signal, note};

@@ -179,8 +179,11 @@ export type ApplyResult = {
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_DRAIN_MS = 10_000;
 const DEFAULT_REREAD_AFTER_MS = 2_000;
-/** Failures after which a sent write may still have applied (no answer came back). */
-const UNANSWERED: ReadonlySet<Problem['kind']> = new Set(['connection', 'timeout', 'cancelled']);
+/**
+ * Failures after which a sent write may still have applied: no answer came back, or one too large
+ * or garbled to read. The row is re-read to tell.
+ */
+const UNANSWERED: ReadonlySet<Problem['kind']> = new Set(['connection', 'timeout', 'cancelled', 'too-large', 'malformed']);
 
 /**
  * The engine: each change re-read, written only while it still holds what the person confirmed

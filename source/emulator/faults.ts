@@ -4,16 +4,24 @@
  *
  * A fault's value is a probability per matching request (0..1, or a percentage such as `20%`) or
  * `Nx`: exactly the next N matching requests, which is what tests use. Faults are tried in a fixed
- * order (drop, 429, 503, 500, expire, then malformed once the answer is known) and the first that
- * fires wins, so `429=1x,500=1x` answers 429 and then 500.
+ * order (drop, 429, 503, 500, expire, redirect, endless, then malformed and trickle once the
+ * answer is known) and the first that fires wins, so `429=1x,500=1x` answers 429 and then 500.
+ *
+ * Three faults are answers a client must put a limit on, as a proxy, a captive portal or a
+ * broken service might send them: `redirect` answers 302 with a Location (the same URL, so a
+ * client that followed it would be answered, and the request log shows whether it did);
+ * `endless` answers 200 with a body that never ends, as fast as the client reads; `trickle` sends
+ * a 200 (the real answer, after the request took effect) one byte every `trickle-every=DURATION`
+ * (default 1s; `500ms`, `5s`), so it completes only long after any sensible deadline.
  *
  * Two faults are about writes that apply when they seem not to, or seem to when they do not:
  * `late=800ms` applies a licensing PUT at once but answers it that much later (a client that
  * gives up early does not know it applied), and `ignore` answers a PUT 200 with the row
  * unchanged (a write that did not apply).
  */
+import {UsageError} from '../problems/errors.js';
 
-export const FAULT_KINDS = ['drop', '429', '503', '500', 'expire', 'ignore', 'malformed', 'slowdown'] as const;
+export const FAULT_KINDS = ['drop', '429', '503', '500', 'expire', 'redirect', 'endless', 'ignore', 'malformed', 'trickle', 'slowdown'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type FaultRate = {kind: 'rate'; probability: number} | {kind: 'count'; count: number};
@@ -27,6 +35,8 @@ export type FaultPlan = {
 	rates: Partial<Record<FaultKind, FaultRate>>;
 	/** Seconds, sent as `Retry-After` with 429 and 503. */
 	retryAfter: number;
+	/** With `trickle`: the pause between two bytes of the body, in ms. */
+	trickleEveryMs: number;
 	/** Which routes faults apply to (slowdown always applies to device-code polls). */
 	scope: FaultScope;
 	/** Only licensing PUT requests are faulted. */
@@ -34,14 +44,16 @@ export type FaultPlan = {
 	seed: number;
 };
 
-const KEYS = ['latency', 'late', ...FAULT_KINDS, 'retry-after', 'scope', 'seed', 'writes-only'] as const;
+const KEYS = ['latency', 'late', ...FAULT_KINDS, 'retry-after', 'trickle-every', 'scope', 'seed', 'writes-only'] as const;
+const DEFAULT_TRICKLE_EVERY_MS = 1000;
 
-export class FaultSpecError extends Error {
+/** A bad fault spec is the user's input (--faults, or the control route): a usage error, exit 2. */
+export class FaultSpecError extends UsageError {
 	override name = 'FaultSpecError';
 }
 
 export function emptyFaultPlan(seed = randomSeed()): FaultPlan {
-	return {rates: {}, retryAfter: 1, scope: 'licensing', writesOnly: false, seed};
+	return {rates: {}, retryAfter: 1, trickleEveryMs: DEFAULT_TRICKLE_EVERY_MS, scope: 'licensing', writesOnly: false, seed};
 }
 
 /** Parses a fault spec; throws FaultSpecError naming the offending key or value. */
@@ -70,9 +82,12 @@ export function parseFaults(spec: string): FaultPlan {
 				break;
 			}
 			case 'late': {
-				const match = /^(\d+(?:\.\d+)?)(ms|s)?$/i.exec(value);
-				if (!match) fail(`expected a duration such as 800ms, got "${value}"`);
-				plan.late = Number(match?.[1]) * ((match?.[2] ?? 'ms').toLowerCase() === 's' ? 1000 : 1);
+				plan.late = parseDuration(value, '800ms', fail);
+				break;
+			}
+			case 'trickle-every': {
+				plan.trickleEveryMs = parseDuration(value, '500ms', fail);
+				if (plan.trickleEveryMs <= 0) fail(`expected a pause longer than 0, got "${value}"`);
 				break;
 			}
 			case 'retry-after': {
@@ -112,6 +127,12 @@ export function parseFaults(spec: string): FaultPlan {
 	return plan;
 }
 
+function parseDuration(value: string, example: string, fail: (what: string) => never): number {
+	const match = /^(\d+(?:\.\d+)?)(ms|s)?$/i.exec(value);
+	if (!match) fail(`expected a duration such as ${example}, got "${value}"`);
+	return Number(match?.[1]) * ((match?.[2] ?? 'ms').toLowerCase() === 's' ? 1000 : 1);
+}
+
 function parseRate(value: string, fail: (what: string) => never): FaultRate {
 	const count = /^(\d+)x$/i.exec(value);
 	if (count) return {kind: 'count', count: Number(count[1])};
@@ -138,6 +159,7 @@ export function describeFaults(plan: FaultPlan): string {
 	}
 	if (parts.length === 0) return 'none';
 	if (plan.rates['429'] || plan.rates['503']) parts.push(`retry-after=${plan.retryAfter}`);
+	if (plan.rates.trickle) parts.push(`trickle-every=${plan.trickleEveryMs}ms`);
 	if (plan.scope !== 'licensing') parts.push(`scope=${plan.scope}`);
 	if (plan.writesOnly) parts.push('writes-only');
 	parts.push(`seed=${plan.seed}`);
@@ -210,6 +232,11 @@ export class FaultInjector {
 		const late = this.#plan.late;
 		if (!late || target.route !== 'licensing' || target.method !== 'PUT') return 0;
 		return late;
+	}
+
+	/** With `trickle`: ms between two bytes of the body. */
+	get trickleEveryMs(): number {
+		return this.#plan.trickleEveryMs;
 	}
 
 	/** A random number in [0, 1) from the seeded sequence (for choosing a malformed body). */

@@ -61,6 +61,8 @@ export type EmulatorOptions = {
 	confidentialClientIds?: string[];
 	/** Called after each logged request (licensing and identity routes; not /_emulator or /devicelogin). */
 	onRequest?: (entry: RequestLogEntry) => void;
+	/** Hostile text in names, descriptions, error bodies and sign-in messages from the start (hostile.ts). */
+	hostile?: boolean;
 	/** Called when a device code is issued, with its user code. */
 	onDeviceCode?: (userCode: string) => void;
 };
@@ -178,6 +180,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		tenantState,
 		addProduct,
 		setValue,
+		makeHostile: () => {
+			store.makeHostile();
+			identity.hostile = true;
+		},
 		issueToken,
 		revokeRefreshTokens: username => identity.revokeRefreshTokens(username),
 		info: () => ({
@@ -189,6 +195,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			accounts: ACCOUNTS.map(({username, tenantId, roleNames}) => ({username, tenantId, roles: roleNames})),
 		}),
 	};
+
+	if (options.hostile) control.makeHostile();
 
 	const handle = async (req: IncomingMessage, res: ServerResponse, listenerBase: () => string): Promise<void> => {
 		const arrived = performance.now();
@@ -279,6 +287,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			} else if (route === 'licensing' && faults.fire('expire', target)) {
 				faultsHit.push('expire');
 				reply = unauthorized(exchange, 'The access token expired');
+			} else if (faults.fire('redirect', target)) {
+				faultsHit.push('redirect');
+				// The same URL: a client that followed it would be answered, and the log would show it.
+				reply = {status: 302, headers: {location: `${base}${path.startsWith('/') ? path : `/${path}`}`, 'content-type': 'text/plain; charset=utf-8'}, body: ''};
+			} else if (faults.fire('endless', target)) {
+				const sent = await sendEndless(res, headers);
+				faultsHit.push(`endless (${sent} bytes sent)`);
+				return log(200);
 			}
 		}
 		if (!reply) {
@@ -302,6 +318,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			// Applied already; the answer comes late (or never, if the client has gone).
 			faultsHit.push(`late=${late}ms`);
 			await new Promise(resolve => setTimeout(resolve, late));
+		}
+		if (route && reply.status === 200 && faults.fire('trickle', target)) {
+			// Applied already too; the answer comes a byte at a time, until done or the client goes.
+			const {sent, total} = await sendTrickle(res, reply, faults.trickleEveryMs);
+			faultsHit.push(`trickle=${faults.trickleEveryMs}ms (${sent} of ${total} bytes sent)`);
+			return log(reply.status);
 		}
 		send(res, reply);
 		log(res.destroyed ? 0 : reply.status);
@@ -383,6 +405,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			tenantState,
 			addProduct: (tenant, p) => addProduct(tenant, p),
 			setValue,
+			makeHostile: control.makeHostile,
 			startupMs,
 			certificateSource: certificates.source,
 			close: () => (closed ??= shutdown(servers, identity, temporaryDir)),
@@ -414,6 +437,70 @@ function send(res: ServerResponse, reply: Reply): void {
 	const body = reply.body ?? '';
 	res.writeHead(reply.status, {...reply.headers, 'content-length': String(Buffer.byteLength(body))});
 	res.end(body);
+}
+
+/** Resolves after `ms`, or as soon as the client has gone (or the emulator closes its connections). */
+async function pause(res: ServerResponse, ms: number): Promise<void> {
+	if (res.destroyed) return;
+	await new Promise<void>(resolve => {
+		const done = () => {
+			clearTimeout(timer);
+			res.off('close', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		res.on('close', done);
+	});
+}
+
+/** Resolves once the client has read what was written so far, or has gone. */
+async function drained(res: ServerResponse): Promise<void> {
+	if (res.destroyed) return;
+	await new Promise<void>(resolve => {
+		const done = () => {
+			res.off('drain', done);
+			res.off('close', done);
+			resolve();
+		};
+		res.on('drain', done);
+		res.on('close', done);
+	});
+}
+
+/** `trickle`: the answer one byte at a time, `everyMs` apart, with its real Content-Length. */
+async function sendTrickle(res: ServerResponse, reply: Reply, everyMs: number): Promise<{sent: number; total: number}> {
+	const body = Buffer.from(reply.body ?? '');
+	if (res.destroyed || res.headersSent) return {sent: 0, total: body.length};
+	res.writeHead(reply.status, {...reply.headers, 'content-length': String(body.length)});
+	let sent = 0;
+	while (sent < body.length && !res.destroyed) {
+		res.write(body.subarray(sent, sent + 1));
+		sent += 1;
+		if (sent < body.length) await pause(res, everyMs);
+	}
+	if (!res.destroyed) res.end();
+	return {sent, total: body.length};
+}
+
+// What `endless` repeats: rows of a product list, so that what arrives looks like the start of one.
+const ENDLESS_CHUNK = Buffer.from(
+	'{"policyId":"AllowSelfServicePurchase","policyValue":"Enabled","productName":"Endless","productId":"CFQ7TTC0ZZZZ"},'.repeat(512),
+);
+
+/** `endless`: a 200 whose body never ends, written as fast as the client reads it; returns the bytes written. */
+async function sendEndless(res: ServerResponse, headers: Record<string, string>): Promise<number> {
+	if (res.destroyed || res.headersSent) return 0;
+	// No Content-Length: chunked, so nothing says where it would end.
+	res.writeHead(200, {...headers, 'content-type': 'application/json; charset=utf-8'});
+	let sent = 0;
+	res.write('{"items":[');
+	while (!res.destroyed) {
+		const more = res.write(ENDLESS_CHUNK);
+		sent += ENDLESS_CHUNK.length;
+		// Wait for the client whenever the buffer is full; otherwise still let the event loop run.
+		await (more ? new Promise(resolve => setImmediate(resolve)) : drained(res));
+	}
+	return sent;
 }
 
 /** A 200 whose body is not the documented shape: truncated JSON, or an HTML page (a proxy's, say). */

@@ -1,13 +1,26 @@
 /**
  * The one place the program speaks HTTP: every request (the licensing API and MSAL's sign-in)
  * goes through Net.send, so proxy, CA, timeouts and the retry policy apply to all of them alike.
+ * The limits live here too, because what answers may be a proxy, a captive portal or a wrong URL
+ * rather than the service: every attempt has a deadline for the whole answer, an answer has a
+ * size cap, a redirect is never followed, and certificate checks cannot be turned off.
  */
 import {readFileSync} from 'node:fs';
 import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {Agent, ProxyAgent, request, type AgentOptions, type Dispatcher} from './undici.js';
-import {CancelledError, NetworkError, UsageError, errorCode, type RequestContext} from '../problems/errors.js';
-import {bypassesProxy, isLoopbackHost} from './urls.js';
+import {
+	AnswerTooLargeError,
+	AnswerTooSlowError,
+	CancelledError,
+	NetworkError,
+	RedirectError,
+	UsageError,
+	errorCode,
+	type AnswerProgress,
+	type RequestContext,
+} from '../problems/errors.js';
+import {bypassesProxy, checkProxyUrl, isLoopbackHost, redactProxy} from './urls.js';
 
 export type RetryPolicy = {
 	/** Tries in all, the first included. */
@@ -20,6 +33,15 @@ export type RetryPolicy = {
 
 export const DEFAULT_RETRY: RetryPolicy = {maxAttempts: 4, baseDelayMs: 300, maxRetryAfterMs: 60_000};
 
+/** The deadline of one attempt, connect to the last byte of the body (--timeout). */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+/** The largest answer read. A list of 10,000 products is under 2 MiB; nothing the services send comes near. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+// undici's own headers and body timers stay as a backstop just past the deadline, so the deadline,
+// which counts the whole answer, is the one the user meets.
+const BACKSTOP_MS = 1_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export type NetSettings = {
 	/** An extra trusted CA, PEM file (--ca-file). NODE_EXTRA_CA_CERTS keeps working beside it. */
 	caFile?: string;
@@ -27,8 +49,17 @@ export type NetSettings = {
 	ca?: string[];
 	/** Where HTTPS_PROXY, HTTP_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS are read (default process.env). */
 	env?: NodeJS.ProcessEnv;
+	/**
+	 * The deadline of one attempt: connect, headers and the whole body (--timeout; default 60 s).
+	 * A body that trickles in is cut here; waits for Retry-After between attempts do not count.
+	 */
+	timeoutMs?: number;
+	/** The largest answer read, in bytes (default 32 MiB): reading stops as soon as it is passed. */
+	maxResponseBytes?: number;
 	connectTimeoutMs?: number;
+	/** undici's wait for the headers (default: just past timeoutMs). */
 	headersTimeoutMs?: number;
+	/** undici's longest pause between body chunks (default: just past timeoutMs). */
 	bodyTimeoutMs?: number;
 	retry?: Partial<RetryPolicy>;
 	/** Told of each retry, for progress output ("throttled, retrying in 2 s"). */
@@ -45,7 +76,7 @@ export type HttpRequest = {
 	headers?: Record<string, string>;
 	body?: string;
 	signal?: AbortSignal;
-	/** Request-specific timeout for the whole exchange (MSAL passes one for discovery). */
+	/** A shorter deadline for each attempt of this request (MSAL passes one for discovery). */
 	timeoutMs?: number;
 	correlationId?: string;
 	resource?: RequestContext['resource'];
@@ -67,23 +98,35 @@ const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSE
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'PUT']);
 
 const USER_AGENT = 'mscommerce-tui';
+// As undici's text() does: UTF-8, a byte order mark dropped.
+const UTF8 = new TextDecoder();
+
+type Tls = {secureContext?: SecureContext; rejectUnauthorized: true};
 
 export class Net {
 	readonly retry: RetryPolicy;
+	readonly timeoutMs: number;
+	readonly maxResponseBytes: number;
 	private readonly direct: Agent;
 	private readonly proxies = new Map<string, ProxyAgent>();
 	private readonly env: NodeJS.ProcessEnv;
 	private readonly agentOptions: AgentOptions;
-	private readonly tls: {secureContext?: SecureContext};
+	private readonly tls: Tls;
 
 	constructor(private readonly settings: NetSettings = {}) {
 		this.env = settings.env ?? process.env;
 		this.retry = {...DEFAULT_RETRY, ...settings.retry};
-		this.tls = secureContextFor(extraCas(settings));
+		this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		// A timer longer than 2^31-1 ms fires at once (Node warns and uses 1 ms).
+		if (!(this.timeoutMs > 0 && this.timeoutMs <= MAX_TIMER_MS)) throw new RangeError(`Net: timeoutMs must be from 1 to ${MAX_TIMER_MS}, got ${this.timeoutMs}`);
+		this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+		// rejectUnauthorized said out loud: Node reads NODE_TLS_REJECT_UNAUTHORIZED=0 only for
+		// connections that leave it unset, so no environment can turn certificate checks off.
+		this.tls = {...secureContextFor(extraCas(settings)), rejectUnauthorized: true};
 		this.agentOptions = {
 			keepAliveTimeout: 10_000,
-			headersTimeout: settings.headersTimeoutMs ?? 30_000,
-			bodyTimeout: settings.bodyTimeoutMs ?? 30_000,
+			headersTimeout: settings.headersTimeoutMs ?? this.timeoutMs + BACKSTOP_MS,
+			bodyTimeout: settings.bodyTimeoutMs ?? this.timeoutMs + BACKSTOP_MS,
 			connect: {...this.tls, timeout: settings.connectTimeoutMs ?? 10_000},
 		};
 		this.direct = new Agent(this.agentOptions);
@@ -91,26 +134,26 @@ export class Net {
 
 	/** The proxy a URL goes through, from HTTPS_PROXY / HTTP_PROXY / NO_PROXY, if any. */
 	proxyFor(url: URL): string | undefined {
+		return this.proxySetting(url)?.value;
+	}
+
+	/** The proxy variable that applies to a URL: its name (for messages) and value. */
+	private proxySetting(url: URL): {variable: string; value: string} | undefined {
 		const env = this.env;
-		const proxy =
-			url.protocol === 'https:'
-				? (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy)
-				: (env.HTTP_PROXY ?? env.http_proxy);
-		if (!proxy) return undefined;
-		return bypassesProxy(url, env.NO_PROXY ?? env.no_proxy) ? undefined : proxy;
+		const names = url.protocol === 'https:' ? ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] : ['HTTP_PROXY', 'http_proxy'];
+		const variable = names.find(name => env[name] !== undefined);
+		const value = variable === undefined ? undefined : env[variable];
+		if (variable === undefined || !value) return undefined;
+		return bypassesProxy(url, env.NO_PROXY ?? env.no_proxy) ? undefined : {variable, value};
 	}
 
 	private dispatcherFor(url: URL): {dispatcher: Dispatcher; proxy?: string} {
-		const proxy = this.proxyFor(url);
-		if (!proxy) return {dispatcher: this.direct};
+		const setting = this.proxySetting(url);
+		if (!setting) return {dispatcher: this.direct};
+		const proxy = setting.value;
 		let agent = this.proxies.get(proxy);
 		if (!agent) {
-			let proxyUrl: URL;
-			try {
-				proxyUrl = new URL(proxy);
-			} catch {
-				throw new UsageError(`HTTPS_PROXY / HTTP_PROXY: "${redactProxy(proxy)}" is not a URL (expected http://host:port)`);
-			}
+			const proxyUrl = checkProxyUrl(proxy, setting.variable);
 			agent = new ProxyAgent({
 				...this.agentOptions,
 				uri: proxyUrl.href,
@@ -124,8 +167,10 @@ export class Net {
 
 	/**
 	 * Sends one request, retrying per the policy: 429/503 (and 502/504) after Retry-After or a
-	 * backoff, and a dropped connection for GET and PUT. Answers of any status are returned;
-	 * a request that never got an answer throws a NetworkError.
+	 * backoff, and a dropped connection for GET and PUT. Answers of any status but 3xx are
+	 * returned. Throws a RedirectError for a 3xx (never followed), an AnswerTooSlowError when an
+	 * attempt has no complete answer within its deadline, an AnswerTooLargeError past the size
+	 * cap, a CancelledError when `signal` aborts, and a NetworkError when there was no answer.
 	 */
 	async send(req: HttpRequest): Promise<HttpResponse> {
 		const url = new URL(req.url);
@@ -148,21 +193,7 @@ export class Net {
 			let reason: string;
 			let delayMs: number;
 			try {
-				const signal = combineSignals(req.signal, req.timeoutMs);
-				const answer = await request(dispatcher, url, {
-					method: req.method,
-					headers,
-					body: req.body,
-					signal,
-				});
-				const body = await answer.body.text();
-				const response: HttpResponse = {
-					status: answer.statusCode,
-					headers: flattenHeaders(answer.headers),
-					body,
-					context,
-					attempts: attempt,
-				};
+				const response = await this.tryOnce(dispatcher, url, req, headers, context, attempt);
 				if (!RETRY_STATUS.has(response.status) || attempt >= this.retry.maxAttempts) return response;
 				if ((response.status === 502 || response.status === 504) && !IDEMPOTENT.has(req.method)) return response;
 				const retryAfter = parseRetryAfter(response.headers['retry-after']);
@@ -170,14 +201,8 @@ export class Net {
 				delayMs = retryAfter ?? this.backoff(attempt);
 				reason = `${response.status}`;
 			} catch (error) {
-				if (req.signal?.aborted) throw new CancelledError();
-				if (isTimeoutAbort(error)) {
-					throw new NetworkError(context, {cause: Object.assign(new Error('Request timed out'), {code: 'UND_ERR_HEADERS_TIMEOUT'})});
-				}
-				const code = errorCode(error);
-				if (!(code && DROPPED.has(code) && IDEMPOTENT.has(req.method) && attempt < this.retry.maxAttempts)) {
-					throw new NetworkError(context, {cause: error});
-				}
+				const code = error instanceof NetworkError ? errorCode(error.cause) : undefined;
+				if (!(code && DROPPED.has(code) && IDEMPOTENT.has(req.method) && attempt < this.retry.maxAttempts)) throw error;
 				delayMs = this.backoff(attempt);
 				reason = code;
 			}
@@ -188,6 +213,68 @@ export class Net {
 				throw new CancelledError();
 			}
 		}
+	}
+
+	/**
+	 * One try, under its own deadline: from connecting to the last byte of the body. The deadline
+	 * aborts the request, which ends the body stream too, so a body that trickles in is cut.
+	 */
+	private async tryOnce(
+		dispatcher: Dispatcher,
+		url: URL,
+		req: HttpRequest,
+		headers: Record<string, string>,
+		context: RequestContext,
+		attempt: number,
+	): Promise<HttpResponse> {
+		const timeoutMs = Math.min(req.timeoutMs ?? Number.POSITIVE_INFINITY, this.timeoutMs);
+		const deadline = new AbortController();
+		const timer = setTimeout(() => deadline.abort(), timeoutMs);
+		const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
+		const progress: AnswerProgress = {received: 0};
+		try {
+			const answer = await request(dispatcher, url, {method: req.method, headers, body: req.body, signal});
+			const answerHeaders = flattenHeaders(answer.headers);
+			progress.status = answer.statusCode;
+			const declared = Number(answerHeaders['content-length']);
+			if (answerHeaders['content-length'] !== undefined && Number.isSafeInteger(declared)) progress.expected = declared;
+			if (answer.statusCode >= 300 && answer.statusCode < 400) {
+				discard(answer.body);
+				throw new RedirectError(context, answer.statusCode, answerHeaders.location);
+			}
+			const body = await this.readCapped(answer.body, context, progress);
+			return {status: answer.statusCode, headers: answerHeaders, body, context, attempts: attempt};
+		} catch (error) {
+			if (req.signal?.aborted) throw new CancelledError();
+			if (deadline.signal.aborted) throw new AnswerTooSlowError(context, timeoutMs, progress);
+			if (error instanceof RedirectError || error instanceof AnswerTooLargeError) throw error;
+			throw new NetworkError(context, {cause: error});
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	/**
+	 * The body as text, read no further than the cap: an answer that says it is larger is not read
+	 * at all, and one that grows past it is stopped there (the connection is closed), so an endless
+	 * body costs at most the cap in memory.
+	 */
+	private async readCapped(body: Dispatcher.ResponseData['body'], context: RequestContext, progress: AnswerProgress): Promise<string> {
+		const limit = this.maxResponseBytes;
+		if (progress.expected !== undefined && progress.expected > limit) {
+			discard(body);
+			throw new AnswerTooLargeError(context, limit, progress);
+		}
+		const chunks: Buffer[] = [];
+		for await (const chunk of body as AsyncIterable<Buffer>) {
+			progress.received += chunk.length;
+			if (progress.received > limit) {
+				discard(body);
+				throw new AnswerTooLargeError(context, limit, progress);
+			}
+			chunks.push(chunk);
+		}
+		return UTF8.decode(Buffer.concat(chunks, progress.received));
 	}
 
 	private backoff(attempt: number): number {
@@ -252,31 +339,19 @@ function secureContextFor(extra: string[] | undefined): {secureContext?: SecureC
 	return {secureContext: createSecureContext({ca: [...rootCertificates, ...fromEnv, ...extra]})};
 }
 
+/**
+ * Stops reading an answer: its connection is closed rather than drained, so nothing more arrives.
+ * undici then reports "Request aborted" on the stream, which is what was asked for, not a failure.
+ */
+function discard(body: Dispatcher.ResponseData['body']): void {
+	body.on('error', () => undefined);
+	body.destroy();
+}
+
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
 	const flat: Record<string, string> = {};
 	for (const [key, value] of Object.entries(headers)) {
 		if (value !== undefined) flat[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
 	}
 	return flat;
-}
-
-function combineSignals(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
-	if (timeoutMs === undefined) return signal;
-	const timeout = AbortSignal.timeout(timeoutMs);
-	return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
-
-function isTimeoutAbort(error: unknown): boolean {
-	return error instanceof Error && (error.name === 'TimeoutError' || (error.cause as Error | undefined)?.name === 'TimeoutError');
-}
-
-/** A proxy URL without its password, for messages. */
-function redactProxy(proxy: string): string {
-	try {
-		const url = new URL(proxy);
-		if (url.password) url.password = '***';
-		return url.href.replace(/\/$/, '');
-	} catch {
-		return proxy.replace(/\/\/[^@/]*@/, '//***@');
-	}
 }

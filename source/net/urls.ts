@@ -1,3 +1,7 @@
+/**
+ * URLs from the user (service URLs, proxy variables), checked before anything is sent so a mistake
+ * is a usage error naming the fix; and which hosts go around the proxy.
+ */
 import {isIP} from 'node:net';
 import {UsageError} from '../problems/errors.js';
 
@@ -31,6 +35,45 @@ export function checkServiceUrl(text: string, option: string): string {
 		throw new UsageError(`${option}: "${text}" must not have a query or fragment`);
 	}
 	return url.href.replace(/\/+$/, '');
+}
+
+/** `scheme://` at the start: what a proxy URL must have. */
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * A proxy URL from the environment (`variable` names which: HTTPS_PROXY, http_proxy…): http:// or
+ * https:// only. `proxy.corp:8080` does not fail to parse, it parses as scheme `proxy.corp:`
+ * (and `10.0.0.1:8080` does fail), so a value without `scheme://` is caught first and the message
+ * says what to write instead. Passwords are never repeated in a message.
+ */
+export function checkProxyUrl(text: string, variable: string): URL {
+	if (!SCHEME.test(text)) {
+		throw new UsageError(`${variable}=${redactProxy(text)} has no scheme: write ${variable}=http://${redactProxy(text)}`);
+	}
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new UsageError(`${variable}: "${redactProxy(text)}" is not a URL (expected http://host:port)`);
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new UsageError(`${variable}: ${url.protocol.slice(0, -1)} proxies are not supported; write an http:// or https:// proxy URL`);
+	}
+	return url;
+}
+
+/** A proxy URL without its password, for messages. */
+export function redactProxy(proxy: string): string {
+	// Without a scheme, `user:password@host` would parse with `user:` as its scheme: edited as text.
+	const asText = () => proxy.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^@/:]*:)[^@/]*@/i, '$1***@');
+	if (!SCHEME.test(proxy)) return asText();
+	try {
+		const url = new URL(proxy);
+		if (url.password) url.password = '***';
+		return url.href.replace(/\/$/, '');
+	} catch {
+		return asText();
+	}
 }
 
 /** Whether a proxy URL applies to a host, given NO_PROXY (comma or space separated; `*`; `.suffix`; `host:port`). */

@@ -4,6 +4,8 @@
  */
 import {productForFormerId} from '../commerce/catalog.js';
 import {
+	AnswerTooLargeError,
+	AnswerTooSlowError,
 	AuditLogError,
 	CancelledError,
 	HttpError,
@@ -11,6 +13,7 @@ import {
 	NetworkError,
 	NotAppliedError,
 	NotSignedInError,
+	RedirectError,
 	UsageError,
 	errorCode,
 	type RequestContext,
@@ -72,6 +75,9 @@ export function classify(error: unknown): Problem {
 			],
 		});
 	}
+	if (error instanceof AnswerTooSlowError) return tooSlow(error);
+	if (error instanceof AnswerTooLargeError) return tooLarge(error);
+	if (error instanceof RedirectError) return redirected(error);
 	if (error instanceof NotAppliedError) {
 		return problem('not-applied', `Not applied: the service still holds ${error.held}`, {
 			detail: error.message,
@@ -245,8 +251,78 @@ function fromStatus(error: HttpError): Problem {
 	return problem('refused', `The service refused the request for ${what} (${status})`, {
 		...base,
 		retryable: false,
-		hints: [message ? `The service says: ${message}` : 'Check the value and the ID, then try again.'],
+		// The service's words are in the detail already: said once.
+		hints: ['Check the value and the ID, then try again.'],
 	});
+}
+
+function tooSlow(error: AnswerTooSlowError): Problem {
+	const {context, progress} = error;
+	const host = hostOf(context.url);
+	const seconds = formatSeconds(error.timeoutMs);
+	const got =
+		progress.status === undefined
+			? `${host} had not answered yet`
+			: `${host} answered ${progress.status} and sent ${progress.received}${progress.expected === undefined ? '' : ` of ${progress.expected}`} bytes`;
+	return problem('timeout', `The service answered too slowly: no complete answer within ${seconds} s`, {
+		detail: `${got} (${context.method} ${context.url})`,
+		correlationId: context.correlationId,
+		retryable: true,
+		hints: [
+			`On a slow network or proxy, allow more time with --timeout SECONDS (or MSCOMMERCE_TIMEOUT); now ${seconds} s.`,
+			context.proxy ? `Check the proxy ${context.proxy} (HTTPS_PROXY, NO_PROXY), then try again (r in the dashboard).` : 'Try again (r in the dashboard).',
+		],
+	});
+}
+
+// 'too-large', not 'malformed': nothing was parsed, trying again does not help, and the hint is
+// about who answered (no answer of these services comes near the cap), not about a bad shape.
+function tooLarge(error: AnswerTooLargeError): Problem {
+	const {context, progress} = error;
+	const declared = progress.expected !== undefined && progress.expected > error.limitBytes;
+	return problem('too-large', `The service answered too much: more than ${formatBytes(error.limitBytes)}, so reading stopped`, {
+		detail: `${hostOf(context.url)} answered ${progress.status ?? '?'} ${declared ? `declaring ${progress.expected} bytes` : `with more than ${error.limitBytes} bytes`} (${context.method} ${context.url})`,
+		correlationId: context.correlationId,
+		status: progress.status,
+		retryable: false,
+		hints: [
+			'No answer of the licensing or sign-in service comes near this size: a proxy or captive portal may be answering instead (check HTTPS_PROXY and NO_PROXY), or --licensing-url / --authority names the wrong service.',
+		],
+	});
+}
+
+function redirected(error: RedirectError): Problem {
+	const {context, status} = error;
+	// The licensing API lives under /v1.0/; everything else is sign-in (the authority).
+	const option = /^\/v1\.0\//i.test(pathOf(context.url)) ? '--licensing-url' : '--authority';
+	const where = error.location === undefined ? 'somewhere (no Location)' : clip(resolvedLocation(error.location, context.url));
+	return problem('redirected', `The service redirected to ${where} — not followed; check ${option} or your proxy`, {
+		detail: `${hostOf(context.url)} answered ${status} (${context.method} ${context.url})`,
+		correlationId: context.correlationId,
+		status,
+		retryable: false,
+		hints: [
+			`mscommerce never follows a redirect: the service does not send one, so ${option} names the wrong URL, or a proxy or captive portal answered instead (check HTTPS_PROXY and NO_PROXY).`,
+		],
+	});
+}
+
+function resolvedLocation(location: string, base: string): string {
+	try {
+		return new URL(location, base).href;
+	} catch {
+		return location;
+	}
+}
+
+function formatSeconds(ms: number): string {
+	return String(Math.round(ms) / 1000);
+}
+
+function formatBytes(bytes: number): string {
+	if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+	if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+	return `${bytes} bytes`;
 }
 
 /** The human part of an error body whose shape is not known: JSON, text or HTML. */
@@ -293,6 +369,14 @@ function describeResource(context: RequestContext): string {
 
 function capitalise(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function pathOf(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return '';
+	}
 }
 
 function hostOf(url: string): string {

@@ -100,6 +100,56 @@ export class MalformedResponseError extends Error {
 	}
 }
 
+/**
+ * A 3xx answer. Never followed: the licensing and sign-in services do not redirect, so a redirect
+ * means a wrong URL or something in between (a proxy, a captive portal) answering instead.
+ */
+export class RedirectError extends Error {
+	override name = 'RedirectError';
+	constructor(
+		readonly context: RequestContext,
+		readonly status: number,
+		/** The Location header as sent, if any (outside text). */
+		readonly location: string | undefined,
+	) {
+		super(`${context.method} ${context.url} answered ${status}, redirecting to ${location ?? '(no Location)'}: not followed`);
+	}
+}
+
+/** How far an answer had come when a limit stopped it. */
+export type AnswerProgress = {
+	/** The status, once the headers had arrived. */
+	status?: number;
+	/** Body bytes received so far. */
+	received: number;
+	/** The Content-Length the answer declared, if any. */
+	expected?: number;
+};
+
+/** No complete answer (headers and the whole body) within the deadline of one attempt (--timeout). */
+export class AnswerTooSlowError extends Error {
+	override name = 'AnswerTooSlowError';
+	constructor(
+		readonly context: RequestContext,
+		readonly timeoutMs: number,
+		readonly progress: AnswerProgress,
+	) {
+		super(`${context.method} ${context.url}: no complete answer within ${timeoutMs} ms`);
+	}
+}
+
+/** An answer larger than the size cap: reading stopped as soon as it was passed. */
+export class AnswerTooLargeError extends Error {
+	override name = 'AnswerTooLargeError';
+	constructor(
+		readonly context: RequestContext,
+		readonly limitBytes: number,
+		readonly progress: AnswerProgress,
+	) {
+		super(`${context.method} ${context.url}: the answer is larger than ${limitBytes} bytes`);
+	}
+}
+
 function describe(error: unknown): string {
 	if (error instanceof Error) {
 		const code = (error as {code?: unknown}).code;

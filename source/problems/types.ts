@@ -6,7 +6,7 @@ export const PROBLEM_KINDS = [
 	'proxy', // proxy unreachable or refusing the tunnel
 	'proxy-auth', // 407 from the proxy
 	'dns', // host name not found
-	'timeout', // connect / headers / body timeout
+	'timeout', // connect / headers / body timeout, or no complete answer within --timeout
 	'connection', // refused, reset, dropped
 	'unauthorized', // 401: sign in again
 	'forbidden', // 403: role missing
@@ -15,6 +15,8 @@ export const PROBLEM_KINDS = [
 	'throttled', // 429 after retries
 	'server', // 5xx after retries
 	'malformed', // the answer did not have the documented shape
+	'too-large', // the answer passed the size cap: reading stopped there (a proxy or a wrong URL, not the service)
+	'redirected', // a 3xx answer: never followed (a wrong URL, or a proxy or captive portal answering instead)
 	'not-applied', // a write answered 2xx but the row does not hold the value asked for
 	'audit-log', // the audit log could not be written: writes stop, nothing is sent unlogged
 	'sign-in', // sign-in failed (AADSTS, declined, expired code)

@@ -30,10 +30,11 @@ test('a 403 on a write names the roles that may change policies and exits 4', ()
 	assert.equal(exitCodeFor(problem), 4);
 });
 
-test('a 400 shows what the service said', () => {
+test('a 400 shows what the service said, once', () => {
 	const problem = classify(new HttpError(400, '{"error":{"code":"InvalidValue","message":"OnlyTrialsWithoutPaymentMethod is not supported"}}', {}, context));
 	assert.equal(problem.kind, 'refused');
-	assert.match(problem.hints[0] ?? '', /not supported/);
+	assert.equal(problem.detail, '400: OnlyTrialsWithoutPaymentMethod is not supported');
+	assert.doesNotMatch([problem.title, ...problem.hints].join(' '), /not supported/, 'not repeated in the title or a hint');
 });
 
 test('a 429 after retries says how often it tried and how long to wait', () => {
