@@ -17,6 +17,7 @@ import {LICENSING_SCOPE, type Settings} from '../config.js';
 import type {TokenSource} from '../commerce/client.js';
 import type {Net} from '../net/http.js';
 import {readPrivateFile, readPrivateFileSyncOrNothing, writePrivateFile} from '../privateFiles.js';
+import {safeText} from '../text/safe.js';
 import {CancelledError, NotSignedInError, UsageError} from '../problems/errors.js';
 import {SignInError} from '../problems/signIn.js';
 import type {AccountSummary, DeviceCodePrompt} from './types.js';
@@ -73,7 +74,7 @@ export class Auth {
 					piiLoggingEnabled: false,
 					logLevel: debug ? LogLevel.Warning : LogLevel.Error,
 					loggerCallback: (_level, message) => {
-						if (debug) process.stderr.write(`msal: ${message}\n`);
+						if (debug) process.stderr.write(`msal: ${safeText(message)}\n`);
 					},
 				},
 			},
