@@ -3,15 +3,22 @@
  * for products Microsoft adds later. The file is checked whole (every problem with its path,
  * exit 2) before anything is written; plan exits 6 on drift; apply writes only the drift, through
  * the one engine (runPlan), so running it again finishes what a partial run left.
+ *
+ * A baseline is outside input: it is read no further than BASELINE_LIMITS.bytes (stdin can be
+ * /dev/zero), and a file with thousands of problems shows the first MAX_PRINTED and a count, so
+ * the summary is never lost in a wall of lines.
  */
-import {readFile, writeFile} from 'node:fs/promises';
+import {createReadStream} from 'node:fs';
+import {stat, writeFile} from 'node:fs/promises';
 import {
+	BASELINE_LIMITS,
 	baselineFromRows,
 	baselineToJson,
 	baselineToYaml,
 	compareBaseline,
 	formatProblem,
 	parseBaseline,
+	readsBack,
 	resolveBaseline,
 	SECTIONS,
 	sortProblems,
@@ -19,6 +26,7 @@ import {
 	type BaselineComparison,
 	type BaselineProblem,
 	type SectionName,
+	type UnwritableId,
 } from '../commerce/baseline.js';
 import {isNew, loadSeen} from '../commerce/seen.js';
 import type {Row, Scope} from '../commerce/types.js';
@@ -27,9 +35,13 @@ import {ExitCode} from '../problems/exitCodes.js';
 import type {Context} from './context.js';
 import {printList, type Column} from './output.js';
 import {runPlan, seenKeyFor, signedInAs, startWatching} from './rows.js';
+import {safeJson, safeText} from '../text/safe.js';
 import {count} from '../words.js';
 
 const NOUN: Record<Scope, string> = {product: 'product', offerType: 'offer type'};
+
+/** Problems (and refused IDs) a person reads in text output; the rest are counted. */
+export const MAX_PRINTED = 20;
 
 async function listRows(ctx: Context, scopes: readonly Scope[]): Promise<Partial<Record<Scope, Row[]>>> {
 	const lists = await Promise.all(scopes.map(async scope => [scope, await ctx.client.listRows(ctx.settings.policyId, scope)] as const));
@@ -40,15 +52,19 @@ async function listRows(ctx: Context, scopes: readonly Scope[]): Promise<Partial
 export async function exportCommand(ctx: Context, options: {file?: string}): Promise<number> {
 	const lists = await listRows(ctx, ['product', 'offerType']);
 	const who = await signedInAs(ctx);
-	const {baseline, names} = baselineFromRows(ctx.settings.policyId, lists);
+	const {baseline, names, unwritable} = baselineFromRows(ctx.settings.policyId, lists);
+	// Refused before anything is written: a file its own plan would reject is worse than none.
+	if (unwritable.length > 0) throw unwritableError(unwritable);
 	const text =
 		ctx.settings.output === 'json'
-			? `${JSON.stringify(baselineToJson(baseline), null, 2)}\n`
+			? `${safeJson(baselineToJson(baseline), 2)}\n`
 			: baselineToYaml(baseline, names, [
 					`Self-service purchase baseline of tenant ${who.tenant} (${who.account}), exported ${new Date().toISOString()}.`,
 					'default: the value of every row not listed under except, including products Microsoft adds later.',
 					'Check: mscommerce baseline plan --file FILE    Make the tenant match: mscommerce baseline apply --file FILE',
 				]);
+	const unreadable = readsBack(baseline, text);
+	if (unreadable) throw new UsageError(`cannot export: the file would not read back as today's state (${unreadable}); nothing was written`);
 	if (options.file && options.file !== '-') {
 		try {
 			await writeFile(options.file, text);
@@ -62,8 +78,17 @@ export async function exportCommand(ctx: Context, options: {file?: string}): Pro
 	// Exporting starts the watch (products added from now on are new) but marks nothing seen: a
 	// nightly export must not hide a new product from the admin.
 	const key = await seenKeyFor(ctx);
-	await startWatching(ctx, key, await loadSeen(ctx.settings.stateDir, key), [...(lists.product ?? []), ...(lists.offerType ?? [])], ['product', 'offerType']);
+	await startWatching(ctx, key, await loadSeen(ctx.settings.stateDir, key, ctx.note), [...(lists.product ?? []), ...(lists.offerType ?? [])], ['product', 'offerType']);
 	return ExitCode.ok;
+}
+
+/** One line naming the IDs export refuses (JSON-quoted, so a line break shows as \n), the first MAX_PRINTED of them. */
+function unwritableError(unwritable: readonly UnwritableId[]): UsageError {
+	const named = unwritable.slice(0, MAX_PRINTED).map(u => `${NOUN[u.scope]} ${JSON.stringify(u.id)} (${u.name}): ${u.reason}`);
+	const more = unwritable.length > MAX_PRINTED ? `; …and ${unwritable.length - MAX_PRINTED} more` : '';
+	return new UsageError(`cannot export: the service lists ${count(unwritable.length, 'ID')} a baseline file cannot hold: ${named.join('; ')}${more}; nothing was written`, [
+		'`mscommerce products list --json` and `mscommerce offer-types list --json` show these IDs exactly; a baseline can still govern them through default.',
+	]);
 }
 
 function describeBaseline(baseline: Baseline): string {
@@ -81,12 +106,7 @@ type Loaded = {file: string; baseline: Baseline; comparison: BaselineComparison;
 /** Reads, checks and compares a baseline with the tenant; an exit code (2) after printing its problems. */
 async function load(ctx: Context, file: string | undefined): Promise<Loaded | number> {
 	if (!file) throw new UsageError('--file FILE is required: the baseline to check against (make one with `mscommerce baseline export --file FILE`)');
-	let text: string;
-	try {
-		text = file === '-' ? await readStdin(ctx.io.stdin) : await readFile(file, 'utf8');
-	} catch (error) {
-		throw new UsageError(`--file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-	}
+	const text = await readBaseline(ctx, file);
 	const label = file === '-' ? 'stdin' : file;
 	const parsed = parseBaseline(text, {policyId: ctx.settings.policyId});
 	// A file that is not a baseline at all is reported before any request; otherwise its good
@@ -99,18 +119,24 @@ async function load(ctx: Context, file: string | undefined): Promise<Loaded | nu
 	const problems = sortProblems([...parsed.problems, ...resolved.problems]);
 	if (problems.length > 0) return printProblems(ctx, label, problems);
 	for (const note of resolved.notes) ctx.note(note);
-	const seen = await loadSeen(ctx.settings.stateDir, key);
+	const seen = await loadSeen(ctx.settings.stateDir, key, ctx.note);
 	const all = scopes.flatMap(scope => lists[scope] ?? []);
 	await startWatching(ctx, key, seen, all, scopes);
 	return {file: label, baseline, scopes, comparison: compareBaseline(resolved.wanted, all, row => isNew(seen, row))};
 }
 
+/**
+ * The problems, exit 2. Text shows the first MAX_PRINTED (in the file's order) and counts the
+ * rest; JSON lists them all, for a pipeline that annotates each one (its size is bounded by the
+ * file's: at most BASELINE_LIMITS.bytes were read, and checking is linear).
+ */
 function printProblems(ctx: Context, file: string, problems: readonly BaselineProblem[]): number {
 	if (ctx.settings.output === 'json') {
-		ctx.io.stderr.write(`${JSON.stringify({error: {kind: 'usage', title: `${file}: the baseline has ${count(problems.length, 'problem')}`, problems: problems.map(p => ({file, ...p}))}})}\n`);
+		ctx.io.stderr.write(`${safeJson({error: {kind: 'usage', title: `${file}: the baseline has ${count(problems.length, 'problem')}`, problems: problems.map(p => ({file, ...p}))}})}\n`);
 	} else {
-		for (const problem of problems) ctx.io.stderr.write(`${formatProblem(file, problem)}\n`);
-		ctx.io.stderr.write(`error: ${file} has ${count(problems.length, 'problem')}; nothing was changed.\n`);
+		const shown = problems.slice(0, MAX_PRINTED).map(problem => `${formatProblem(file, problem)}\n`);
+		if (problems.length > MAX_PRINTED) shown.push(`…and ${count(problems.length - MAX_PRINTED, 'more problem')}\n`);
+		ctx.io.stderr.write(`${shown.join('')}error: ${safeText(file)} has ${count(problems.length, 'problem')}; nothing was changed.\n`);
 	}
 	return ExitCode.usage;
 }
@@ -126,7 +152,7 @@ export async function planCommand(ctx: Context, options: {file?: string}): Promi
 	const inSync = drift.length === 0;
 	if (ctx.settings.output === 'json') {
 		ctx.io.stdout.write(
-			`${JSON.stringify(
+			`${safeJson(
 				{
 					file,
 					policyId: ctx.settings.policyId,
@@ -135,7 +161,6 @@ export async function planCommand(ctx: Context, options: {file?: string}): Promi
 					new: newRows.map(n => ({scope: n.row.scope, id: n.row.id, name: n.row.name, current: n.row.value, wanted: n.to ?? null, rule: n.rule ?? null})),
 					counts: {drift: drift.length, inSync: comparison.inSync, new: newRows.length},
 				},
-				null,
 				2,
 			)}\n`,
 		);
@@ -149,7 +174,9 @@ export async function planCommand(ctx: Context, options: {file?: string}): Promi
 			{header: 'New', value: d => (d.isNew ? 'new' : ''), dropOrder: 1},
 		];
 		if (!inSync) printList(ctx.io, ctx.settings.output, drift, columns);
-		for (const item of newRows.filter(n => !drift.some(d => d.row === n.row))) {
+		// A set, not drift.some per new row: both can be the whole tenant.
+		const drifting = new Set(drift.map(d => d.row));
+		for (const item of newRows.filter(n => !drifting.has(n.row))) {
 			ctx.note(`new (never seen before): ${item.row.name} (${item.row.id}) is ${item.row.value}${item.to ? ', as the baseline wants' : ', not governed by the baseline'}`);
 		}
 	}
@@ -177,9 +204,52 @@ export async function applyCommand(ctx: Context, options: {file?: string; yes?: 
 	return runPlan(ctx, scopes.length === 1 ? scopes[0] : undefined, comparison.plan, {yes: options.yes, dryRun: options.dryRun, source: 'baseline apply'});
 }
 
+/**
+ * The baseline's text from a file or stdin, never more than BASELINE_LIMITS.bytes: a file is
+ * measured before it is read, and a stream (stdin, a pipe such as `--file <(…)`) is read up to
+ * the limit and no further, so `--file - < /dev/zero` ends at once. Directories and devices are
+ * refused by name.
+ */
+async function readBaseline(ctx: Context, file: string): Promise<string> {
+	const label = file === '-' ? 'stdin' : file;
+	const tooLarge = () => new UsageError(`--file: ${label} is larger than ${BASELINE_LIMITS.bytes / 1024 / 1024} MiB: a baseline is a few KB (a default, and the rows that differ under except); is it the right file?`);
+	if (file === '-') {
+		const text = await readAtMost(ctx.io.stdin, BASELINE_LIMITS.bytes);
+		if (text === undefined) throw tooLarge();
+		return text;
+	}
+	const cannotRead = (error: unknown) =>
+		new UsageError(`--file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+	let info;
+	try {
+		info = await stat(file);
+	} catch (error) {
+		throw cannotRead(error);
+	}
+	if (info.isDirectory()) throw new UsageError(`--file: ${file} is a directory: give the baseline file in it`);
+	if (!info.isFile() && !info.isFIFO()) throw new UsageError(`--file: ${file} is a device or socket, not a baseline file`);
+	if (info.size > BASELINE_LIMITS.bytes) throw tooLarge();
+	let text;
+	try {
+		// `end` is inclusive: at most limit + 1 bytes, even from a file that grew since stat or a pipe.
+		text = await readAtMost(createReadStream(file, {end: BASELINE_LIMITS.bytes}), BASELINE_LIMITS.bytes);
+	} catch (error) {
+		throw cannotRead(error);
+	}
+	if (text === undefined) throw tooLarge();
+	return text;
+}
 
-async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+/** A stream's text, or undefined as soon as it holds more than `limit` bytes (the stream is then closed). */
+async function readAtMost(stream: NodeJS.ReadableStream, limit: number): Promise<string | undefined> {
 	const chunks: Buffer[] = [];
-	for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-	return Buffer.concat(chunks).toString('utf8');
+	let size = 0;
+	for await (const chunk of stream) {
+		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+		chunks.push(buffer);
+		size += buffer.length;
+		// Leaving the loop destroys the stream: nothing more is read.
+		if (size > limit) return undefined;
+	}
+	return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -18,13 +18,41 @@
  * reported with its path (`products.except.CFQ7TTC0H9MP: …`) and line, all at once, before any
  * write. Checking happens in two steps: the file alone (syntax, keys, values, policy), before any
  * request; then against the tenant's lists (unknown IDs, values a row cannot take).
+ *
+ * The file is outside input, so everything has a limit (BASELINE_LIMITS) and every step is linear
+ * in the file's size: a hostile file costs a moment and gets a usage error, never a hang.
  */
-import {isMap, isScalar, LineCounter, parseDocument, stringify, type Document} from 'yaml';
+import {Composer, isAlias, isCollection, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, stringify, visit, type CST, type Document, type Node, type YAMLMap} from 'yaml';
 import {z} from 'zod';
+import {isUnsafe, safeText} from '../text/safe.js';
 import {productForFormerId} from './catalog.js';
 import {planChanges, type Plan} from './changes.js';
 import type {PolicyValue, Row, Scope} from './types.js';
 import {checkValue, parseValue} from './values.js';
+
+/**
+ * What a baseline file may be. A real one is a few KB, four levels deep (the file, products,
+ * except, a value), lists hundreds of rows at most and has no aliases; these bounds leave room for
+ * any real file and stop a hostile one (/dev/zero, `[[[[…` a million deep, an alias bomb, a
+ * megabyte of mistakes) within a second or two, as a usage error.
+ */
+export const BASELINE_LIMITS = {
+	/** The file or stdin: nothing past this is read. */
+	bytes: 1024 * 1024,
+	/** Collections inside collections, the value at the bottom included. */
+	depth: 16,
+	/** Aliases (`*name`) in the whole file; each may only repeat a value, never a list or mapping. */
+	aliases: 100,
+	/** YAML syntax errors listed: after that many, the rest is noise (and reading stops). */
+	syntaxErrors: 100,
+	/**
+	 * Keys and list items in the whole file (a tenant has hundreds of rows). yaml keeps about 1 KB
+	 * per entry while it reads: a megabyte of `[a,a,a,…` would hold half a gigabyte.
+	 */
+	entries: 50_000,
+	/** The longest key YAML allows without `? ` (the spec's limit for implicit keys). */
+	keyChars: 1024,
+} as const;
 
 /** The file's section names, and the scope each governs. */
 export const SECTIONS = {products: 'product', offerTypes: 'offerType'} as const satisfies Record<string, Scope>;
@@ -58,11 +86,16 @@ export type ParsedBaseline = {
 
 const VALUE_WORDS = 'Enabled, Disabled or OnlyTrialsWithoutPaymentMethod';
 
+/** Text from the file quoted in a problem: one problem stays one readable line. */
+function clip(text: string, max = 60): string {
+	return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 function describe(input: unknown): string {
 	if (input === null || input === undefined) return 'nothing';
 	if (Array.isArray(input)) return 'a list';
 	if (typeof input === 'object') return 'a mapping';
-	return `"${String(input)}"`;
+	return `"${clip(String(input))}"`;
 }
 
 /** A value as a person may spell it (values.ts: case-insensitive, true/false as the module's -Enabled). */
@@ -118,15 +151,20 @@ function orList(words: string[]): string {
 /** Parses and checks a baseline file on its own: syntax, keys, values and the policy it is for. */
 export function parseBaseline(text: string, options: {policyId?: string} = {}): ParsedBaseline {
 	const lineCounter = new LineCounter();
-	const doc = parseDocument(text, {lineCounter, prettyErrors: true});
-	const lineOf = (path: readonly string[]) => lineOfPath(doc, lineCounter, path);
+	const read = readYaml(text, lineCounter);
+	const lineOf = read.doc ? pathLines(read.doc, lineCounter) : () => undefined;
+	if (!read.doc || read.problems.length > 0) return {problems: sortProblems(read.problems), lineOf};
+	const doc = read.doc;
 	const problems: BaselineProblem[] = [];
-	for (const error of doc.errors) {
-		const line = error.linePos?.[0]?.line;
-		problems.push({path: '', message: `not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, line});
+	let data: unknown;
+	try {
+		// readYaml allows only aliases of values, BASELINE_LIMITS.aliases of them, so yaml's own
+		// bound (per anchor) is never reached; should it be, it is the file's problem all the same.
+		data = doc.toJS({maxAliasCount: BASELINE_LIMITS.aliases});
+	} catch (error) {
+		if (!(error instanceof ReferenceError)) throw error;
+		return {problems: [{path: '', message: `aliases: ${error.message}`}], lineOf};
 	}
-	if (problems.length > 0) return {problems, lineOf};
-	const data: unknown = doc.toJS();
 	if (data === null || data === undefined) {
 		return {problems: [{path: '', message: 'the file is empty: write a baseline (`mscommerce baseline export` makes one from today\'s state)'}], lineOf};
 	}
@@ -190,13 +228,15 @@ function goodParts(data: Record<string, unknown>, doc: Document, bad: ReadonlySe
 		const fallback = raw.default === undefined ? undefined : valueAt(`${name}.default`, raw.default);
 		if (fallback) section.default = fallback;
 		if (isRecord(raw.except) && !bad.has(`${name}.except`)) {
-			// In the file's order (JavaScript objects put number-like keys first).
-			const order = keysInOrder(doc, [name, 'except']);
+			// In the file's order (JavaScript objects put number-like keys first). A map, not
+			// indexOf: a position per key is looked up n log n times while sorting.
+			const order = new Map(keysInOrder(doc, [name, 'except']).map((key, i) => [key, i]));
 			for (const [key, input] of Object.entries(raw.except)) {
 				const value = valueAt(`${name}.except.${key}`, input);
 				if (value) section.except.push({key, value});
 			}
-			section.except.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+			const position = (key: string) => order.get(key) ?? order.size;
+			section.except.sort((a, b) => position(a.key) - position(b.key));
 		}
 		baseline[name] = section;
 	}
@@ -305,19 +345,58 @@ export function mostCommonValue(rows: readonly Pick<Row, 'value'>[]): PolicyValu
 	return best;
 }
 
-/** Today's state as a baseline: the most common value is the default, the rest are listed. */
-export function baselineFromRows(policyId: string, lists: Partial<Record<Scope, readonly Row[]>>): {baseline: Baseline; names: Map<string, string>} {
+/** An ID export cannot write so that its own parser reads it back, and why. */
+export type UnwritableId = {scope: Scope; id: string; name: string; reason: string};
+
+/**
+ * Today's state as a baseline: the most common value is the default, the rest are listed. The
+ * service's IDs are outside text: an except ID a baseline cannot carry (see idProblem) is
+ * returned in `unwritable`, and export writes nothing while there is one.
+ */
+export function baselineFromRows(policyId: string, lists: Partial<Record<Scope, readonly Row[]>>): {baseline: Baseline; names: Map<string, string>; unwritable: UnwritableId[]} {
 	const baseline: Baseline = {policy: policyId};
 	const names = new Map<string, string>();
+	const unwritable: UnwritableId[] = [];
 	for (const scope of ['product', 'offerType'] as const) {
 		const rows = lists[scope];
 		const value = rows ? mostCommonValue(rows) : undefined;
 		if (!rows || !value) continue;
-		const except = rows.filter(row => row.value !== value).map(row => ({key: row.id, value: row.value}));
+		const listed = rows.filter(row => row.value !== value);
+		// plan finds a row by its ID without case: two IDs that differ only in case are one to it.
+		const sameId = new Map<string, number>();
+		for (const row of rows) sameId.set(row.id.toUpperCase(), (sameId.get(row.id.toUpperCase()) ?? 0) + 1);
+		for (const row of listed) {
+			const reason = idProblem(row.id) ?? (sameId.get(row.id.toUpperCase())! > 1 ? 'another ID differs from it only in case' : undefined);
+			if (reason) unwritable.push({scope, id: row.id, name: row.name, reason});
+		}
 		for (const row of rows) names.set(`${scope}:${row.id}`, row.name);
-		baseline[SECTION_OF[scope]] = {default: value, except};
+		baseline[SECTION_OF[scope]] = {default: value, except: listed.map(row => ({key: row.id, value: row.value}))};
 	}
-	return {baseline, names};
+	return {baseline, names, unwritable};
+}
+
+/** Why an ID cannot be a key of a baseline file that reads back as the same ID; undefined when it can. */
+function idProblem(id: string): string | undefined {
+	if (id === '') return 'it is empty';
+	// Quoting could carry these, but no real ID holds them: they mean a damaged or hostile list,
+	// and a file holding them is one a person cannot read or edit safely.
+	if (isUnsafe(id)) return 'it holds a control character or line break';
+	if (id.trim() !== id) return 'it starts or ends with white space';
+	if (scalar(id).length > BASELINE_LIMITS.keyChars) return `it is longer than the ${BASELINE_LIMITS.keyChars} characters a YAML key may have`;
+	return undefined;
+}
+
+/**
+ * Why `text` (an exported baseline, YAML or JSON) would not read back as `baseline` through
+ * parseBaseline; undefined when it does. Export's last check: it never writes a file its own
+ * plan reads differently or rejects.
+ */
+export function readsBack(baseline: Baseline, text: string): string | undefined {
+	const parsed = parseBaseline(text);
+	// Only a difference counts: a tenant with no rows exports a baseline that governs nothing, as it should.
+	if (parsed.baseline && JSON.stringify(baselineToJson(parsed.baseline)) === JSON.stringify(baselineToJson(baseline))) return undefined;
+	const first = parsed.problems[0];
+	return first ? `${first.line ? `line ${first.line}: ` : ''}${first.path ? `${first.path}: ` : ''}${first.message}` : 'it reads back as a different baseline';
 }
 
 /** A baseline as plain data (what `--json` prints; JSON is a baseline file too). */
@@ -340,7 +419,9 @@ export function baselineToJson(baseline: Baseline): Record<string, unknown> {
  * `scope:id` to the row's name; `header` lines become comments at the top.
  */
 export function baselineToYaml(baseline: Baseline, names: ReadonlyMap<string, string> = new Map(), header: readonly string[] = []): string {
-	const lines = header.map(line => `# ${oneLine(line)}`);
+	// Names and the header (tenant, account) are outside text: safeText keeps each on its comment's
+	// line (a YAML 1.1 reader also breaks lines at U+0085, U+2028 and U+2029).
+	const lines = header.map(line => `# ${safeText(line)}`);
 	if (baseline.policy) lines.push(`policy: ${scalar(baseline.policy)}`);
 	for (const name of Object.keys(SECTIONS) as SectionName[]) {
 		const section = baseline[name];
@@ -353,25 +434,21 @@ export function baselineToYaml(baseline: Baseline, names: ReadonlyMap<string, st
 		const width = Math.max(...keys.map(key => key.length));
 		section.except.forEach((rule, i) => {
 			const label = names.get(`${SECTIONS[name]}:${rule.key}`);
-			lines.push(`    ${label ? `${keys[i]!.padEnd(width)}  # ${oneLine(label)}` : keys[i]}`);
+			lines.push(`    ${label ? `${keys[i]!.padEnd(width)}  # ${safeText(label)}` : keys[i]}`);
 		});
 	}
 	return `${lines.join('\n')}\n`;
 }
 
+/** A string as one YAML scalar on one line (lineWidth 0: yaml folds long strings over lines, which a key cannot be). */
 function scalar(text: string): string {
-	return stringify(text).trimEnd();
+	return stringify(text, {lineWidth: 0}).trimEnd();
 }
 
-function oneLine(text: string): string {
-	// eslint-disable-next-line no-control-regex
-	return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-}
-
-/** "file:line: path: message", one line per problem. */
+/** "file:line: path: message", one line per problem: the file's own keys and values made safe. */
 export function formatProblem(file: string, problem: BaselineProblem): string {
 	const where = problem.line ? `${file}:${problem.line}` : file;
-	return `${where}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
+	return safeText(`${where}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
 }
 
 /** Problems in the order of the file's lines (those without a line last). */
@@ -379,23 +456,185 @@ export function sortProblems(problems: BaselineProblem[]): BaselineProblem[] {
 	return problems.map((p, i) => ({p, i})).sort((a, b) => (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || a.i - b.i).map(({p}) => p);
 }
 
+/** A key as the path segment it is in problems and lineOf (what toJS makes of a scalar key). */
+function keyText(key: unknown): string {
+	return isScalar(key) ? String(key.value) : String(key);
+}
+
 function keysInOrder(doc: Document, path: readonly string[]): string[] {
 	const node = doc.getIn(path, true);
 	if (!isMap(node)) return [];
-	return node.items.map(pair => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key)));
+	return node.items.map(pair => keyText(pair.key));
 }
 
-/** The line of a path's key (or of the nearest parent that exists). */
-function lineOfPath(doc: Document, lineCounter: LineCounter, path: readonly string[]): number | undefined {
-	let node: unknown = doc.contents;
-	let line: number | undefined;
-	for (const segment of path) {
-		if (!isMap(node)) break;
-		const pair = node.items.find(item => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === segment);
-		if (!pair) break;
-		const range = isScalar(pair.key) ? pair.key.range : undefined;
-		if (range) line = lineCounter.linePos(range[0]).line;
-		node = pair.value;
+/**
+ * The line of a path's key (or of the nearest parent that exists). Each mapping is indexed once,
+ * on its first look-up: a look-up per problem stays O(1) (a scan of the mapping per problem was
+ * quadratic: 16,000 unknown IDs took seconds).
+ */
+function pathLines(doc: Document, lineCounter: LineCounter): ParsedBaseline['lineOf'] {
+	const indexes = new Map<YAMLMap, Map<string, {key: unknown; value: unknown}>>();
+	const indexOf = (map: YAMLMap) => {
+		let index = indexes.get(map);
+		if (!index) {
+			index = new Map();
+			// The first pair with a key wins, as a scan would find it.
+			for (const pair of map.items) if (!index.has(keyText(pair.key))) index.set(keyText(pair.key), pair);
+			indexes.set(map, index);
+		}
+		return index;
+	};
+	return path => {
+		let node: unknown = doc.contents;
+		let line: number | undefined;
+		for (const segment of path) {
+			if (!isMap(node)) break;
+			const pair = indexOf(node).get(segment);
+			if (!pair) break;
+			const range = isScalar(pair.key) ? pair.key.range : undefined;
+			if (range) line = lineCounter.linePos(range[0]).line;
+			node = pair.value;
+		}
+		return line;
+	};
+}
+
+/**
+ * The file as a YAML document, or the problems that make it none. yaml's parseDocument, with the
+ * limits it lacks, checked lexeme by lexeme so a hostile file stops where it crosses one: nesting
+ * (the parser's stack; `[[[[…` would overflow yaml's recursive composer), entries, and syntax
+ * errors. Duplicate keys are found with a Set (yaml compares each key with every earlier one:
+ * quadratic in a big except list), and aliases are checked before toJS can expand them (checkNodes).
+ */
+function readYaml(text: string, lineCounter: LineCounter): {doc?: Document.Parsed; problems: BaselineProblem[]} {
+	const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+	const parser = new Parser(lineCounter.addNewLine);
+	lineCounter.addNewLine(0);
+	const tokens: CST.Token[] = [];
+	let syntaxErrors = 0;
+	let documents = 0;
+	let entries = 0;
+	let scalarNext = false;
+	// The flow collections open here: a `,` ends an entry of a list, but in a mapping its key's `:` counted it already.
+	const flow: string[] = [];
+	for (const lexeme of new Lexer().lex(text)) {
+		// An entry is one indicator: `key:`, `- item`, `? key`, or a `,` in a flow list. The lexer marks
+		// a plain scalar with U+001F first, so a value that is just `-` or `:` is not counted.
+		if (!scalarNext) {
+			if (lexeme === '[' || lexeme === '{') flow.push(lexeme);
+			else if (lexeme === ']' || lexeme === '}') flow.pop();
+			const entry = lexeme === ':' || lexeme === '-' || lexeme === '?' || (lexeme === ',' && flow.at(-1) === '[');
+			if (entry && ++entries > BASELINE_LIMITS.entries) {
+				const message = `more than ${BASELINE_LIMITS.entries.toLocaleString('en-US')} entries (keys and list items): a baseline lists only the rows that differ from its default`;
+				return {problems: [{path: '', line: lineAt(parser.offset), message}]};
+			}
+		}
+		scalarNext = lexeme === '\u001f';
+		for (const token of parser.next(lexeme)) {
+			tokens.push(token);
+			if (token.type === 'error') syntaxErrors += 1;
+			if (token.type === 'document') documents += 1;
+		}
+		// The stack holds the document, then each collection open here and the value being read.
+		if (parser.stack.length > BASELINE_LIMITS.depth + 1) {
+			const message = `nested more than ${BASELINE_LIMITS.depth} levels deep: a baseline needs 4 (the file, products, except, a value)`;
+			return {problems: [{path: '', line: lineAt(parser.offset), message}]};
+		}
+		// Past this the file is not YAML at all (a megabyte of `]` is a million errors), or not one
+		// document (a megabyte of `---`): read no further.
+		if (syntaxErrors > BASELINE_LIMITS.syntaxErrors || documents > 1) break;
 	}
-	return line;
+	for (const token of parser.end()) tokens.push(token);
+	let doc: Document.Parsed | undefined;
+	const problems: BaselineProblem[] = [];
+	// Each of yaml's errors is an Error, and capturing its stack is most of the cost of a file made
+	// of mistakes; nothing reads those stacks. Restored before anything else runs (this is synchronous).
+	const stackTraceLimit = Error.stackTraceLimit;
+	Error.stackTraceLimit = 0;
+	try {
+		for (const next of new Composer({uniqueKeys: false}).compose(tokens, true, text.length)) {
+			if (doc) {
+				problems.push({path: '', line: lineAt(next.range[0]), message: 'not valid YAML: a second document (after ---): a baseline is one document'});
+				break;
+			}
+			doc = next;
+		}
+	} finally {
+		Error.stackTraceLimit = stackTraceLimit;
+	}
+	if (!doc) return {problems: [{path: '', message: 'not valid YAML'}]};
+	for (const error of doc.errors.slice(0, BASELINE_LIMITS.syntaxErrors)) {
+		problems.push({path: '', line: lineAt(error.pos[0]), message: `not valid YAML: ${clip(error.message.split('\n')[0]!, 200)}`});
+	}
+	const unlisted = doc.errors[BASELINE_LIMITS.syntaxErrors];
+	if (unlisted || syntaxErrors > BASELINE_LIMITS.syntaxErrors) {
+		const line = lineAt(unlisted?.pos[0] ?? parser.offset);
+		problems.push({path: '', line, message: `not valid YAML: more than ${BASELINE_LIMITS.syntaxErrors} errors; the rest, from here on, are not listed (fix the ones above first)`});
+	}
+	if (problems.length > 0) return {doc, problems};
+	return {doc, problems: checkNodes(doc, lineAt)};
+}
+
+/** The tags of plain data; any other (`!!binary`, `!!set`, `!foo`) makes something a baseline never holds. */
+const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map(name => `tag:yaml.org,2002:${name}`));
+
+/**
+ * What yaml leaves to its reader, in one pass over the nodes: every key is one value (a list or
+ * mapping as a key is no ID) and unique in its mapping; aliases are few, name an anchor defined
+ * before them and repeat a value only; tags are those of plain data. An alias of a list or mapping
+ * is what an alias bomb is made of ("billion laughs": each level repeats the one before), and
+ * `!!binary` turns a megabyte of base64 into a Buffer with a key per byte; no baseline needs either.
+ */
+function checkNodes(doc: Document.Parsed, lineAt: (offset: number) => number): BaselineProblem[] {
+	const problems: BaselineProblem[] = [];
+	const problem = (node: Node | null, message: string) => problems.push({path: '', line: node?.range ? lineAt(node.range[0]) : undefined, message});
+	const anchors = new Map<string, Node>();
+	// What each alias stands for, as it stood where the alias is (an anchor may be defined again later).
+	const aliased = new Map<Node, Node | undefined>();
+	const maps: YAMLMap[] = [];
+	let aliases = 0;
+	const properties = (node: Node) => {
+		if (node.anchor) anchors.set(node.anchor, node);
+		if (node.tag && !PLAIN_TAGS.has(node.tag)) {
+			problem(node, `${clip(node.tag.replace('tag:yaml.org,2002:', '!!'))}: a baseline holds plain values, mappings and lists; write it without the tag`);
+		}
+	};
+	visit(doc, {
+		Scalar: (_, node) => properties(node),
+		Seq: (_, node) => properties(node),
+		Map: (_, node) => {
+			properties(node);
+			maps.push(node);
+		},
+		Alias: (_, alias) => {
+			aliases += 1;
+			const target = anchors.get(alias.source);
+			aliased.set(alias, target);
+			if (aliases > BASELINE_LIMITS.aliases) {
+				// One line for the lot, where the limit is crossed.
+				if (aliases === BASELINE_LIMITS.aliases + 1) problem(alias, `more than ${BASELINE_LIMITS.aliases} aliases (*name): a baseline needs none; write the values out`);
+			} else if (!target) problem(alias, `*${clip(alias.source)} is an alias of nothing: no &${clip(alias.source)} before it`);
+			else if (isCollection(target)) problem(alias, `*${clip(alias.source)} repeats a ${isSeq(target) ? 'list' : 'mapping'}: aliases may only repeat a value; write it out`);
+		},
+	});
+	if (problems.length > 0) return problems;
+	for (const map of maps) {
+		const seen = new Map<string, Node>();
+		for (const {key} of map.items) {
+			const node = isAlias(key) ? aliased.get(key) : key;
+			if (isCollection(node)) {
+				problem(key as Node, 'not a key: a key is one value (an ID), not a list or mapping');
+				continue;
+			}
+			// Keys are the same when their values are (yaml's rule: 1 and 1.0 are, 1 and "1" are not).
+			const value: unknown = isScalar(node) ? node.value : null;
+			const id = `${typeof value}:${String(value)}`;
+			const earlier = seen.get(id);
+			if (earlier) {
+				const where = earlier.range ? ` (also on line ${lineAt(earlier.range[0])})` : '';
+				problem(key as Node, `not valid YAML: Map keys must be unique: ${clip(String(value))}${where}`);
+			} else if (isScalar(key) || isAlias(key)) seen.set(id, key);
+		}
+	}
+	return problems;
 }
