@@ -369,6 +369,7 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 	if (troubled === 0) return ExitCode.ok;
 	if (counts.changed === 0 && failures.length === troubled && failures.every(f => f.problem.kind === 'forbidden')) return ExitCode.forbidden;
 	if (counts.changed === 0 && failures.length === troubled && failures.every(f => exitCodeFor(f.problem) === ExitCode.notSignedIn)) return ExitCode.notSignedIn;
-	if (failures.length + counts['not-sent'] > 0) ctx.note('Run the same command again to finish: rows already changed are skipped.');
+	// Worth saying only when trying again can help: not for a value the service refused.
+	if (counts['not-sent'] > 0 || failures.some(f => f.problem.retryable)) ctx.note('Run the same command again to finish: rows already changed are skipped.');
 	return ExitCode.partial;
 }
