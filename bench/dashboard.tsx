@@ -3,6 +3,7 @@
  * key press → next frame and filter per keystroke with 10,000 rows, peak memory with 10,000 rows.
  * The built binary runs in tmux against the emulator, as a user would run it.
  */
+import {catalog} from '../source/commerce/catalog.js';
 import {execFile, execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {promisify} from 'node:util';
 import {mkdtempSync, readFileSync} from 'node:fs';
@@ -15,6 +16,9 @@ import {startEmulator, type Emulator} from '../source/emulator/index.js';
 import {createBackend} from '../source/ui/realBackend.js';
 import {filterRows} from '../source/ui/state/filter.js';
 import {median, percentile, type BenchRow} from './table.js';
+
+/** The catalog's products: what the emulator lists with no synthetic ones. */
+const CATALOG_ROWS = catalog.products.length;
 
 const execFileAsync = promisify(execFile);
 const BIN = join(process.cwd(), 'bin/mscommerce.js');
@@ -68,7 +72,7 @@ async function quit(child: ChildProcess): Promise<void> {
  * built binary, so the dashboard starts from a cached sign-in.
  */
 async function signedIn<T>(rows: number, body: (emu: Emulator, home: string) => Promise<T>): Promise<T> {
-	const emu = await startEmulator({autoApproveMs: 50, syntheticProducts: rows - 23});
+	const emu = await startEmulator({autoApproveMs: 50, syntheticProducts: rows - CATALOG_ROWS});
 	try {
 		const home = mkdtempSync(join(tmpdir(), 'mscommerce-bench-'));
 		// Asynchronously: the emulator answers from this very process.
@@ -84,7 +88,7 @@ async function signedIn<T>(rows: number, body: (emu: Emulator, home: string) => 
 }
 
 export async function benchStartup(): Promise<BenchRow[]> {
-	return signedIn(23, async (emu, home) => {
+	return signedIn(CATALOG_ROWS, async (emu, home) => {
 		const starts: number[] = [];
 		const bare: number[] = [];
 		for (let i = 0; i < 5; i++) {
@@ -125,11 +129,11 @@ async function peakMemory(rows: number, v8Defaults = false): Promise<number> {
 }
 
 export async function benchMemory(): Promise<BenchRow[]> {
-	const few = await peakMemory(23);
+	const few = await peakMemory(CATALOG_ROWS);
 	const many = await peakMemory(10_000);
 	const defaults = await peakMemory(10_000, true);
 	return [
-		{name: 'peak memory, 23 rows (the catalog)', value: few, unit: 'MiB', note: 'VmHWM of the dashboard process'},
+		{name: `peak memory, ${CATALOG_ROWS} rows (the catalog)`, value: few, unit: 'MiB', note: 'VmHWM of the dashboard process'},
 		{name: 'peak memory, 10,000 rows', value: many, unit: 'MiB', budget: '≤ 100 MiB', ok: many <= 100, note: 'VmHWM of the dashboard process'},
 		{name: 'what 10,000 rows add', value: many - few, unit: 'MiB', note: 'same run'},
 		{name: 'peak memory, 10,000 rows, V8 defaults', value: defaults, unit: 'MiB', note: 'MSCOMMERCE_V8_DEFAULTS=1: without source/runtime.ts'},

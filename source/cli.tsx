@@ -1,7 +1,7 @@
 /**
  * The command line: parses arguments (commander), resolves settings, and runs either the
  * dashboard (a TTY and no subcommand) or one command. Every failure ends here, classified once,
- * printed on stderr with its hint, and turned into DESIGN.md's exit code.
+ * printed on stderr with its hint, and turned into an exit code (docs/architecture.md, Exit codes).
  */
 import './runtime.js'; // first: V8's settings apply to what loads after
 import {Command, CommanderError, Option} from 'commander';
@@ -51,7 +51,7 @@ function noteRetry(info: RetryInfo): void {
 	io.stderr.write(`${clear}note: ${host} ${why}; trying again in ${Math.max(1, Math.round(info.delayMs / 1000))} s\n`);
 }
 
-/** Any failure, classified once: the problem on stderr, DESIGN.md's exit code. */
+/** Any failure, classified once: the problem on stderr, its exit code (docs/architecture.md, Exit codes). */
 function fail(error: unknown): void {
 	const problem = classify(error);
 	reportProblem(io.stderr, problem);
@@ -101,7 +101,7 @@ async function withContext(command: Command, options: RunOptions, action: (ctx: 
 		process.exitCode = await action(ctx, controller.signal);
 	} catch (error) {
 		fail(error);
-		// Stopped at a question by SIGTERM rather than Ctrl-C: 143, as DESIGN.md's exit codes say.
+		// Stopped at a question by SIGTERM rather than Ctrl-C: 143 (docs/architecture.md, Exit codes).
 		if (controller.signal.aborted && process.exitCode === ExitCode.interrupted) process.exitCode = interruptedCode(controller.signal);
 	} finally {
 		process.off('SIGINT', onSigint);
@@ -143,6 +143,8 @@ export function buildProgram(): Command {
 		.addOption(new Option('--authority <url>', 'sign-in authority URL (env MSCOMMERCE_AUTHORITY)').default(undefined, 'https://login.microsoftonline.com/<tenant>'))
 		.addOption(new Option('--licensing-url <url>', 'licensing service URL (env MSCOMMERCE_LICENSING_URL)').default(undefined, 'https://licensing.m365.microsoft.com'))
 		.addOption(new Option('--account <upn>', 'the signed-in account to act as (env MSCOMMERCE_ACCOUNT)').default(undefined, 'the default account'))
+		.addOption(new Option('--client-secret <secret>', 'app-only sign-in with this client secret (env MSCOMMERCE_CLIENT_SECRET; needs --client-id and --tenant)'))
+		.addOption(new Option('--certificate <file>', 'app-only sign-in with this certificate and private key, PEM (env MSCOMMERCE_CERTIFICATE; needs --client-id and --tenant)'))
 		.addOption(new Option('--token <token>', 'use this bearer token instead of signing in (env MSCOMMERCE_TOKEN)'))
 		.addOption(new Option('--ca-file <file>', 'extra trusted CA certificate, PEM (env MSCOMMERCE_CA_FILE; NODE_EXTRA_CA_CERTS works too)'))
 		.addOption(new Option('--timeout <seconds>', 'give up on an answer not complete within this many seconds, per try (env MSCOMMERCE_TIMEOUT)').default(undefined, '60'))
@@ -167,8 +169,13 @@ export function buildProgram(): Command {
 
 	program
 		.command('login')
-		.description('sign in with a device code (works over SSH: approve on any device)')
-		.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/account.js')).login(ctx)));
+		.description('sign in with a device code (works over SSH: approve on any device), or --browser where device code is blocked')
+		.option('--browser', 'sign in in a browser (authorization code with PKCE; the browser comes back to this machine)')
+		.option('--port <n>', 'with --browser: the loopback port the browser comes back to (default: a free one; forward it over SSH)')
+		.option('--redirect-uri <uri>', "with --browser: the app's registered redirect URI (default http://localhost/m365/commerce for the MSCommerce app, http://localhost/ for others)")
+		.action(async (options: {browser?: boolean; port?: string; redirectUri?: string}, command: Command) =>
+			run(command, async ctx => (await import('./commands/account.js')).login(ctx, options)),
+		);
 	program
 		.command('logout')
 		.description('forget a signed-in account (the current one unless --account or --all)')

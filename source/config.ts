@@ -1,6 +1,6 @@
 /**
- * One resolved Settings object from flags, environment variables and defaults (DESIGN.md,
- * "Global options"). Bad values are usage errors here, before anything is sent.
+ * One resolved Settings object from flags, environment variables and defaults (README.md,
+ * "Options and environment"). Bad values are usage errors here, before anything is sent.
  */
 import {homedir} from 'node:os';
 import {join} from 'node:path';
@@ -24,6 +24,10 @@ export type Settings = {
 	token?: string;
 	/** --account / MSCOMMERCE_ACCOUNT: the signed-in account to act as (else the default account). */
 	account?: string;
+	/** App-only sign-in: --client-secret / MSCOMMERCE_CLIENT_SECRET (never printed, never cached on disk). */
+	clientSecret?: string;
+	/** App-only sign-in: --certificate / MSCOMMERCE_CERTIFICATE, a PEM file with the certificate and its private key. */
+	certificate?: string;
 	caFile?: string;
 	/** --timeout / MSCOMMERCE_TIMEOUT in ms: the deadline of one attempt of a request (undefined: Net's default, 60 s). */
 	timeoutMs?: number;
@@ -45,6 +49,8 @@ export type Flags = {
 	licensingUrl?: string;
 	token?: string;
 	account?: string;
+	clientSecret?: string;
+	certificate?: string;
 	caFile?: string;
 	timeout?: string;
 	output?: string;
@@ -58,6 +64,18 @@ const MAX_TIMEOUT_SECONDS = 86_400;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT = /^(organizations|common|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
 
+const MULTI_TENANT = new Set(['organizations', 'common', 'consumers']);
+
+/** The authority of `tenant`: the given authority's last path segment replaced (kept for organizations and the like). */
+export function forTenant(authority: string, tenant: string): string {
+	if (MULTI_TENANT.has(tenant.toLowerCase())) return authority;
+	const url = new URL(authority);
+	const segments = url.pathname.split('/').filter(Boolean);
+	segments[segments.length > 0 ? segments.length - 1 : 0] = tenant;
+	url.pathname = `/${segments.join('/')}`;
+	return url.href.replace(/\/$/, '');
+}
+
 export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): Settings {
 	const pick = (flag: string | undefined, name: string): string | undefined => {
 		const value = flag ?? env[name];
@@ -67,11 +85,14 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 	if (!TENANT.test(tenant)) {
 		throw new UsageError(`--tenant: "${tenant}" is not a tenant (use organizations, a domain such as contoso.onmicrosoft.com, or a tenant ID)`);
 	}
-	const clientId = pick(flags.clientId, 'MSCOMMERCE_CLIENT_ID') ?? DEFAULT_CLIENT_ID;
+	const clientIdGiven = pick(flags.clientId, 'MSCOMMERCE_CLIENT_ID');
+	const clientId = clientIdGiven ?? DEFAULT_CLIENT_ID;
 	if (!GUID.test(clientId)) throw new UsageError(`--client-id: "${clientId}" is not an application (client) ID (a GUID)`);
 	const authorityText = pick(flags.authority, 'MSCOMMERCE_AUTHORITY');
+	// Another tenant's authority is --authority with its last path segment replaced by the tenant,
+	// so sovereign clouds, any https authority and the emulator work the same way.
 	const authority = authorityText
-		? checkServiceUrl(authorityText, '--authority')
+		? forTenant(checkServiceUrl(authorityText, '--authority'), tenant)
 		: `https://login.microsoftonline.com/${tenant}`;
 	const licensingUrl = checkServiceUrl(pick(flags.licensingUrl, 'MSCOMMERCE_LICENSING_URL') ?? DEFAULT_LICENSING_URL, '--licensing-url');
 	const policyId = pick(flags.policyId, 'MSCOMMERCE_POLICY_ID') ?? DEFAULT_POLICY_ID;
@@ -80,6 +101,17 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 	if (token !== undefined && (token === '' || /\s/.test(token))) throw new UsageError('--token: the token must be one word (the raw bearer token)');
 	const account = pick(flags.account, 'MSCOMMERCE_ACCOUNT')?.trim();
 	if (account !== undefined && !/^[^\s@]+@[^\s@]+$/.test(account)) throw new UsageError(`--account: "${account}" is not an account (a user name such as admin@contoso.onmicrosoft.com)`);
+	const clientSecret = pick(flags.clientSecret, 'MSCOMMERCE_CLIENT_SECRET');
+	const certificate = pick(flags.certificate, 'MSCOMMERCE_CERTIFICATE');
+	if (clientSecret !== undefined && certificate !== undefined) {
+		throw new UsageError('give --client-secret (MSCOMMERCE_CLIENT_SECRET) or --certificate (MSCOMMERCE_CERTIFICATE), not both');
+	}
+	if ((clientSecret !== undefined || certificate !== undefined) && MULTI_TENANT.has(tenant.toLowerCase())) {
+		throw new UsageError('app-only sign-in (--client-secret / --certificate) needs --tenant: an app gets tokens for one tenant (a domain or tenant ID), never for organizations or common');
+	}
+	if ((clientSecret !== undefined || certificate !== undefined) && clientIdGiven === undefined) {
+		throw new UsageError('app-only sign-in needs --client-id: the application (client) ID of your app registration');
+	}
 	const timeoutMs = timeoutOf(pick(flags.timeout, 'MSCOMMERCE_TIMEOUT'), flags.timeout === undefined ? 'MSCOMMERCE_TIMEOUT (--timeout)' : '--timeout');
 	const output = flags.json ? 'json' : (flags.output ?? 'text');
 	if (output !== 'text' && output !== 'json' && output !== 'csv') {
@@ -94,6 +126,8 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		licensingUrl,
 		token,
 		...(account ? {account} : {}),
+		...(clientSecret !== undefined ? {clientSecret} : {}),
+		...(certificate !== undefined ? {certificate} : {}),
 		caFile: pick(flags.caFile, 'MSCOMMERCE_CA_FILE'),
 		...(timeoutMs === undefined ? {} : {timeoutMs}),
 		output,

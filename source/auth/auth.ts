@@ -4,8 +4,8 @@
  * sovereign clouds and any https authority: nothing here knows about the emulator.
  */
 import {
+	CryptoProvider,
 	InteractionRequiredAuthError,
-	LogLevel,
 	PublicClientApplication,
 	type AccountInfo,
 	type AuthenticationResult,
@@ -13,20 +13,22 @@ import {
 } from '@azure/msal-node';
 import {rm} from 'node:fs/promises';
 import {join} from 'node:path';
-import {LICENSING_SCOPE, type Settings} from '../config.js';
+import {randomUUID} from 'node:crypto';
+import {DEFAULT_CLIENT_ID, LICENSING_SCOPE, type Settings} from '../config.js';
+import {AppOnlyClient, appCredentialOf, type AppCredential} from './appOnly.js';
+import {listenForRedirect, redirectFor} from './browser.js';
 import type {TokenSource} from '../commerce/client.js';
 import type {Net} from '../net/http.js';
 import {readPrivateFile, readPrivateFileSyncOrNothing, writePrivateFile} from '../privateFiles.js';
-import {safeText} from '../text/safe.js';
 import {CancelledError, NotSignedInError, UsageError} from '../problems/errors.js';
 import {SignInError} from '../problems/signIn.js';
 import type {AccountSummary, DeviceCodePrompt} from './types.js';
 import {FileCachePlugin} from './cachePlugin.js';
 import {readClaims, rolesOf, type TokenClaims} from './claims.js';
-import {MsalNetwork} from './msalNetwork.js';
+import {MsalNetwork, msalSystem} from './msalNetwork.js';
 
 export type AuthOptions = {
-	settings: Pick<Settings, 'clientId' | 'authority' | 'tenant' | 'token' | 'configDir' | 'account'>;
+	settings: Pick<Settings, 'clientId' | 'authority' | 'tenant' | 'token' | 'configDir' | 'account' | 'clientSecret' | 'certificate'>;
 	net: Net;
 	/** Persist the cache under settings.configDir (default), or keep it in memory (the demo). */
 	persist?: boolean;
@@ -35,15 +37,31 @@ export type AuthOptions = {
 	slowDownStepMs?: number;
 };
 
-export type SignedIn = AccountSummary & {expiresOn?: Date; claims?: TokenClaims; source: 'cache' | 'device-code' | 'token'};
+export type SignedIn = AccountSummary & {expiresOn?: Date; claims?: TokenClaims; source: 'cache' | 'device-code' | 'browser' | 'token' | 'app-secret' | 'app-certificate'};
+
+/** How `login --browser` listens for the browser's return (docs/sign-in.md). */
+export type BrowserOptions = {
+	/** --redirect-uri: the registered redirect, used as given. */
+	redirectUri?: string;
+	/** --port: the loopback port (else a free one). */
+	port?: number;
+	/** Told the URL to open, and the port (for an `ssh -L` line). */
+	onUrl: (url: string, port: number) => void;
+	signal: AbortSignal;
+};
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class Auth {
 	private readonly network: MsalNetwork;
 	private readonly pca: PublicClientApplication | undefined;
+	/** App-only sign-in (--client-secret / --certificate): no account, no cache on disk. */
+	private readonly app: AppOnlyClient | undefined;
+	private readonly appCredential: AppCredential | undefined;
 	private account: AccountInfo | undefined;
 	private accessToken: string | undefined;
+	/** The tenant of the last token (`tid`). */
+	private tokenTenant: string | undefined;
 	private readonly currentFile: string;
 
 	constructor(private readonly options: AuthOptions) {
@@ -52,7 +70,11 @@ export class Auth {
 		const metadata = new AuthorityMetadataCache(join(settings.configDir, 'authority-metadata.json'), settings.authority, options.persist !== false);
 		this.network = new MsalNetwork(options.net, options.slowDownStepMs, found => metadata.save(found));
 		if (settings.token) return; // --token: MSAL is never involved
-		const debug = Boolean(process.env.MSCOMMERCE_DEBUG);
+		this.appCredential = appCredentialOf(settings);
+		if (this.appCredential) {
+			this.app = new AppOnlyClient(settings, this.appCredential, this.network, metadata.load());
+			return;
+		}
 		this.pca = new PublicClientApplication({
 			auth: {
 				clientId: settings.clientId,
@@ -66,24 +88,14 @@ export class Auth {
 				authorityMetadata: metadata.load(),
 			},
 			cache: options.persist === false ? undefined : {cachePlugin: new FileCachePlugin(join(settings.configDir, 'msal-cache.json'), options.warn ?? (() => undefined))},
-			system: {
-				networkClient: this.network,
-				// One retry policy for all HTTP: ours (source/net).
-				disableInternalRetries: true,
-				loggerOptions: {
-					piiLoggingEnabled: false,
-					logLevel: debug ? LogLevel.Warning : LogLevel.Error,
-					loggerCallback: (_level, message) => {
-						if (debug) process.stderr.write(`msal: ${safeText(message)}\n`);
-					},
-				},
-			},
+			system: msalSystem(this.network),
 		});
 	}
 
 	/** A token source for the licensing client: cached token, silent renewal after a 401. */
 	readonly token: TokenSource = async ({renew} = {}) => {
 		if (this.options.settings.token) return this.options.settings.token;
+		if (this.app && (!this.accessToken || renew)) await this.signInAsApp(Boolean(renew));
 		if (this.accessToken && !renew) return this.accessToken;
 		const signedIn = await this.signInSilently({forceRefresh: Boolean(renew)});
 		if (!signedIn || !this.accessToken) throw new NotSignedInError('Not signed in');
@@ -104,12 +116,13 @@ export class Auth {
 			this.accessToken = raw;
 			return {...summarise(claims), expiresOn: claims?.expiresAt, claims, source: 'token'};
 		}
+		if (this.app) return this.signInAsApp(Boolean(options.forceRefresh));
 		const pca = this.pca!;
 		const account = await this.chooseAccount();
 		if (!account) return undefined;
 		this.network.begin();
 		try {
-			const result = await pca.acquireTokenSilent({account, scopes: [LICENSING_SCOPE], forceRefresh: options.forceRefresh});
+			const result = await pca.acquireTokenSilent({account: this.inTenant(account), scopes: [LICENSING_SCOPE], forceRefresh: options.forceRefresh});
 			return this.remember(result, 'cache');
 		} catch (error) {
 			if (error instanceof InteractionRequiredAuthError) return undefined;
@@ -121,10 +134,66 @@ export class Auth {
 	}
 
 	/** Device-code sign-in. onPrompt shows the code; aborting `signal` stops polling at once. */
-	async signInWithDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void, signal: AbortSignal): Promise<SignedIn> {
-		if (this.options.settings.token) {
-			throw new UsageError('--token / MSCOMMERCE_TOKEN is set: there is nothing to sign in to (unset it to sign in with a device code)');
+	/** App-only: a token by client credentials (secret or certificate); never cached on disk. */
+	private async signInAsApp(renew: boolean): Promise<SignedIn> {
+		this.network.begin();
+		try {
+			const result = await this.app!.token(renew);
+			this.accessToken = result.accessToken;
+			const claims = readClaims(result.accessToken);
+			return {...summarise(claims), expiresOn: result.expiresOn ?? claims?.expiresAt, claims, source: this.appCredential?.kind === 'certificate' ? 'app-certificate' : 'app-secret'};
+		} catch (error) {
+			if (error instanceof UsageError) throw error;
+			if (this.network.lastNetworkError) throw new SignInError(error, undefined, this.network.lastNetworkError);
+			throw new SignInError(error, this.network.lastAnswer);
 		}
+	}
+
+	private refuseInteractive(how: string): void {
+		if (this.options.settings.token) {
+			throw new UsageError(`--token / MSCOMMERCE_TOKEN is set: there is nothing to sign in to (unset it to sign in ${how})`);
+		}
+		if (this.app) {
+			throw new UsageError('app-only sign-in (--client-secret / --certificate) needs no login: every command gets its token by itself (try `mscommerce whoami`)');
+		}
+	}
+
+	/**
+	 * `login --browser`: authorization code with PKCE. Prints (onUrl) the URL to open; the browser
+	 * comes back to a loopback listener with a code, which MSAL redeems. Same cache and accounts
+	 * as device code.
+	 */
+	async signInWithBrowser(options: BrowserOptions): Promise<SignedIn> {
+		this.refuseInteractive('in a browser');
+		const pca = this.pca!;
+		const {clientId} = this.options.settings;
+		// The module's app registered this path; other apps usually register http://localhost.
+		const path = clientId.toLowerCase() === DEFAULT_CLIENT_ID ? '/m365/commerce' : '/';
+		const loopback = await listenForRedirect(redirectFor({redirectUri: options.redirectUri, port: options.port, path}));
+		try {
+			const {verifier, challenge} = await new CryptoProvider().generatePkceCodes();
+			const state = randomUUID();
+			const redirectUri = loopback.redirect.uri;
+			this.network.begin(options.signal);
+			const url = await pca.getAuthCodeUrl({scopes: [LICENSING_SCOPE], redirectUri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, prompt: 'select_account'});
+			options.onUrl(url, loopback.redirect.port);
+			const code = await loopback.code(state, options.signal);
+			this.network.begin(options.signal);
+			const result = await pca.acquireTokenByCode({code, redirectUri, codeVerifier: verifier, scopes: [LICENSING_SCOPE]});
+			await this.setCurrent(result.account);
+			return this.remember(result, 'browser');
+		} catch (error) {
+			if (error instanceof UsageError || error instanceof CancelledError) throw error;
+			if (options.signal.aborted) throw new CancelledError('Sign-in cancelled');
+			if (this.network.lastNetworkError) throw new SignInError(error, undefined, this.network.lastNetworkError);
+			throw new SignInError(error, this.network.lastAnswer);
+		} finally {
+			await loopback.close();
+		}
+	}
+
+	async signInWithDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void, signal: AbortSignal): Promise<SignedIn> {
+		this.refuseInteractive('with a device code');
 		const pca = this.pca!;
 		this.network.begin(signal);
 		let refuse: (error: unknown) => void = () => undefined;
@@ -175,7 +244,7 @@ export class Auth {
 
 	/** Forgets one account (by user name) or all; resolves with the user names removed. */
 	async logout(options: {username?: string; all?: boolean}): Promise<string[]> {
-		if (!this.pca) throw new UsageError('--token / MSCOMMERCE_TOKEN is set: there is no stored sign-in to forget');
+		if (!this.pca) throw new UsageError(this.app ? 'app-only sign-in keeps nothing on disk: there is nothing to forget' : '--token / MSCOMMERCE_TOKEN is set: there is no stored sign-in to forget');
 		const cache = this.pca.getTokenCache();
 		const accounts = await cache.getAllAccounts();
 		let targets: AccountInfo[];
@@ -215,14 +284,28 @@ export class Auth {
 			return named;
 		}
 		if (accounts.length === 0) return undefined;
+		const fallback = (await this.defaultAccount()) ?? accounts[0];
 		const tenant = this.options.settings.tenant.toLowerCase();
-		const specific = !['organizations', 'common', 'consumers'].includes(tenant);
-		const inTenant = specific
-			? accounts.filter(a => (GUID.test(tenant) ? a.tenantId.toLowerCase() === tenant : a.username.toLowerCase().endsWith(`@${tenant}`)))
-			: accounts;
-		const current = await this.readCurrent();
-		this.account = inTenant.find(a => a.homeAccountId === current) ?? inTenant[0];
+		if (['organizations', 'common', 'consumers'].includes(tenant)) return (this.account = fallback);
+		// A tenant named: an account at home there, else the default account (a partner's, say,
+		// which gets a token for a customer tenant silently through GDAP).
+		const home = (a: AccountInfo) => a.homeAccountId.split('.').at(-1)?.toLowerCase();
+		const atHome = accounts.find(a => (GUID.test(tenant) ? home(a) === tenant : a.username.toLowerCase().endsWith(`@${tenant}`)));
+		this.account = atHome ?? fallback;
 		return this.account;
+	}
+
+	/**
+	 * The account as MSAL should look it up for the tenant named (--tenant): MSAL picks cached
+	 * tokens by the account's tenant, so a partner's account names the customer tenant, and its
+	 * refresh token is redeemed there (GDAP) when no token for that tenant is cached yet.
+	 */
+	private inTenant(account: AccountInfo): AccountInfo {
+		const tenant = this.options.settings.tenant.toLowerCase();
+		if (['organizations', 'common', 'consumers'].includes(tenant)) return account;
+		const home = account.homeAccountId.split('.').at(-1)?.toLowerCase();
+		if (home === tenant || account.username.toLowerCase().endsWith(`@${tenant}`)) return account;
+		return {...account, tenantId: tenant};
 	}
 
 	/** The default account's home account ID (what commands use without --account), if it is still signed in. */
@@ -240,10 +323,46 @@ export class Auth {
 		return found;
 	}
 
+	/** Each account's home account ID → the tenants it has had tokens for (beside the cache, 0600). */
+	async tenantsUsed(): Promise<Record<string, string[]>> {
+		try {
+			const json = JSON.parse((await readPrivateFile(this.tenantsFile)) ?? '{}') as unknown;
+			if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
+			const used: Record<string, string[]> = {};
+			for (const [key, value] of Object.entries(json)) if (Array.isArray(value)) used[key] = value.filter((t): t is string => typeof t === 'string');
+			return used;
+		} catch {
+			return {};
+		}
+	}
+
+	/** Whether the last token is for a tenant the account is not at home in (a partner acting through GDAP). */
+	get actingInAnotherTenant(): boolean {
+		const home = this.account?.homeAccountId.split('.').at(-1)?.toLowerCase();
+		const tid = this.tokenTenant?.toLowerCase();
+		return Boolean(home && tid && home !== tid);
+	}
+
+	private get tenantsFile(): string {
+		return join(this.options.settings.configDir, 'account-tenants.json');
+	}
+
+	private async noteTenant(account: AccountInfo | null, tenantId: string | undefined): Promise<void> {
+		if (!account || !tenantId || this.options.persist === false) return;
+		const used = await this.tenantsUsed();
+		const list = used[account.homeAccountId] ?? [];
+		if (list.includes(tenantId)) return;
+		used[account.homeAccountId] = [...list, tenantId];
+		// Only a convenience for `account list`: a failure to write it costs nothing else.
+		await writePrivateFile(this.tenantsFile, JSON.stringify(used)).catch(() => undefined);
+	}
+
 	private remember(result: AuthenticationResult, source: SignedIn['source']): SignedIn {
 		this.account = result.account ?? this.account;
 		this.accessToken = result.accessToken;
 		const claims = readClaims(result.accessToken);
+		this.tokenTenant = claims?.tenantId;
+		void this.noteTenant(result.account, claims?.tenantId);
 		const summary = summarise(claims, result.account ?? undefined);
 		return {...summary, expiresOn: result.expiresOn ?? claims?.expiresAt, claims, source};
 	}
@@ -267,8 +386,9 @@ export class Auth {
 
 function summarise(claims: TokenClaims | undefined, account?: AccountInfo): AccountSummary {
 	const {roles, canChange} = rolesOf(claims);
-	const username = account?.username || claims?.username || 'unknown account';
-	const tenantId = account?.tenantId || claims?.tenantId || 'unknown tenant';
+	const username = account?.username || claims?.username || (claims?.idtyp === 'app' && claims.appId ? `app ${claims.appId}` : 'unknown account');
+	// The token's tenant: a partner's account is at home elsewhere (MSAL's account names its home).
+	const tenantId = claims?.tenantId || account?.tenantId || 'unknown tenant';
 	const tenantName = homeDomain(username, tenantId, account, claims);
 	return {username, tenantId, ...(tenantName ? {tenantName} : {}), roles, canChange};
 }

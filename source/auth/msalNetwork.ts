@@ -4,11 +4,12 @@
  * the identity service's own error answer (AADSTS code and text) and the network failure behind
  * MSAL's generic "endpoints could not be resolved", so that source/problems can name the fix.
  */
-import type {INetworkModule, NetworkRequestOptions, NetworkResponse} from '@azure/msal-node';
+import {LogLevel, type INetworkModule, type NetworkRequestOptions, type NetworkResponse, type NodeSystemOptions} from '@azure/msal-node';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {Net} from '../net/http.js';
 import {CancelledError} from '../problems/errors.js';
 import type {IdentityAnswer} from '../problems/signIn.js';
+import {safeText} from '../text/safe.js';
 
 /** RFC 8628 §3.5: after slow_down, poll this much less often, for the rest of that code's life. */
 export const SLOW_DOWN_STEP_MS = 5_000;
@@ -108,4 +109,24 @@ function deviceCodeOf(body: string | undefined): string | undefined {
 	const grant = params.get('grant_type') ?? '';
 	// MSAL sends 'device_code'; RFC 8628's name is the URN ending in ':device_code'.
 	return grant === 'device_code' || grant.endsWith(':device_code') ? (params.get('device_code') ?? undefined) : undefined;
+}
+
+/**
+ * MSAL's system options, the same for the public and the confidential client: our network module
+ * (one dispatcher, one retry policy for all HTTP, so MSAL's own retries are off), and its log on
+ * stderr only under MSCOMMERCE_DEBUG, without personal data, made safe (it quotes servers).
+ */
+export function msalSystem(network: MsalNetwork): NodeSystemOptions {
+	const debug = Boolean(process.env.MSCOMMERCE_DEBUG);
+	return {
+		networkClient: network,
+		disableInternalRetries: true,
+		loggerOptions: {
+			piiLoggingEnabled: false,
+			logLevel: debug ? LogLevel.Warning : LogLevel.Error,
+			loggerCallback: (_level, message) => {
+				if (debug) process.stderr.write(`msal: ${safeText(message)}\n`);
+			},
+		},
+	};
 }

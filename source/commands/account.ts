@@ -1,7 +1,7 @@
 /** mscommerce login | logout | whoami */
 import {createInterface} from 'node:readline';
 import type {SignedIn} from '../auth/auth.js';
-import {NotSignedInError} from '../problems/errors.js';
+import {NotSignedInError, UsageError} from '../problems/errors.js';
 import {SignInError, isExpiredSignIn} from '../problems/signIn.js';
 import {classify} from '../problems/classify.js';
 import type {Context} from './context.js';
@@ -11,16 +11,45 @@ import {safeText} from '../text/safe.js';
 import {printList, printOne, type Column} from './output.js';
 import {reportProblem} from './report.js';
 
-/** Device-code sign-in in the terminal: MSAL's sentence on stderr, then wait. An expired code offers a new one on a TTY. */
-export async function login(ctx: Context): Promise<number> {
+export type LoginOptions = {browser?: boolean; port?: string; redirectUri?: string};
+
+/** `login --browser`: the URL to open (here or on the machine you sit at), and for SSH the line that forwards the port. */
+async function signInWithBrowser(ctx: Context, options: LoginOptions): Promise<SignedIn> {
+	let port: number | undefined;
+	if (options.port !== undefined) {
+		if (!/^\d+$/.test(options.port) || Number(options.port) < 1 || Number(options.port) > 65535) throw new UsageError(`--port: "${options.port}" is not a port (1-65535)`);
+		port = Number(options.port);
+	}
+	return ctx.auth.signInWithBrowser({
+		port,
+		redirectUri: options.redirectUri,
+		signal: ctx.signal,
+		onUrl: (url, listening) => {
+			ctx.note('Open this URL in a browser and sign in:');
+			ctx.note(`  ${url}`);
+			ctx.note(`The browser comes back to http://localhost:${listening} on this machine. Over SSH, forward it first from the machine with the browser:`);
+			ctx.note(`  ssh -L ${listening}:localhost:${listening} THIS-HOST`);
+			ctx.note('Waiting for the browser (Ctrl-C to stop)…');
+		},
+	});
+}
+
+/**
+ * Device-code sign-in in the terminal (MSAL's sentence on stderr, then wait; an expired code
+ * offers a new one on a TTY), or `--browser`: authorization code with PKCE on a loopback redirect.
+ */
+export async function login(ctx: Context, options: LoginOptions = {}): Promise<number> {
 	const {io} = ctx;
+	if (!options.browser && (options.port !== undefined || options.redirectUri !== undefined)) throw new UsageError('--port and --redirect-uri go with --browser');
 	for (;;) {
 		try {
-			const signedIn = await ctx.auth.signInWithDeviceCode(prompt => {
-				// The sign-in server's sentence is data: a link in it is shown, never made clickable.
-				io.stderr.write(`${safeText(prompt.message)}\n`);
-				io.stderr.write(`Waiting for approval (the code works for ${Math.round((prompt.expiresAt - Date.now()) / 60_000)} min; Ctrl-C to stop)…\n`);
-			}, ctx.signal);
+			const signedIn = options.browser
+				? await signInWithBrowser(ctx, options)
+				: await ctx.auth.signInWithDeviceCode(prompt => {
+						// The sign-in server's sentence is data: a link in it is shown, never made clickable.
+						io.stderr.write(`${safeText(prompt.message)}\n`);
+						io.stderr.write(`Waiting for approval (the code works for ${Math.round((prompt.expiresAt - Date.now()) / 60_000)} min; Ctrl-C to stop)…\n`);
+					}, ctx.signal);
 			io.stderr.write(`${safeText(`Signed in as ${signedIn.username} (tenant ${describeTenant(signedIn)}).`)}\n`);
 			io.stderr.write(`Roles: ${signedIn.roles.join(', ') || 'none found in the token'}; can change policies: ${yesNo(signedIn.canChange)}\n`);
 			const fallback = await ctx.auth.defaultAccount();
@@ -60,7 +89,7 @@ type WhoAmI = {
 const WHOAMI_COLUMNS: Column<WhoAmI>[] = [
 	{header: 'Account', value: w => w.username},
 	{header: 'Tenant', value: w => (w.tenant ? `${w.tenant} (${w.tenantId})` : w.tenantId)},
-	{header: 'Signed in with', value: w => ({cache: 'device code (cached)', 'device-code': 'device code', token: '--token'})[w.source]},
+	{header: 'Signed in with', value: w => SOURCE_WORDS[w.source]},
 	{header: 'Token expires', value: w => w.expiresOn ?? 'unknown'},
 	{header: 'Roles', value: w => w.roles.join(', ') || 'none found in the token'},
 	{header: 'Can change policies', value: w => yesNo(w.canChangePolicies ?? undefined)},
@@ -84,6 +113,15 @@ export async function whoami(ctx: Context): Promise<number> {
 	printOne(ctx.io, ctx.settings.output, report, WHOAMI_COLUMNS);
 	return 0;
 }
+
+const SOURCE_WORDS: Record<SignedIn['source'], string> = {
+	cache: 'a cached sign-in',
+	'device-code': 'device code',
+	browser: 'browser (authorization code)',
+	token: '--token',
+	'app-secret': 'app-only, client secret',
+	'app-certificate': 'app-only, certificate',
+};
 
 function yesNo(value: boolean | undefined): string {
 	return value === undefined ? 'unknown' : value ? 'yes' : 'no';
@@ -123,21 +161,23 @@ export async function askYes(
 	}
 }
 
-type AccountLine = {username: string; homeTenant: string; isDefault: boolean};
+type AccountLine = {username: string; homeTenant: string; isDefault: boolean; tenantsUsed: string[]};
 
 const ACCOUNT_COLUMNS: Column<AccountLine>[] = [
 	{header: 'Account', value: a => a.username},
-	{header: 'Home tenant', value: a => a.homeTenant},
+	{header: 'Home tenant', value: a => a.homeTenant, shrinkTo: 12},
 	{header: 'Default', value: a => (a.isDefault ? 'yes' : '')},
+	{header: 'Tenants used', value: a => a.tenantsUsed.join(', ') || '-', shrinkTo: 12},
 ];
 
 /** `account list`: the signed-in accounts, and which one commands use without --account. */
 export async function accountList(ctx: Context): Promise<number> {
-	const [accounts, fallback] = await Promise.all([ctx.auth.accounts(), ctx.auth.defaultAccount()]);
+	const [accounts, fallback, used] = await Promise.all([ctx.auth.accounts(), ctx.auth.defaultAccount(), ctx.auth.tenantsUsed()]);
 	const lines = accounts.map(account => ({
 		username: account.username,
 		homeTenant: account.homeAccountId.split('.').at(-1) ?? account.tenantId,
 		isDefault: account.homeAccountId === fallback?.homeAccountId,
+		tenantsUsed: used[account.homeAccountId] ?? [],
 	}));
 	printList(ctx.io, ctx.settings.output, lines, ACCOUNT_COLUMNS);
 	if (lines.length === 0) ctx.note('Nobody is signed in: `mscommerce login`.');

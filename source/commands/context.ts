@@ -34,6 +34,6 @@ export function createContext(settings: Settings, io: Io, signal: AbortSignal, o
 	const note = (line: string) => void io.stderr.write(`${safeText(line)}\n`);
 	const net = new Net({caFile: settings.caFile, ca: options.ca, env: settings.env, timeoutMs: settings.timeoutMs, onRetry: options.onRetry});
 	const auth = new Auth({settings, net, persist: options.persist, warn: note, slowDownStepMs: options.slowDownStepMs});
-	const client = new CommerceClient({baseUrl: settings.licensingUrl, net, token: auth.token, signal});
+	const client = new CommerceClient({baseUrl: settings.licensingUrl, net, token: auth.token, signal, partner: () => auth.actingInAnotherTenant});
 	return {settings, net, auth, client, io, signal, note};
 }

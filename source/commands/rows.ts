@@ -6,10 +6,10 @@ import {checkAuditLog, shortId, startChangeSet, type ChangeSetMeta} from '../com
 import {applyWrites, countOutcomes, DEFAULT_DRAIN_MS, heldAfter, outcomeReason, planChanges, type ApplyResult, type Outcome, type Plan} from '../commerce/changes.js';
 import {offerTypeRow, productRow, serviceTarget} from '../commerce/client.js';
 import {loadSeen, markSeen, newRows, seenKey, watching, type Seen} from '../commerce/seen.js';
-import {rowsForIds, rowsMatching} from '../commerce/select.js';
+import {otherScopeId, rowsForIds, rowsMatching, wrongScopeError} from '../commerce/select.js';
 import type {OfferTypePolicy, PolicyValue, ProductPolicy, Row, Scope} from '../commerce/types.js';
 import {parseValue, VALUE_LABEL} from '../commerce/values.js';
-import {UsageError} from '../problems/errors.js';
+import {HttpError, UsageError} from '../problems/errors.js';
 import {classify} from '../problems/classify.js';
 import {ExitCode, exitCodeFor, interruptedCode} from '../problems/exitCodes.js';
 import {askYes} from './account.js';
@@ -125,17 +125,26 @@ export async function listCommand(ctx: Context, scope: Scope, filter?: (row: Row
 	return ExitCode.ok;
 }
 
-/** `products get ID` / `offer-types get ID`: a former product ID is accepted, with a note. */
+/**
+ * `products get ID` / `offer-types get ID`: a former product ID is accepted, with a note. An ID
+ * the service does not know that belongs to the other command (an offer type given to `products
+ * get`) names that command: the service is asked first, since its list is the truth.
+ */
 export async function getCommand(ctx: Context, scope: Scope, id: string): Promise<number> {
 	const {client, settings} = ctx;
 	let listed: Listed;
-	if (scope === 'product') {
-		const {data} = await client.getProduct(settings.policyId, id);
-		listed = {row: productRow(data), item: data};
-		if (data.productId.toUpperCase() !== id.toUpperCase()) ctx.note(`note: ${id} is the former ID of ${data.productName}; its current ID is ${data.productId}`);
-	} else {
-		const {data} = await client.getOfferType(settings.policyId, id);
-		listed = {row: offerTypeRow(data), item: data};
+	try {
+		if (scope === 'product') {
+			const {data} = await client.getProduct(settings.policyId, id);
+			listed = {row: productRow(data), item: data};
+			if (data.productId.toUpperCase() !== id.toUpperCase()) ctx.note(`note: ${id} is the former ID of ${data.productName}; its current ID is ${data.productId}`);
+		} else {
+			const {data} = await client.getOfferType(settings.policyId, id);
+			listed = {row: offerTypeRow(data), item: data};
+		}
+	} catch (error) {
+		if (error instanceof HttpError && error.status === 404 && otherScopeId(id, scope) !== undefined) throw wrongScopeError([id], scope, 'get');
+		throw error;
 	}
 	printOne(ctx.io, ctx.settings.output, listed, columnsFor(scope).map(c => ({...c, dropOrder: undefined})), l => l.item);
 	return ExitCode.ok;
@@ -162,7 +171,7 @@ export async function setCommand(ctx: Context, scope: Scope, args: string[], opt
 		selected = rowsMatching(rows, options.match);
 		ctx.note(`--match "${options.match}" selects ${count(selected.length, 'product')}: ${selected.map(r => `${r.name} (${r.id})`).join(', ')}`);
 	} else {
-		const selection = rowsForIds(rows, ids, scope === 'product' ? 'product' : 'offer type');
+		const selection = rowsForIds(rows, ids, scope, valueText);
 		for (const note of selection.notes) ctx.note(note);
 		selected = selection.rows;
 	}

@@ -1,7 +1,7 @@
 /**
- * The MSCommerce licensing API, one method per module cmdlet (API.md, section 2). Every request
- * carries a fresh x-ms-correlation-id; every answer is validated, so a malformed body becomes a
- * problem, never an undefined on screen. A 401 renews the token once and tries again.
+ * The MSCommerce licensing API, one method per module cmdlet (docs/service.md, Routes). Every
+ * request carries a fresh x-ms-correlation-id; every answer is validated, so a malformed body
+ * becomes a problem, never an undefined on screen. A 401 renews the token once and tries again.
  */
 import {randomUUID} from 'node:crypto';
 // zod/mini: the same validation at a third of the import cost, which start-up feels.
@@ -39,6 +39,8 @@ export type CommerceClientOptions = {
 	net: Net;
 	token: TokenSource;
 	signal?: AbortSignal;
+	/** Whether the signed-in account acts in a tenant it is not at home in (a partner through GDAP), for the 403 hint. */
+	partner?: () => boolean;
 };
 
 /** A result with the correlation ID of the request that produced it. */
@@ -156,7 +158,7 @@ export class CommerceClient {
 				},
 				body: body === undefined ? undefined : JSON.stringify(body),
 			});
-			const context = {...response.context, correlationId: response.headers['x-ms-correlation-id'] ?? correlationId};
+			const context = {...response.context, correlationId: response.headers['x-ms-correlation-id'] ?? correlationId, ...(this.options.partner?.() ? {partner: true} : {})};
 			if (response.status === 401 && !renewed) {
 				token = await this.options.token({renew: true});
 				continue;

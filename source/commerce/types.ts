@@ -1,5 +1,5 @@
 /**
- * The licensing service's own shapes (camelCase, as API.md documents them) and the
+ * The licensing service's own shapes (camelCase, as docs/service.md, Routes, shows them) and the
  * row type both faces of the program (dashboard and CLI) work with.
  */
 

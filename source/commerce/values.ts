@@ -1,6 +1,7 @@
 /**
- * The value rules, in one place: which values a row may take, the order Space cycles through
- * them (DESIGN.md), and how a user's spelling becomes a PolicyValue.
+ * The value rules, in one place: which values a row may take (docs/service.md, Values), the order
+ * Space cycles through them (docs/architecture.md, The dashboard), and how a user's spelling
+ * becomes a PolicyValue.
  */
 import {knownProduct} from './catalog.js';
 import {POLICY_VALUES, type PolicyValue, type Row, type Scope} from './types.js';

@@ -154,3 +154,29 @@ async function mint(variant: CertificateVariant): Promise<Omit<ServerCertificate
 	const keyPem = KeyObject.from(leafKeys.privateKey).export({type: 'pkcs8', format: 'pem'});
 	return {caPem: ca.toString('pem') + '\n', certPem: leaf.toString('pem') + '\n', keyPem: String(keyPem)};
 }
+
+const RSA = {name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256'} as const;
+
+/**
+ * A certificate an admin would upload to an app registration (Certificates & secrets), with its
+ * private key: RSA, self-signed, one PEM holding both — what `--certificate FILE` takes.
+ */
+export async function mintAppCertificate(name: string): Promise<{pem: string; certPem: string}> {
+	await import('reflect-metadata');
+	const imported = await import('@peculiar/x509');
+	const x509 = ('cryptoProvider' in imported ? imported : (imported as unknown as {default: typeof imported}).default) as typeof imported;
+	// Node's WebCrypto is the standard Crypto interface; @types/node spells the type differently.
+	x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+	const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
+	const now = Date.now();
+	const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+		name: `CN=${name}`,
+		notBefore: new Date(now - 3_600_000),
+		notAfter: new Date(now + VALIDITY_MS),
+		keys,
+		signingAlgorithm: RSA,
+	});
+	const keyPem = String(KeyObject.from(keys.privateKey).export({type: 'pkcs8', format: 'pem'}));
+	const certPem = `${certificate.toString('pem')}\n`;
+	return {pem: `${keyPem}${certPem}`, certPem};
+}

@@ -16,7 +16,7 @@ const ROLE_NAMES: Record<string, string> = {
 	[ROLE.globalReader]: 'Global Reader',
 };
 
-/** Roles that may change a policy value (API.md: Global admin or Billing admin). */
+/** Roles that may change a policy value (docs/service.md, Roles and permissions: Global admin or Billing admin). */
 export const WRITE_ROLES: readonly string[] = [ROLE.globalAdministrator, ROLE.billingAdministrator];
 /** Roles that may read policies. */
 export const READ_ROLES: readonly string[] = [...WRITE_ROLES, ROLE.globalReader];
@@ -50,7 +50,14 @@ export const FABRIKAM: EmulatorTenant = {
 	displayName: 'Fabrikam',
 };
 
-export const TENANTS: readonly EmulatorTenant[] = [CONTOSO, FABRIKAM];
+/** A Microsoft partner (an MSP) that manages customer tenants through GDAP. */
+export const NORTHWIND: EmulatorTenant = {
+	id: '9b1d7e3f-2a4c-4b6d-8e0f-1a2b3c4d5e6f',
+	domain: 'northwindpartners.onmicrosoft.com',
+	displayName: 'Northwind Partners',
+};
+
+export const TENANTS: readonly EmulatorTenant[] = [CONTOSO, FABRIKAM, NORTHWIND];
 
 function account(tenant: EmulatorTenant, name: string, displayName: string, oid: string, roles: string[]): EmulatorAccount {
 	return {
@@ -72,7 +79,58 @@ export const ACCOUNTS: readonly EmulatorAccount[] = [
 	account(CONTOSO, 'reader', 'Contoso Reader', '33d5c4d6-8e7f-4091-acbd-2e3f4a5b6c7d', [ROLE.globalReader]),
 	account(CONTOSO, 'user', 'Contoso User', '44c6d5e7-9f80-41a2-bdce-3f4a5b6c7d8e', []),
 	account(FABRIKAM, 'admin', 'Fabrikam Admin', '55b7e6f8-a091-42b3-8edf-4a5b6c7d8e9f', [ROLE.globalAdministrator]),
+	account(NORTHWIND, 'partner', 'Northwind Partner Engineer', '66a8f7a9-b1a2-43c4-9fe0-5b6c7d8e9fa0', [ROLE.globalAdministrator]),
 ];
+
+/**
+ * GDAP relationships: which customer tenants a partner account may act in, with which roles
+ * (they come in the customer-tenant token's `wids`). Northwind manages Contoso with Billing
+ * Administrator (may change policies) and Fabrikam with Global Reader only (403 on a change).
+ */
+export const GDAP: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>> = new Map([
+	['partner@northwindpartners.onmicrosoft.com', new Map([[CONTOSO.id, [ROLE.billingAdministrator]], [FABRIKAM.id, [ROLE.globalReader]]])],
+]);
+
+/** The roles a GDAP relationship gives an account in a customer tenant, if it has one there. */
+export function gdapRoles(username: string, tenantId: string): readonly string[] | undefined {
+	return GDAP.get(username.toLowerCase())?.get(tenantId.toLowerCase());
+}
+
+/** The License Manager app's application permissions (an app token's `roles`). */
+export const APP_ROLE = {
+	read: 'Policy.Read.AllowSelfServicePurchase',
+	readWrite: 'Policy.ReadWrite.AllowSelfServicePurchase',
+} as const;
+
+/**
+ * App registrations for app-only sign-in (client credentials), each in its home tenant with a
+ * secret (and a certificate the emulator mints on request), consented for these roles.
+ */
+export type EmulatorApp = {clientId: string; displayName: string; tenantId: string; oid: string; secret: string; roles: string[]};
+
+export const APPS: readonly EmulatorApp[] = [
+	{
+		clientId: '0e7c5a3b-1d2f-4e6a-9b8c-7d6e5f4a3b21',
+		displayName: 'Contoso policy automation',
+		tenantId: CONTOSO.id,
+		oid: '77b9a0b1-c2d3-44e5-a6f7-8091a2b3c4d5',
+		secret: 'emulator-secret-readwrite~do-not-use-anywhere-else',
+		roles: [APP_ROLE.readWrite],
+	},
+	{
+		clientId: '5f4e3d2c-1b0a-4988-8776-655443322110',
+		displayName: 'Contoso policy report',
+		tenantId: CONTOSO.id,
+		oid: '88c0b1c2-d3e4-45f6-b708-91a2b3c4d5e6',
+		secret: 'emulator-secret-read~do-not-use-anywhere-else',
+		roles: [APP_ROLE.read],
+	},
+];
+
+export function findApp(clientId: string): EmulatorApp | undefined {
+	const wanted = clientId.trim().toLowerCase();
+	return APPS.find(app => app.clientId === wanted);
+}
 
 export const DEFAULT_USERNAME = 'admin@contoso.onmicrosoft.com';
 

@@ -39,9 +39,13 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 }
 
-/** The licensing service's JSON error shape for 400, 403, 404 (API.md: the real shape is unknown). */
-export function serviceError(status: number, code: string, message: string): Reply {
-	return json(status, {error: {code, message}});
+/**
+ * The licensing service's JSON error body, as the public record shows it (docs/service.md, Errors):
+ * `{"errorCode": "BadRequest", "reason": "Invalid scope."}`. The client must also read other
+ * shapes (text, HTML: the 5xx pages below), so the emulator keeps sending those where it did.
+ */
+export function serviceError(status: number, code: string, reason: string): Reply {
+	return json(status, {errorCode: code, reason});
 }
 
 /** A 5xx as a gateway in front of a real service answers it: an HTML page. */

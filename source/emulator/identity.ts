@@ -1,26 +1,33 @@
 /**
  * The identity side, laid out like Microsoft Entra ID so that @azure/msal-node works unmodified:
  * `/{tenant}/v2.0/.well-known/openid-configuration`, `/{tenant}/oauth2/v2.0/devicecode`,
- * `/{tenant}/oauth2/v2.0/token` (device-code and refresh-token grants), with Entra's error bodies.
+ * `/{tenant}/oauth2/v2.0/authorize` (a small approve page for the authorization-code flow with
+ * PKCE), `/{tenant}/oauth2/v2.0/token` (device-code, authorization-code, refresh-token and
+ * client-credentials grants, with a client secret or a certificate assertion), with Entra's
+ * error bodies. A partner account's refresh token redeemed at a customer tenant gives a token
+ * there when a GDAP relationship allows it (docs/sign-in.md).
  */
-import {createHash, randomBytes, randomUUID} from 'node:crypto';
+import {createHash, createPublicKey, randomBytes, randomUUID, timingSafeEqual, verify as verifySignature, X509Certificate, constants as cryptoConstants} from 'node:crypto';
 import {
 	ACCOUNTS,
 	CONTOSO,
 	DEFAULT_USERNAME,
 	adminOf,
 	findAccount,
+	findApp,
+	gdapRoles,
+	type EmulatorApp,
 	resolveAuthorityTenant,
 	type AuthorityTenant,
 	type EmulatorAccount,
 } from './directory.js';
 import type {FaultInjector} from './faults.js';
 import {HOSTILE} from './hostile.js';
-import {aadError, formOrJson, html, json, type Exchange, type Reply} from './http.js';
+import {aadError, escapeHtml, formOrJson, html, json, type Exchange, type Reply} from './http.js';
 import type {TokenSigner} from './tokens.js';
 import {base64url} from './tokens.js';
 
-/** The MSCommerce module's public client (API.md). */
+/** The MSCommerce module's public client (docs/sign-in.md, Device code). */
 export const MSCOMMERCE_CLIENT_ID = '3d5cffa9-04da-4657-8cab-c7f074657cad';
 /** The M365 licensing service app: the audience of licensing tokens. */
 export const LICENSING_APP_ID = 'aeb86249-8ea3-49e2-900b-54cc8e308f85';
@@ -65,6 +72,11 @@ type DeviceCode = {
 
 type RefreshGrant = {account: EmulatorAccount; clientId: string; scopes: string[]};
 
+/** An authorization code from the approve page, for one client, redirect URI and PKCE challenge. */
+type AuthCode = {account: EmulatorAccount; clientId: string; redirectUri: string; challenge: string; scopes: string[]; authority: AuthorityTenant; expiresAt: number};
+
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
 export class IdentityError extends Error {
 	override name = 'IdentityError';
 }
@@ -76,6 +88,10 @@ export class Identity {
 	readonly #codes = new Map<string, DeviceCode>(); // by normalized user code
 	readonly #byDeviceCode = new Map<string, DeviceCode>();
 	readonly #refreshTokens = new Map<string, RefreshGrant>();
+
+	readonly #authCodes = new Map<string, AuthCode>();
+	/** Certificates uploaded to app registrations (client ID → PEM), for assertion checks. */
+	readonly #appCertificates = new Map<string, string>();
 
 	/** Hostile text in device-code messages and error descriptions (source/emulator/hostile.ts). */
 	hostile = false;
@@ -122,10 +138,7 @@ export class Identity {
 				// Tokens are HS256 with a secret only the emulator knows: there is no public key to publish.
 				return json(200, {keys: []});
 			case 'oauth2/v2.0/authorize':
-				return html(
-					400,
-					'<!DOCTYPE html><html><body><h1>Interactive sign-in is not emulated</h1><p>Use the device code flow.</p></body></html>\n',
-				);
+				return this.#authorize(exchange, authority);
 			case 'oauth2/v2.0/logout':
 				return html(200, '<!DOCTYPE html><html><body><p>You have signed out.</p></body></html>\n');
 			case 'oauth2/v2.0/devicecode':
@@ -170,7 +183,7 @@ export class Identity {
 			aadError(exchange.baseUrl, status, code, aadsts, message, exchange.correlationId);
 		if (!clientId) return error(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
 		const id = clientId.toLowerCase();
-		if (this.#publicClients.has(id) || this.#confidentialClients.has(id)) return undefined;
+		if (this.#publicClients.has(id) || this.#confidentialClients.has(id) || findApp(id)) return undefined;
 		const directory = authority.kind === 'tenant' ? authority.tenant.id : CONTOSO.id;
 		return error(
 			400,
@@ -251,7 +264,8 @@ export class Identity {
 		const refused = this.#clientCheck(exchange, form.client_id, authority);
 		if (refused) return refused;
 		const clientId = form.client_id ?? '';
-		if (this.#confidentialClients.has(clientId.toLowerCase())) {
+		if (form.grant_type === 'client_credentials') return this.#clientCredentials(exchange, form, authority, error);
+		if (this.#confidentialClients.has(clientId.toLowerCase()) || findApp(clientId)) {
 			return error(
 				401,
 				'invalid_client',
@@ -262,6 +276,7 @@ export class Identity {
 		// MSAL sends the short 'device_code'; RFC 8628 names the URN. Entra ID accepts both.
 		if (form.grant_type === DEVICE_CODE_GRANT || form.grant_type === 'device_code') return this.#redeemDeviceCode(exchange, form, error);
 		if (form.grant_type === 'refresh_token') return this.#redeemRefreshToken(exchange, form, authority, error);
+		if (form.grant_type === 'authorization_code') return this.#redeemAuthCode(exchange, form, authority, error);
 		return error(
 			400,
 			'unsupported_grant_type',
@@ -337,17 +352,24 @@ export class Identity {
 		}
 		exchange.note.username = grant.account.username;
 		exchange.note.tenantId = grant.account.tenantId;
-		if (authority.kind === 'tenant' && authority.tenant.id !== grant.account.tenantId) {
-			const failure = failureFor(50020, grant.account, grant.clientId, authority);
-			return error(failure.status, failure.error, 50020, failure.message);
-		}
 		const requested = (form.scope ?? '').split(/\s+/).filter(Boolean);
-		return json(200, this.#tokenResponse(grant.account, grant.clientId, requested.length > 0 ? requested : grant.scopes), {
+		const scopes = requested.length > 0 ? requested : grant.scopes;
+		if (authority.kind === 'tenant' && authority.tenant.id !== grant.account.tenantId) {
+			// A partner's refresh token at a customer tenant: a token there, with the GDAP roles.
+			const roles = gdapRoles(grant.account.username, authority.tenant.id);
+			if (!roles) {
+				const failure = failureFor(50020, grant.account, grant.clientId, authority);
+				return error(failure.status, failure.error, 50020, failure.message);
+			}
+			exchange.note.tenantId = authority.tenant.id;
+			return json(200, this.#tokenResponse(grant.account, grant.clientId, scopes, {tenantId: authority.tenant.id, roles}), {'cache-control': 'no-store'});
+		}
+		return json(200, this.#tokenResponse(grant.account, grant.clientId, scopes), {
 			'cache-control': 'no-store',
 		});
 	}
 
-	#tokenResponse(account: EmulatorAccount, clientId: string, scopes: string[]): Record<string, unknown> {
+	#tokenResponse(account: EmulatorAccount, clientId: string, scopes: string[], customer?: {tenantId: string; roles: readonly string[]}): Record<string, unknown> {
 		const lifetime = this.#options.tokenLifetimeSeconds;
 		const resourceScopes = scopes.filter(scope => !OIDC_SCOPES.has(scope.toLowerCase()));
 		const response: Record<string, unknown> = {
@@ -355,7 +377,7 @@ export class Identity {
 			scope: resourceScopes.join(' '),
 			expires_in: lifetime,
 			ext_expires_in: lifetime,
-			access_token: this.issueAccessToken(account, {expiresInSeconds: lifetime, clientId, scopes}),
+			access_token: this.issueAccessToken(account, {expiresInSeconds: lifetime, clientId, scopes, customer}),
 		};
 		const wants = new Set(scopes.map(scope => scope.toLowerCase()));
 		if (wants.has('offline_access')) {
@@ -363,16 +385,16 @@ export class Identity {
 			this.#refreshTokens.set(refreshToken, {account, clientId, scopes});
 			response.refresh_token = refreshToken;
 		}
-		if (wants.has('openid')) response.id_token = this.#idToken(account, clientId);
+		if (wants.has('openid')) response.id_token = this.#idToken(account, clientId, customer?.tenantId);
 		response.client_info = base64url({uid: account.oid, utid: account.tenantId});
 		return response;
 	}
 
-	#idToken(account: EmulatorAccount, clientId: string): string {
+	#idToken(account: EmulatorAccount, clientId: string, tenantId = account.tenantId): string {
 		const now = Math.floor(Date.now() / 1000);
 		return this.#options.signer.sign({
 			aud: clientId,
-			iss: `${this.#options.issuerBase()}/${account.tenantId}/v2.0`,
+			iss: `${this.#options.issuerBase()}/${tenantId}/v2.0`,
 			iat: now,
 			nbf: now,
 			exp: now + this.#options.tokenLifetimeSeconds,
@@ -380,7 +402,7 @@ export class Identity {
 			oid: account.oid,
 			preferred_username: account.username,
 			sub: pairwiseSubject(account.oid, clientId),
-			tid: account.tenantId,
+			tid: tenantId,
 			ver: '2.0',
 		});
 	}
@@ -388,15 +410,16 @@ export class Identity {
 	/** A licensing access token for an account (aud = the licensing app, wids = its roles). */
 	issueAccessToken(
 		account: EmulatorAccount,
-		options: {expiresInSeconds?: number; clientId?: string; scopes?: string[]} = {},
+		options: {expiresInSeconds?: number; clientId?: string; scopes?: string[]; customer?: {tenantId: string; roles: readonly string[]}} = {},
 	): string {
+		const tenantId = options.customer?.tenantId ?? account.tenantId;
 		const now = Math.floor(Date.now() / 1000);
 		const clientId = options.clientId ?? MSCOMMERCE_CLIENT_ID;
 		const scopes = options.scopes ?? [`${LICENSING_APP_ID}/.default`];
 		const forLicensing = scopes.length === 0 || scopes.some(scope => resourceOf(scope) === LICENSING_APP_ID);
 		return this.#options.signer.sign({
 			aud: forLicensing ? LICENSING_APP_ID : GRAPH_APP_ID,
-			iss: `${this.#options.issuerBase()}/${account.tenantId}/v2.0`,
+			iss: `${this.#options.issuerBase()}/${tenantId}/v2.0`,
 			iat: now,
 			nbf: now,
 			exp: now + (options.expiresInSeconds ?? this.#options.tokenLifetimeSeconds),
@@ -409,11 +432,185 @@ export class Identity {
 			upn: account.username,
 			scp: 'user_impersonation',
 			sub: pairwiseSubject(account.oid, clientId),
-			tid: account.tenantId,
+			tid: tenantId,
 			uti: randomBytes(16).toString('base64url'),
 			ver: '2.0',
-			wids: account.roles,
+			wids: options.customer ? [...options.customer.roles] : account.roles,
+			// Not at home in this tenant (a partner through GDAP): the home tenant is the identity provider.
+			...(options.customer ? {idp: `https://sts.windows.net/${account.tenantId}/`} : {}),
 		});
+	}
+
+	/**
+	 * `GET …/authorize`: the approve page a browser is sent to (authorization code with PKCE);
+	 * `POST` with user name and action approves and redirects to the client's redirect URI with
+	 * a code and the state, or with `error=access_denied`. Only loopback redirect URIs are accepted.
+	 */
+	#authorize(exchange: Exchange, authority: AuthorityTenant): Reply {
+		const query = Object.fromEntries(exchange.url.searchParams);
+		const fields = exchange.method === 'POST' ? {...query, ...formOrJson(exchange.contentType, exchange.body)} : query;
+		const page = (status: number, title: string, body: string) => html(status, `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>\n`);
+		const clientId = fields.client_id ?? '';
+		const refused = this.#clientCheck(exchange, clientId, authority);
+		if (refused) return refused;
+		let redirect: URL;
+		try {
+			redirect = new URL(fields.redirect_uri ?? '');
+		} catch {
+			return page(400, 'Sign-in failed', '<p>AADSTS50011: the redirect URI is missing or not a URL.</p>');
+		}
+		// Entra ID matches loopback redirects ignoring the port; anything else would be a registered URI.
+		if (redirect.protocol !== 'http:' || !['localhost', '127.0.0.1', '[::1]'].includes(redirect.hostname)) {
+			return page(400, 'Sign-in failed', `<p>AADSTS50011: the redirect URI ${escapeHtml(redirect.href)} is not registered for this application.</p>`);
+		}
+		if (fields.response_type !== 'code' || fields.code_challenge_method !== 'S256' || !fields.code_challenge) {
+			return page(400, 'Sign-in failed', '<p>AADSTS9002325: Proof Key for Code Exchange (S256) is required.</p>');
+		}
+		const scopes = (fields.scope ?? '').split(/\s+/).filter(Boolean);
+		if (exchange.method !== 'POST') {
+			const options = ACCOUNTS.map(a => `<option value="${escapeHtml(a.username)}">${escapeHtml(a.username)}</option>`).join('');
+			const hidden = Object.entries(query)
+				.map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+				.join('');
+			return page(
+				200,
+				'mscommerce emulator: sign in',
+				`<form method="post"><label>Account <select name="username">${options}</select></label>${hidden}` +
+					`<button name="action" value="approve">Sign in</button> <button name="action" value="decline">Cancel</button></form>`,
+			);
+		}
+		const back = new URL(redirect.href);
+		if (fields.state) back.searchParams.set('state', fields.state);
+		if (fields.action === 'decline') {
+			back.searchParams.set('error', 'access_denied');
+			back.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
+			return {status: 302, headers: {location: back.href}};
+		}
+		const account = findAccount(fields.username ?? DEFAULT_USERNAME);
+		if (!account) return page(400, 'Sign-in failed', '<p>No such account.</p>');
+		const code = `0.emu-code.${randomBytes(24).toString('base64url')}`;
+		this.#authCodes.set(code, {account, clientId, redirectUri: redirect.href, challenge: fields.code_challenge, scopes, authority, expiresAt: Date.now() + 600_000});
+		back.searchParams.set('code', code);
+		return {status: 302, headers: {location: back.href}};
+	}
+
+	#redeemAuthCode(
+		exchange: Exchange,
+		form: Record<string, string>,
+		authority: AuthorityTenant,
+		error: (status: number, code: string, aadsts: number | undefined, message: string) => Reply,
+	): Reply {
+		const grant = form.code ? this.#authCodes.get(form.code) : undefined;
+		if (form.code) this.#authCodes.delete(form.code); // one use
+		if (!grant || grant.expiresAt < Date.now() || grant.clientId.toLowerCase() !== (form.client_id ?? '').toLowerCase()) {
+			return error(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+		}
+		if (grant.redirectUri !== form.redirect_uri) {
+			return error(400, 'invalid_grant', 50148, 'The redirect URI does not match the one the authorization code was issued for.');
+		}
+		const challenge = createHash('sha256').update(form.code_verifier ?? '').digest('base64url');
+		if (challenge !== grant.challenge) {
+			return error(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+		}
+		exchange.note.username = grant.account.username;
+		exchange.note.tenantId = grant.account.tenantId;
+		if (authority.kind === 'tenant' && authority.tenant.id !== grant.account.tenantId) {
+			const failure = failureFor(50020, grant.account, grant.clientId, authority);
+			return error(failure.status, failure.error, 50020, failure.message);
+		}
+		const scopes = (form.scope ?? '').split(/\s+/).filter(Boolean);
+		return json(200, this.#tokenResponse(grant.account, grant.clientId, scopes.length > 0 ? scopes : grant.scopes), {'cache-control': 'no-store'});
+	}
+
+	/** Registers a certificate for an app (Certificates & secrets): assertions signed with its key are accepted. */
+	registerAppCertificate(clientId: string, certPem: string): void {
+		const app = findApp(clientId);
+		if (!app) throw new IdentityError(`No app ${clientId}`);
+		this.#appCertificates.set(app.clientId, certPem);
+	}
+
+	/** Client credentials (app-only): a client secret, or a client assertion signed with the app's certificate. */
+	#clientCredentials(
+		exchange: Exchange,
+		form: Record<string, string>,
+		authority: AuthorityTenant,
+		error: (status: number, code: string, aadsts: number | undefined, message: string) => Reply,
+	): Reply {
+		const app = findApp(form.client_id ?? '');
+		if (!app) return this.#clientCheck(exchange, form.client_id, authority) ?? error(400, 'unauthorized_client', 700016, 'Unknown application.');
+		if (authority.kind !== 'tenant') {
+			return error(400, 'invalid_request', 90009, 'Application is requesting a token for itself. This scenario is supported only if resource is specified using the GUID based App Identifier: use a tenant-specific endpoint, not /organizations or /common.');
+		}
+		if (authority.tenant.id !== app.tenantId) {
+			return error(400, 'unauthorized_client', 700016, `Application with identifier '${app.clientId}' was not found in the directory '${authority.tenant.id}'.`);
+		}
+		const tokenEndpoint = `${exchange.baseUrl}/${authority.segment}/oauth2/v2.0/token`;
+		if (form.client_secret !== undefined) {
+			const given = Buffer.from(form.client_secret);
+			const wanted = Buffer.from(app.secret);
+			if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+				return error(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
+			}
+		} else if (form.client_assertion_type === CLIENT_ASSERTION_TYPE && form.client_assertion) {
+			const problem = this.#assertionProblem(app, form.client_assertion, [tokenEndpoint, `${exchange.baseUrl}/${authority.tenant.id}/oauth2/v2.0/token`]);
+			if (problem) return error(401, 'invalid_client', 700027, `Client assertion failed signature validation or is not valid: ${problem}.`);
+		} else {
+			return error(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+		}
+		const scopes = (form.scope ?? '').split(/\s+/).filter(Boolean);
+		if (!scopes.some(scope => scope.endsWith('/.default') && resourceOf(scope) === LICENSING_APP_ID)) {
+			return error(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
+		}
+		exchange.note.tenantId = app.tenantId;
+		const now = Math.floor(Date.now() / 1000);
+		const lifetime = this.#options.tokenLifetimeSeconds;
+		const token = this.#options.signer.sign({
+			aud: LICENSING_APP_ID,
+			iss: `${this.#options.issuerBase()}/${app.tenantId}/v2.0`,
+			iat: now,
+			nbf: now,
+			exp: now + lifetime,
+			azp: app.clientId,
+			azpacr: form.client_secret !== undefined ? '1' : '2',
+			idtyp: 'app',
+			oid: app.oid,
+			sub: app.oid,
+			roles: app.roles,
+			tid: app.tenantId,
+			uti: randomBytes(16).toString('base64url'),
+			ver: '2.0',
+		});
+		return json(200, {token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token}, {'cache-control': 'no-store'});
+	}
+
+	/** Why a client assertion is refused (undefined: it is good): signature by the app's certificate, iss, sub, aud, exp. */
+	#assertionProblem(app: EmulatorApp, assertion: string, audiences: string[]): string | undefined {
+		const certPem = this.#appCertificates.get(app.clientId);
+		if (!certPem) return 'no certificate is registered for the app';
+		const [headerPart = '', payloadPart = '', signaturePart = ''] = assertion.split('.');
+		let header: Record<string, unknown>;
+		let payload: Record<string, unknown>;
+		try {
+			header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8')) as Record<string, unknown>;
+			payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8')) as Record<string, unknown>;
+		} catch {
+			return 'the assertion is not a JWT';
+		}
+		const certificate = new X509Certificate(certPem);
+		const thumbprint = createHash('sha256').update(certificate.raw).digest('base64url');
+		if (header['x5t#S256'] !== thumbprint) return 'the x5t#S256 header does not name the registered certificate';
+		const key = createPublicKey(certificate.publicKey.export({type: 'spki', format: 'pem'}));
+		const data = Buffer.from(`${headerPart}.${payloadPart}`);
+		const signature = Buffer.from(signaturePart, 'base64url');
+		const good =
+			header.alg === 'PS256'
+				? verifySignature('sha256', data, {key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: 32}, signature)
+				: header.alg === 'RS256' && verifySignature('sha256', data, key, signature);
+		if (!good) return 'the signature does not verify with the registered certificate';
+		if (payload.iss !== app.clientId || payload.sub !== app.clientId) return 'iss and sub must be the client ID';
+		if (typeof payload.aud !== 'string' || !audiences.includes(payload.aud)) return `the audience must be the token endpoint (${audiences[0]})`;
+		if (typeof payload.exp !== 'number' || payload.exp * 1000 < Date.now()) return 'the assertion expired';
+		return undefined;
 	}
 
 	approve(userCode: string, username?: string): void {

@@ -1,9 +1,9 @@
 /**
- * The licensing side: the MSCommerce routes of API.md section 2, per tenant (the token's `tid`),
+ * The licensing side: the MSCommerce routes of docs/service.md, Routes, per tenant (the token's `tid`),
  * behind bearer tokens the emulator issued.
  */
 import {POLICY_VALUES, type PolicyValue} from '../commerce/types.js';
-import {READ_ROLES, WRITE_ROLES} from './directory.js';
+import {APP_ROLE, READ_ROLES, WRITE_ROLES} from './directory.js';
 import {json, serviceError, type Exchange, type Reply} from './http.js';
 import {LICENSING_APP_ID} from './identity.js';
 import {findPolicy, offerTypeItem, productItem, POLICIES, type PolicyStore} from './state.js';
@@ -42,20 +42,26 @@ export function handleLicensing(exchange: Exchange, segments: string[], authoriz
 	const username = typeof claims.upn === 'string' ? claims.upn : undefined;
 	exchange.note.tenantId = tenantId;
 	if (username) exchange.note.username = username;
-	const roles = Array.isArray(claims.wids) ? claims.wids.filter((r): r is string => typeof r === 'string') : [];
-	if (!roles.some(role => READ_ROLES.includes(role))) {
+	// A user's token carries directory roles (`wids`); an app's, application permissions (`roles`).
+	const listed = (claim: unknown) => (Array.isArray(claim) ? claim.filter((r): r is string => typeof r === 'string') : []);
+	const app = claims.idtyp === 'app';
+	const roles = listed(app ? claims.roles : claims.wids);
+	const canRead = app ? roles.includes(APP_ROLE.read) || roles.includes(APP_ROLE.readWrite) : roles.some(role => READ_ROLES.includes(role));
+	const canWrite = app ? roles.includes(APP_ROLE.readWrite) : roles.some(role => WRITE_ROLES.includes(role));
+	const caller = username ?? (app ? `The app ${String(claims.azp ?? claims.appid ?? '')}` : 'The caller');
+	if (!canRead) {
 		return serviceError(
 			403,
 			'Forbidden',
-			`${username ?? 'The caller'} is not allowed to read self-service purchase policies: a Global Administrator, Billing Administrator or Global Reader role is required.`,
+			`${caller} is not allowed to read self-service purchase policies: ${app ? `the ${APP_ROLE.read} permission` : 'a Global Administrator, Billing Administrator or Global Reader role'} is required.`,
 		);
 	}
 	const method = exchange.method;
-	if (method === 'PUT' && !roles.some(role => WRITE_ROLES.includes(role))) {
+	if (method === 'PUT' && !canWrite) {
 		return serviceError(
 			403,
 			'Forbidden',
-			`${username ?? 'The caller'} is not allowed to change self-service purchase policies: a Global Administrator or Billing Administrator role is required.`,
+			`${caller} is not allowed to change self-service purchase policies: ${app ? `the ${APP_ROLE.readWrite} permission` : 'a Global Administrator or Billing Administrator role'} is required.`,
 		);
 	}
 
@@ -95,7 +101,7 @@ export function handleLicensing(exchange: Exchange, segments: string[], authoriz
 
 	if (kind === 'products') {
 		const product = tenant.product(itemId);
-		if (!product) return serviceError(404, 'ProductNotFound', `Product '${itemId}' was not found for policy '${policy.id}'.`);
+		if (!product) return serviceError(404, 'Unknown', `GetProductDetailsByProductIdAsync failed${JSON.stringify({errorCode: 'ProductNotFound', message: `Product ${itemId} was not found`, source: 'DCatFD'})}`);
 		if (method === 'PUT') {
 			const value = requestedValue(exchange);
 			if (typeof value !== 'string') return value;

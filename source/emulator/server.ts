@@ -1,6 +1,6 @@
 /**
  * startEmulator: one HTTPS listener on 127.0.0.1 serving the identity routes (Entra ID's layout),
- * the licensing routes (API.md), the control routes and the device-login page; optionally a second
+ * the licensing routes (docs/service.md, Routes), the control routes and the device-login page; optionally a second
  * listener that only speaks TLS 1.0/1.1, and fault injection in front of both.
  */
 import {randomUUID} from 'node:crypto';
@@ -10,9 +10,9 @@ import {createServer, type Server} from 'node:https';
 import {homedir, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {OfferTypePolicy, ProductPolicy} from '../commerce/types.js';
-import {serverCertificates, type CertificateVariant} from './ca.js';
+import {mintAppCertificate, serverCertificates, type CertificateVariant} from './ca.js';
 import {handleControl, handleDeviceLogin, type ControlApi, type RequestLogEntry} from './control.js';
-import {ACCOUNTS, CONTOSO, findAccount, findTenant, type EmulatorAccount} from './directory.js';
+import {ACCOUNTS, APPS, CONTOSO, findAccount, findApp, findTenant, type EmulatorAccount, type EmulatorApp} from './directory.js';
 import {describeFaults, FaultInjector, parseFaults, type FaultRoute} from './faults.js';
 import {aadError, json, readBody, serverErrorPage, serviceError, type Exchange, type Reply} from './http.js';
 import {Identity} from './identity.js';
@@ -40,7 +40,7 @@ export type EmulatorOptions = {
 	syntheticProducts?: number;
 	/** fresh (default): every row Enabled. demo: a realistic mix. */
 	preset?: Preset;
-	/** Also listen on a second port that only speaks TLS 1.0/1.1 (the seed's "underlying connection was closed"). */
+	/** Also listen on a second port that only speaks TLS 1.0/1.1 (the module's "underlying connection was closed": docs/service.md, TLS, proxies and certificates). */
 	legacyTls?: boolean;
 	/**
 	 * Server certificate variants for certificate-problem tests. `chain`: send the CA certificate
@@ -83,6 +83,13 @@ export type Emulator = Omit<ControlApi, 'info'> & {
 	accounts: EmulatorAccount[];
 	/** Ready bearer tokens for the Contoso admin and reader. */
 	tokens: {admin: string; reader: string};
+	/** App registrations for app-only sign-in (client ID, secret, roles). */
+	apps: EmulatorApp[];
+	/**
+	 * A certificate (with its private key, one PEM) registered for an app: client assertions signed
+	 * with it are accepted. Minted on first use; written next to ca.pem.
+	 */
+	appCertificate(clientId: string): Promise<{pem: string; file: string}>;
 	/** Milliseconds from startEmulator() to listening. */
 	startupMs: number;
 	/** Where the certificates came from this time (memory, disk cache, or freshly minted). */
@@ -379,6 +386,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		}
 		const caDir = options.caDir ?? (temporaryDir = await mkdtemp(join(tmpdir(), 'mscommerce-emulator-')));
 		const caFile = join(caDir, 'ca.pem');
+		const appCertificates = new Map<string, Promise<{pem: string; file: string}>>();
 		await writeFile(caFile, certificates.caPem);
 
 		const startupMs = performance.now() - started;
@@ -406,6 +414,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			addProduct: (tenant, p) => addProduct(tenant, p),
 			setValue,
 			makeHostile: control.makeHostile,
+			apps: [...APPS],
+			appCertificate: clientId => {
+				const app = findApp(clientId);
+				if (!app) return Promise.reject(new Error(`No app ${clientId}: use one of ${APPS.map(a => a.clientId).join(', ')}`));
+				let minted = appCertificates.get(app.clientId);
+				if (!minted) {
+					minted = (async () => {
+						const {pem, certPem} = await mintAppCertificate(app.displayName);
+						identity.registerAppCertificate(app.clientId, certPem);
+						const file = join(caDir, `app-${app.clientId}.pem`);
+						await writeFile(file, pem, {mode: 0o600});
+						return {pem, file};
+					})();
+					appCertificates.set(app.clientId, minted);
+				}
+				return minted;
+			},
 			startupMs,
 			certificateSource: certificates.source,
 			close: () => (closed ??= shutdown(servers, identity, temporaryDir)),

@@ -84,6 +84,18 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		print('Approve its code (or open the page in a browser):');
 		print(`  curl --cacert ${ca} -d user_code=XXXX-XXXX -d username=${DEFAULT_USERNAME} ${url}/devicelogin`);
 		print('');
+		print('App-only sign-in (client credentials; --tenant is required):');
+		for (const app of emulator.apps) {
+			print(`  ${app.displayName}: --client-id ${app.clientId} --client-secret '${app.secret}' (${app.roles.join(', ')})`);
+		}
+		const [first] = emulator.apps;
+		if (first) {
+			const {file} = await emulator.appCertificate(first.clientId);
+			print(`  or with a certificate: --client-id ${first.clientId} --certificate ${shellQuote(file)}`);
+			print(`  mscommerce whoami --tenant contoso.onmicrosoft.com --client-id ${first.clientId} --client-secret '${first.secret}' --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca}`);
+		}
+		print('Partner (GDAP): partner@northwindpartners.onmicrosoft.com manages Contoso (Billing Administrator) and Fabrikam (Global Reader).');
+		print('');
 		print('Press Ctrl-C to stop.');
 
 		await new Promise<void>(resolve => {

@@ -35,7 +35,7 @@ export function findPolicy(id: string): Policy | undefined {
 	return POLICIES.find(policy => policy.id.toLowerCase() === wanted);
 }
 
-// Former product IDs (the seed's asterisk) stand for the current ID everywhere.
+// Former product IDs (docs/service.md, Product IDs) stand for the current ID everywhere.
 const FORMER_IDS = new Map<string, string>();
 for (const product of catalog.products) {
 	for (const former of product.formerIds ?? []) FORMER_IDS.set(former.toUpperCase(), product.productId.toUpperCase());
@@ -43,7 +43,7 @@ for (const product of catalog.products) {
 
 // The demo preset: a realistic tenant where an admin already made a few decisions.
 const DEMO_DISABLED = new Set(['CFQ7TTC0H9MP', 'CFQ7TTC0LSGZ', 'CFQ7TTC0H6RP', 'CFQ7TTC0HDB0']);
-const DEMO_TRIALS_ONLY = new Set(['CFQ7TTC0J1FV', 'CFQ7TTC0S3X1']);
+const DEMO_TRIALS_ONLY = new Set(['CFQ7TTC0J1FV', 'CFQ7TTC0PW0V']);
 const DEMO_DISABLED_OFFER_TYPE = 'POWERBIVISUALS';
 
 const SYNTHETIC_WORDS = [
@@ -188,7 +188,7 @@ function presetValue(seed: ProductSeed, index: number, preset: Preset): PolicyVa
 	return 'Enabled';
 }
 
-/** A product row as the service answers it (`scope` only in lists, as API.md shows). */
+/** A product row as the service answers it (`scope` only in lists: docs/service.md, Routes). */
 export function productItem(policyId: string, entry: ProductEntry, inList = false): ProductPolicy {
 	const item: ProductPolicy = {
 		policyId,

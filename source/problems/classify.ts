@@ -193,8 +193,8 @@ function fromNetwork(error: NetworkError): Problem {
 
 function fromStatus(error: HttpError): Problem {
 	const {status, context} = error;
-	const message = serverMessage(error.body);
-	const base = {detail: message ? `${status}: ${message}` : `HTTP ${status}`, correlationId: context.correlationId ?? error.headers['x-ms-correlation-id'], status};
+	const said = readErrorBody(error.body);
+	const base = {detail: statusDetail(status, said), correlationId: context.correlationId ?? error.headers['x-ms-correlation-id'], status};
 	const what = describeResource(context);
 	if (status === 401) {
 		return problem('unauthorized', 'The service did not accept the sign-in (401)', {
@@ -208,9 +208,13 @@ function fromStatus(error: HttpError): Problem {
 		return problem('forbidden', write ? `Not allowed to change ${what} (403)` : `Not allowed to read ${what} (403)`, {
 			...base,
 			retryable: false,
-			hints: write
-				? ['Changing policies needs the Global admin or Billing admin role; a Global reader can only look. Sign in with such an account (`mscommerce login`) or ask a Global admin for the Billing admin role.']
-				: ['Reading policies needs the Global reader, Billing admin or Global admin role.'],
+			hints: context.partner
+				? [
+						`You act in this customer tenant through a partner (GDAP) relationship: ${write ? 'changing policies needs the Billing Administrator (or Global Administrator) role in it' : 'reading policies needs a role such as Global Reader in it'}. Ask the customer's admin to add the role to the relationship (Partner Center → Customers → Admin relationships).`,
+					]
+				: write
+					? ['Changing policies needs the Global admin or Billing admin role; a Global reader can only look. Sign in with such an account (`mscommerce login`) or ask a Global admin for the Billing admin role.']
+					: ['Reading policies needs the Global reader, Billing admin or Global admin role.'],
 		});
 	}
 	if (status === 404) {
@@ -325,30 +329,130 @@ function formatBytes(bytes: number): string {
 	return `${bytes} bytes`;
 }
 
-/** The human part of an error body whose shape is not known: JSON, text or HTML. */
-export function serverMessage(body: string): string | undefined {
-	const text = body.trim();
-	if (!text) return undefined;
-	try {
-		const json = JSON.parse(text) as unknown;
-		const found = findMessage(json);
-		if (found) return clip(found);
-	} catch {
-		// not JSON
-	}
-	const plain = text.replace(/<(head|script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
-	return plain ? clip(plain) : undefined;
+/** What an error body says: one sentence, and the service's error code where it names one. */
+export type ServerSays = {message?: string; code?: string};
+
+/**
+ * The detail line of a non-2xx answer: `404 ProductNotFound: Product … was not found`. The code
+ * is for support and scripts; the sentence is said here and nowhere else in the problem.
+ */
+function statusDetail(status: number, said: ServerSays): string {
+	const head = said.code ? `${status} ${said.code}` : String(status);
+	if (said.message) return `${head}: ${said.message}`;
+	return said.code ? head : `HTTP ${status}`;
 }
 
-function findMessage(json: unknown): string | undefined {
-	if (typeof json === 'string') return json;
-	if (!json || typeof json !== 'object') return undefined;
-	const record = json as Record<string, unknown>;
-	for (const key of ['message', 'error_description', 'Message', 'detail', 'title']) {
-		if (typeof record[key] === 'string') return record[key];
+/** The human part of an error body whose shape is not known: JSON, text or HTML. */
+export function serverMessage(body: string): string | undefined {
+	return readErrorBody(body).message;
+}
+
+/**
+ * Reads an error body of any shape (docs/service.md, Errors: never assume one). The licensing
+ * service answers `{"errorCode", "reason"}`, and its `reason` may carry another service's JSON
+ * after a method name (`GetProductDetailsByProductIdAsync failed{"errorCode":"ProductNotFound",
+ * "message":…}`): the innermost sentence and code win, since the outer ones only say that a call
+ * failed. Other JSON shapes (`{error: {code, message}}`, OAuth's `error_description`), text and
+ * HTML still work.
+ */
+export function readErrorBody(body: string): ServerSays {
+	const text = body.trim();
+	if (!text) return {};
+	let json: unknown;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		// not JSON: text or HTML, below
 	}
-	if (record.error !== undefined) return findMessage(record.error);
+	if (json !== undefined) {
+		const said = fromJson(json, 0);
+		// JSON with no words anyone knows is still better shown than hidden.
+		return said.message || said.code ? clipped(said) : {message: clip(text)};
+	}
+	const plain = text.replace(/<(head|script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+	return plain ? clipped(fromText(plain, 0)) : {};
+}
+
+// Each level of JSON inside a string is one more service in a chain; a few are plenty.
+const MAX_NESTING = 4;
+const MESSAGE_KEYS = ['message', 'reason', 'error_description', 'Message', 'detail', 'title'] as const;
+const CODE_KEYS = ['errorCode', 'code'] as const;
+
+function fromJson(json: unknown, depth: number): ServerSays {
+	if (typeof json === 'string') return fromText(json, depth);
+	if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
+	const record = json as Record<string, unknown>;
+	const code = firstString(record, CODE_KEYS);
+	const message = firstString(record, MESSAGE_KEYS);
+	let said: ServerSays = {};
+	if (message !== undefined) said = fromText(message, depth);
+	// `{error: {code, message}}` (OData) or `{error: "text"}`: the inner part says it.
+	else if (record.error !== undefined) said = fromJson(record.error, depth);
+	return {message: said.message, code: said.code ?? code};
+}
+
+/** A sentence, or a sentence with a JSON object inside it: the object's own words are preferred. */
+function fromText(text: string, depth: number): ServerSays {
+	const nested = depth < MAX_NESTING ? embeddedObject(text) : undefined;
+	if (!nested) return {message: text.trim() || undefined};
+	const said = fromJson(nested.value, depth + 1);
+	// Without words of its own, the text before the object ("… failed") is better than raw JSON.
+	return {message: said.message ?? (text.slice(0, nested.start).trim() || undefined), code: said.code};
+}
+
+// Bounds for looking for an object inside a string: error bodies are small; a huge one is not
+// worth a long scan.
+const MAX_SCAN_CHARS = 64 * 1024;
+const MAX_CANDIDATES = 16;
+
+/** The first `{` in the text that starts a JSON object which parses, with where it starts. */
+function embeddedObject(text: string): {value: Record<string, unknown>; start: number} | undefined {
+	const scanned = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
+	let start = scanned.indexOf('{');
+	for (let tries = 0; start !== -1 && tries < MAX_CANDIDATES; tries++) {
+		const end = objectEnd(scanned, start);
+		if (end !== undefined) {
+			try {
+				const value: unknown = JSON.parse(scanned.slice(start, end + 1));
+				if (value && typeof value === 'object' && !Array.isArray(value)) return {value: value as Record<string, unknown>, start};
+			} catch {
+				// balanced, but not JSON: try the next brace
+			}
+		}
+		start = scanned.indexOf('{', start + 1);
+	}
 	return undefined;
+}
+
+/** Where the object opened at `start` closes (braces inside JSON strings do not count). */
+function objectEnd(text: string, start: number): number | undefined {
+	let depth = 0;
+	let inString = false;
+	for (let i = start; i < text.length; i++) {
+		const c = text[i];
+		if (inString) {
+			if (c === '\\') i++;
+			else if (c === '"') inString = false;
+		} else if (c === '"') inString = true;
+		else if (c === '{') depth++;
+		else if (c === '}' && --depth === 0) return i;
+	}
+	return undefined;
+}
+
+function firstString(record: Record<string, unknown>, keys: readonly string[]): string | undefined {
+	for (const key of keys) {
+		const value = record[key];
+		if (typeof value === 'string' && value.trim()) return value;
+	}
+	return undefined;
+}
+
+function clipped(said: ServerSays): ServerSays {
+	return {
+		...(said.message ? {message: clip(said.message)} : {}),
+		...(said.code ? {code: clip(said.code)} : {}),
+	};
 }
 
 function clip(text: string): string {
@@ -396,7 +500,7 @@ function causeMessage(error: unknown): string | undefined {
 	return parts.join(': ') || undefined;
 }
 
-/** "Client network socket disconnected before secure TLS connection was established": the seed's failure. */
+/** "Client network socket disconnected before secure TLS connection was established": the module's "underlying connection was closed" (docs/service.md, TLS, proxies and certificates). */
 function isTlsHandshakeDrop(error: unknown): boolean {
 	for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
 		if (e instanceof Error && /before secure TLS connection|tls.*alert|ssl.*alert|wrong version number|protocol version/i.test(e.message)) return true;

@@ -61,6 +61,8 @@ export type RequestContext = {
 	proxy?: string;
 	/** The product or offer type the request was about. */
 	resource?: {scope: 'product' | 'offerType' | 'policy'; id: string};
+	/** The account is acting in a tenant it is not at home in (a partner through GDAP). */
+	partner?: boolean;
 };
 
 /** A request that never got an answer: DNS, connect, TLS, proxy, timeout, dropped connection. */

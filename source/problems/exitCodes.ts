@@ -1,6 +1,6 @@
 import type {Problem} from './types.js';
 
-/** DESIGN.md's exit codes, in one map. */
+/** The exit codes (docs/architecture.md, Exit codes), in one map. */
 export const ExitCode = {
 	ok: 0,
 	failed: 1,

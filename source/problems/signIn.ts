@@ -2,7 +2,7 @@
  * Sign-in failures: MSAL's errors carry little (a device-code poll failure is only
  * "post_request_failed: invalid_grant"), so source/auth keeps the identity service's own answer
  * (AADSTS code and text) and any network failure beside MSAL's error, and this turns them into
- * a Problem with the hint API.md gives for each AADSTS code.
+ * a Problem with a hint for each AADSTS code (docs/sign-in.md, AADSTS codes).
  */
 import type {Problem} from './types.js';
 
@@ -29,19 +29,25 @@ export class SignInError extends Error {
 	}
 }
 
-const CLIENT_HINT =
-	'Register your own public client app in Entra ID (Authentication → "Allow public client flows": Yes; API permission for the M365 licensing service) and pass its ID with --client-id or MSCOMMERCE_CLIENT_ID.';
+// The Azure PowerShell public client: Microsoft's own sign-in helper for Microsoft365DSC gets the
+// licensing scope with it by device code (docs/sign-in.md).
+export const AZURE_POWERSHELL_CLIENT_ID = '1950a258-227b-4e31-a9cf-717495945fc2';
+const TRY_OTHER_CLIENT = `Try the Azure PowerShell public client: --client-id ${AZURE_POWERSHELL_CLIENT_ID} (or MSCOMMERCE_CLIENT_ID).`;
+const OWN_APP = 'Or register your own app (steps in docs/sign-in.md: public client flows on, the License Manager permission, admin consent) and pass its --client-id.';
+const NO_DEVICE_CODE = 'If your tenant blocks the device code flow, sign in with `mscommerce login --browser`, or use app-only sign-in (--client-id with --client-secret or --certificate, and --tenant).';
 
 const AADSTS: Record<number, {title: string; hints: string[]}> = {
-	7000218: {title: 'This app is not allowed to sign in with a device code', hints: [CLIENT_HINT]},
-	700016: {title: 'The app (client ID) was not found in this tenant', hints: [CLIENT_HINT, 'Or check --tenant: the app may be registered in another tenant.']},
+	7000218: {title: 'This app is not allowed to sign in with a device code', hints: [TRY_OTHER_CLIENT, OWN_APP]},
+	700016: {title: 'The app (client ID) was not found in this tenant', hints: [TRY_OTHER_CLIENT, OWN_APP, 'Or check --tenant: the app may be registered in another tenant.']},
 	50020: {
-		title: 'Your account is not in this tenant',
-		hints: ['Pass the tenant your account belongs to: --tenant contoso.onmicrosoft.com (or its tenant ID), or sign in with an account of this tenant.'],
+		title: 'This account has no access to that tenant',
+		hints: [
+			'It is not a member or guest there, and no partner (GDAP) relationship gives it access: check --tenant, or pick an account of that tenant with --account (`mscommerce account list`).',
+		],
 	},
 	65001: {
-		title: 'The app needs consent before it can sign you in',
-		hints: ['A Global admin must grant consent to the app for the tenant (Entra ID → Enterprise applications), or use your own app with --client-id.'],
+		title: 'The app needs consent in this tenant',
+		hints: ['A Global admin must grant consent to the app for the tenant (Entra ID → Enterprise applications).', TRY_OTHER_CLIENT, OWN_APP],
 	},
 	50076: {
 		title: 'Multi-factor authentication is required',
@@ -52,13 +58,19 @@ const AADSTS: Record<number, {title: string; hints: string[]}> = {
 		hints: ['Register MFA at https://aka.ms/mfasetup, then sign in again (`mscommerce login`).'],
 	},
 	53003: {
-		title: 'Blocked by a Conditional Access policy',
-		hints: ['A Conditional Access policy blocks this sign-in (device code flow, location or device). Ask your admin to allow it, or sign in from a compliant device.'],
+		title: 'Blocked by Conditional Access',
+		hints: ['A Conditional Access policy blocks this sign-in (often the device code flow itself, a location or a device).', NO_DEVICE_CODE],
 	},
 	90002: {title: 'The tenant was not found', hints: ['Check --tenant (a domain such as contoso.onmicrosoft.com or the tenant ID).']},
 	700082: {title: 'Your session has expired', hints: ['Sign in again: `mscommerce login`.']},
 	70043: {title: 'Your session has expired', hints: ['Sign in again: `mscommerce login`.']},
 	50126: {title: 'Wrong user name or password', hints: ['Sign in again with the right account (`mscommerce login`).']},
+	7000215: {title: 'The client secret is wrong', hints: ['Pass the secret\'s value (not its ID) with --client-secret or MSCOMMERCE_CLIENT_SECRET; a secret may also have expired (Entra ID → App registrations → Certificates & secrets).']},
+	700027: {title: 'The certificate assertion was refused', hints: ['Upload the certificate of --certificate to the app registration (Certificates & secrets), and check the file holds that certificate and its private key.']},
+	90009: {title: 'App-only sign-in needs a tenant', hints: ['Pass --tenant (a domain or tenant ID): an app gets tokens for one tenant, never for organizations or common.']},
+	1002012: {title: 'The requested scope is not valid for app-only sign-in', hints: ['This is a bug: app-only sign-in asks for the licensing service\'s /.default scope.']},
+	65004: {title: 'The sign-in was cancelled in the browser', hints: ['Run `mscommerce login --browser` again and approve it.']},
+	50011: {title: 'The redirect URI is not registered for this app', hints: ['Add http://localhost (Mobile and desktop applications) to the app registration, or pass the registered one with --redirect-uri.']},
 };
 
 const OAUTH: Record<string, {title: string; hints: string[]}> = {

@@ -1,6 +1,7 @@
 /**
- * The keymap (DESIGN.md "The dashboard"), as named commands. Screens translate a key into a
- * command here and act on the command; the help overlay and the footer read the same table.
+ * The keymap (the key table in README.md, "The dashboard"), as named commands. Screens translate
+ * a key into a command here and act on the command; the help overlay and the footer read the same
+ * table.
  */
 import type {Key} from 'ink';
 
@@ -104,7 +105,7 @@ export function listCommand(input: string, key: Key): Command | undefined {
 
 export type HelpEntry = {keys: string; does: string};
 
-/** Every key, for the `?` overlay (DESIGN.md's table plus i, R). Short enough for 80x24. */
+/** Every key, for the `?` overlay (the key table in README.md, "The dashboard"). Short enough for 80x24. */
 export const HELP: readonly HelpEntry[] = [
 	{keys: '↑ ↓  k j', does: 'move'},
 	{keys: 'PgUp PgDn  Ctrl-u Ctrl-d', does: 'page'},

@@ -21,7 +21,7 @@ export type DashboardOptions = {
 export const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[2J\u001B[H\u001B[?25l';
 export const LEAVE_ALTERNATE_SCREEN = '\u001B[?25h\u001B[?1049l';
 
-/** Exit codes (DESIGN.md): q 0, Ctrl-C / SIGINT 130, a crash 1, SIGTERM 143, SIGHUP 129. */
+/** Exit codes (docs/architecture.md, Exit codes): q 0, Ctrl-C / SIGINT 130, a crash 1, SIGTERM 143, SIGHUP 129. */
 const SIGNAL_CODE = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
 
 /** Runs the dashboard until the user quits; resolves to the exit code. */

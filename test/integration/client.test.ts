@@ -1,12 +1,13 @@
 /**
- * The MSCommerce client against the emulator over real HTTPS on loopback: every operation of
- * API.md's table, both scopes, former IDs, every refusal, and every problem kind produced by a
- * real fault. Nothing of our HTTP layer is mocked.
+ * The MSCommerce client against the emulator over real HTTPS on loopback: every route of
+ * docs/service.md, Routes, both scopes, former IDs, every refusal, and every problem kind produced
+ * by a real fault. Nothing of our HTTP layer is mocked.
  */
 import assert from 'node:assert/strict';
 import {createServer, type Server} from 'node:http';
 import {connect as netConnect, type AddressInfo} from 'node:net';
 import {test} from 'node:test';
+import {catalog} from '../../source/commerce/catalog.js';
 import {classify} from '../../source/problems/classify.js';
 import {Net} from '../../source/net/http.js';
 import type {Problem} from '../../source/problems/types.js';
@@ -30,7 +31,7 @@ test('every read of the module is served: policies, policy, both scopes, one pro
 	assert.deepEqual(policies.data.map(p => p.id), [P]);
 	assert.equal((await client.getPolicy(P)).data.defaultValue, 'Enabled');
 	const products = await client.listProducts(P);
-	assert.equal(products.data.length, 23);
+	assert.equal(products.data.length, catalog.products.length);
 	assert.ok(products.data.some(p => p.productName === 'Visio Plan 1' && p.productId === 'CFQ7TTC0HD33'));
 	const offerTypes = await client.listOfferTypes(P);
 	assert.deepEqual(offerTypes.data.map(o => o.scopeId).sort(), ['DYNAMICSBC', 'DYNAMICSCE', 'POWERBIVISUALS', 'SaaS']);
@@ -93,7 +94,7 @@ test('401 for an expired token is renewed silently and the request succeeds', as
 	const expired = emu.issueToken('admin@contoso.onmicrosoft.com', {expiresInSeconds: -60});
 	const client = clientFor(emu, async ({renew} = {}) => (renew ? emu.tokens.admin : expired));
 	const products = await client.listProducts(P);
-	assert.equal(products.data.length, 23);
+	assert.equal(products.data.length, catalog.products.length);
 	assert.deepEqual(emu.requests.filter(r => r.path.includes('/products')).map(r => r.status), [401, 200]);
 });
 
@@ -111,7 +112,7 @@ test('a 429 burst is retried after Retry-After and then succeeds', async () => {
 	const client = clientFor(emu, emu.tokens.reader);
 	const started = Date.now();
 	const products = await client.listProducts(P);
-	assert.equal(products.data.length, 23);
+	assert.equal(products.data.length, catalog.products.length);
 	assert.deepEqual(emu.requests.filter(r => r.path.includes('/products')).map(r => r.status), [429, 429, 200]);
 	assert.ok(Date.now() - started >= 1900, 'waited Retry-After between tries');
 });
@@ -171,7 +172,7 @@ test('nothing listening is a refused connection', async () => {
 	assert.match(problem.title, /refused/);
 });
 
-test('a listener that only speaks TLS 1.0/1.1 gives the seed\'s TLS problem with its hint', async () => {
+test('a listener that only speaks TLS 1.0/1.1 gives the TLS handshake problem (the module\'s "underlying connection was closed") with its hint', async () => {
 	const emu = await emulator({legacyTls: true});
 	assert.ok(emu.legacyTlsUrl);
 	const client = clientFor({...emu, licensingUrl: emu.legacyTlsUrl}, emu.tokens.reader);

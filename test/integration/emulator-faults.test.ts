@@ -47,7 +47,7 @@ test('429=Nx answers exactly N times with Retry-After, then the request succeeds
 	const first = await call(emu, 'GET', PRODUCTS);
 	assert.equal(first.status, 429);
 	assert.equal(first.headers['retry-after'], '2');
-	assert.match(first.text, /"code":"TooManyRequests"/);
+	assert.deepEqual(first.json(), {errorCode: 'TooManyRequests', reason: 'Too many requests. Retry after 2 seconds.'}, "the service's error shape");
 	assert.deepEqual(await statuses(emu, 3), [429, 200, 200]);
 	assert.deepEqual(
 		emu.requests.map(r => r.fault ?? null),

@@ -11,6 +11,7 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {getPolicy} from '../../source/commands/policies.js';
 import {listCommand, setCommand} from '../../source/commands/rows.js';
+import {catalog} from '../../source/commerce/catalog.js';
 import {HOSTILE, HOSTILE_PRODUCT_ID} from '../../source/emulator/hostile.js';
 import type {Emulator} from '../../source/emulator/index.js';
 import {cliEnv, runCli} from '../support/cli.js';
@@ -34,7 +35,7 @@ test('products list at 80 columns: the hostile name is one line, cut and spelled
 	assertInert(run.stdout, 'stdout');
 	assertInert(run.stderr, 'stderr');
 	const lines = run.stdout.trimEnd().split('\n');
-	assert.equal(lines.length, 1 + 24, 'a header and one line per product');
+	assert.equal(lines.length, 1 + catalog.products.length + 1, 'a header and one line per product (the catalog and the hostile one)');
 	const hostile = lines.filter(line => line.includes(HOSTILE_PRODUCT_ID));
 	assert.equal(hostile.length, 1);
 	assert.match(hostile[0]!, /^Row B \\x1b\]2;x+/);
@@ -63,7 +64,7 @@ test('JSON keeps the exact strings, with every control character escaped; CSV ne
 	assert.equal(items.find(item => item.productId === HOSTILE_PRODUCT_ID)?.productName, HOSTILE.productName, 'the exact string survives');
 	const csv = await user.run(ctx => listCommand(ctx, 'product'), {output: 'csv'});
 	assertInert(csv.stdout.replaceAll('\r\n', '\n'), 'CSV (its CRLF line ends aside)');
-	assert.equal(csv.stdout.trimEnd().split('\r\n').length, 25, 'one line per product');
+	assert.equal(csv.stdout.trimEnd().split('\r\n').length, 1 + catalog.products.length + 1, 'one line per product');
 });
 
 test("a hostile error body: the service's refusal is printed once, inert", async () => {

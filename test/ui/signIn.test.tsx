@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {afterEach, test} from 'node:test';
 import {cleanup} from 'ink-testing-library';
+import {catalog} from '../../source/commerce/catalog.js';
 import {countdown, spacedCode} from '../../source/ui/screens/SignInScreen.js';
 import {FakeBackend, serverError} from './fakeBackend.js';
 import {KEY, renderApp, waitFor} from './harness.js';
@@ -19,7 +20,7 @@ test('approving the code opens the dashboard', async () => {
 	const app = renderApp({backend});
 	await app.see('A B C D 2 3 4 5');
 	backend.approve();
-	await app.see('Products 23', 'Clipchamp Premium');
+	await app.see(`Products ${catalog.products.length}`, 'Clipchamp Premium');
 	await app.gone('A B C D');
 });
 

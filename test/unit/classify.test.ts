@@ -33,7 +33,7 @@ test('a 403 on a write names the roles that may change policies and exits 4', ()
 test('a 400 shows what the service said, once', () => {
 	const problem = classify(new HttpError(400, '{"error":{"code":"InvalidValue","message":"OnlyTrialsWithoutPaymentMethod is not supported"}}', {}, context));
 	assert.equal(problem.kind, 'refused');
-	assert.equal(problem.detail, '400: OnlyTrialsWithoutPaymentMethod is not supported');
+	assert.equal(problem.detail, '400 InvalidValue: OnlyTrialsWithoutPaymentMethod is not supported');
 	assert.doesNotMatch([problem.title, ...problem.hints].join(' '), /not supported/, 'not repeated in the title or a hint');
 });
 
@@ -66,7 +66,7 @@ test('DNS, timeout and dropped connections are told apart', () => {
 	assert.equal(classify(new NetworkError(context, {cause: withCode('ECONNRESET')})).kind, 'connection');
 });
 
-test('AADSTS codes get the hint API.md gives for each', () => {
+test('AADSTS codes get the hint docs/sign-in.md gives for each', () => {
 	const cases: Array<[number, RegExp]> = [
 		[7000218, /--client-id/],
 		[700016, /--client-id/],

@@ -24,7 +24,8 @@ export function confirmLines(plan: ChangePlan, width: number, max: number, where
 	const inner = Math.max(10, width - FRAME);
 	const seed = wrapAtMost(SEED_NOTE, inner, 2);
 	const probe = summarisePlan(plan, 0);
-	// Room for listed changes: what is left after the title, notes, the "more" line and the seed's note.
+	// Room for listed changes: what is left after the title, notes, the "more" line and the note that
+	// existing trials and purchases are not affected (docs/service.md, Values).
 	// Where it writes is never cut: wrapped to two lines if it must.
 	const whereLines = wrapAtMost(`In tenant ${where}`, inner, 2);
 	const fixed = 1 + whereLines.length + probe.notes.length + seed.length + 1;
@@ -76,7 +77,8 @@ function Item({isSelected = false, label}: {isSelected?: boolean; label: string}
 }
 
 /**
- * Yes / No on a change, with what changes and the seed's note, built on ink-select-input.
+ * Yes / No on a change, with what changes and the note that only trials and purchases from now on
+ * are affected (docs/service.md, Values), built on ink-select-input.
  * The screen's input handler owns the keys (y n, ← → ↑ ↓, Enter, Esc), so the select input is
  * drawn unfocused and remounted at the highlighted answer: one handler, no race between two.
  */
