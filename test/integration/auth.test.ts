@@ -92,9 +92,9 @@ test('every AADSTS refusal comes back with its hint', async () => {
 	const emu = await emulator();
 	const cases: Array<[number, RegExp]> = [
 		[50076, /MFA/],
-		[53003, /Conditional Access/],
-		[65001, /consent/],
-		[50020, /--tenant/],
+		[53003, /Conditional Access[\s\S]*`mscommerce login --browser`, or use app-only sign-in/],
+		[65001, /consent[\s\S]*--client-id 1950a258-227b-4e31-a9cf-717495945fc2[\s\S]*docs\/sign-in\.md/],
+		[50020, /no partner \(GDAP\) relationship gives it access: check --tenant/],
 	];
 	for (const [code, hint] of cases) {
 		const auth = authFor(emu, await settingsFor(emu));
@@ -107,7 +107,7 @@ test('every AADSTS refusal comes back with its hint', async () => {
 	}
 });
 
-test('a client ID the tenant does not know, or one not allowed public flows, points at --client-id', async () => {
+test('a client ID the tenant does not know, or one not allowed public flows, points at the Azure PowerShell client and at registering your own app', async () => {
 	const confidential = '11111111-2222-3333-4444-555555555555';
 	const emu = await emulator({confidentialClientIds: [confidential]});
 	for (const clientId of ['99999999-9999-9999-9999-999999999999', confidential]) {
@@ -117,7 +117,8 @@ test('a client ID the tenant does not know, or one not allowed public flows, poi
 		const problem = classify(await result.then(() => assert.fail('signed in'), (e: unknown) => e));
 		assert.equal(problem.kind, 'sign-in');
 		assert.match(problem.detail ?? '', /AADSTS(700016|7000218)/);
-		assert.match(problem.hints.join(' '), /--client-id/);
+		assert.match(problem.hints.join(' '), /Try the Azure PowerShell public client: --client-id 1950a258-227b-4e31-a9cf-717495945fc2/);
+		assert.match(problem.hints.join(' '), /register your own app \(steps in docs\/sign-in\.md/);
 	}
 });
 
