@@ -105,7 +105,14 @@ export class Auth {
 	/** The accounts in the cache. */
 	async accounts(): Promise<AccountInfo[]> {
 		if (!this.pca) return [];
-		return this.pca.getTokenCache().getAllAccounts();
+		// MSAL lists an account once per tenant it has tokens for (a partner's customers): one each, as at home.
+		const byHome = new Map<string, AccountInfo>();
+		for (const account of await this.pca.getTokenCache().getAllAccounts()) {
+			const home = account.homeAccountId.split('.').at(-1);
+			const seen = byHome.get(account.homeAccountId);
+			if (!seen || account.tenantId === home) byHome.set(account.homeAccountId, account);
+		}
+		return [...byHome.values()];
 	}
 
 	/** Signs in without asking the user: --token, or the cache (refreshing if needed). Undefined: a device code is needed. */
