@@ -1,5 +1,6 @@
 // Runs every test file under test/ with node's test runner (Node 20 has no --test globs).
-import {readdirSync, statSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync} from 'node:fs';
+import {tmpdir, userInfo} from 'node:os';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
 
@@ -18,9 +19,31 @@ const walk = dir => {
 };
 walk('test');
 const selected = only.length > 0 ? files.filter(f => only.some(o => f.includes(o))) : files;
+
+// Every temporary directory of the run (the tests' homes, the emulators' CA files, the CLI's own)
+// goes under one directory that is removed at the end: TMPDIR is what os.tmpdir() answers, in the
+// runner, in each test file's process and in the processes they start. One place, nothing to
+// forget in a test.
+const system = tmpdir();
+const runDir = mkdtempSync(join(system, 'mscommerce-tests-'));
+// tsx keeps its compiled files in TMPDIR/tsx-<uid>: point that at the usual one, so each run does
+// not compile everything again. Without links (Windows without the privilege) it compiles afresh.
+const tsxCache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
+try {
+	mkdirSync(join(system, tsxCache), {recursive: true, mode: 0o700});
+	symlinkSync(join(system, tsxCache), join(runDir, tsxCache), 'dir');
+} catch {
+	// compiled again in runDir, and removed with it
+}
+// Ctrl-C reaches the tests too; the runner stays to remove runDir once they have stopped.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
+
 const result = spawnSync(
 	process.execPath,
 	['--import', 'tsx', '--import', './test/support/inkOnTerminals.mjs', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected],
-	{stdio: 'inherit', env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0'}},
+	{stdio: 'inherit', env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TMPDIR: runDir, TMP: runDir, TEMP: runDir}},
 );
+// rm removes the tsx link itself, never what it points to.
+rmSync(runDir, {recursive: true, force: true, maxRetries: 3});
 process.exit(result.status ?? 1);

@@ -113,7 +113,8 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		throw new UsageError('app-only sign-in needs --client-id: the application (client) ID of your app registration');
 	}
 	const timeoutMs = timeoutOf(pick(flags.timeout, 'MSCOMMERCE_TIMEOUT'), flags.timeout === undefined ? 'MSCOMMERCE_TIMEOUT (--timeout)' : '--timeout');
-	const output = flags.json ? 'json' : (flags.output ?? 'text');
+	// Case does not matter (`-o CSV`), as in az and gh.
+	const output = flags.json ? 'json' : (flags.output?.toLowerCase() ?? 'text');
 	if (output !== 'text' && output !== 'json' && output !== 'csv') {
 		throw new UsageError(`--output: "${output}" is not one of json, text, csv`);
 	}
@@ -133,9 +134,14 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		output,
 		color: flags.color !== false && !env.NO_COLOR && isTty,
 		configDir: join(env.XDG_CONFIG_HOME || join(home, '.config'), 'mscommerce'),
-		stateDir: join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'mscommerce'),
+		stateDir: stateDirOf(env),
 		env,
 	};
+}
+
+/** $XDG_STATE_HOME/mscommerce (else ~/.local/state/mscommerce): also what shell completion reads, which never fails on a bad flag. */
+export function stateDirOf(env: NodeJS.ProcessEnv = process.env): string {
+	return join(env.XDG_STATE_HOME || join(env.HOME ?? homedir(), '.local', 'state'), 'mscommerce');
 }
 
 /** --timeout: a positive number of seconds (fractions allowed), as ms; a UsageError naming `name` otherwise. */

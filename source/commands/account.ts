@@ -1,6 +1,12 @@
-/** mscommerce login | logout | whoami */
+/**
+ * mscommerce login | logout | whoami | account: signing in and saying who is signed in, where.
+ * What these print is read at 80 columns over SSH: a URL is on a line of its own (a terminal
+ * that wraps it mid-word breaks copying it), times are in words with the clock beside them.
+ */
 import {createInterface} from 'node:readline';
+import type {AccountInfo} from '@azure/msal-node';
 import type {SignedIn} from '../auth/auth.js';
+import type {DeviceCodePrompt} from '../auth/types.js';
 import {NotSignedInError, UsageError} from '../problems/errors.js';
 import {SignInError, isExpiredSignIn} from '../problems/signIn.js';
 import {classify} from '../problems/classify.js';
@@ -10,6 +16,7 @@ import {describeTenant} from '../words.js';
 import {safeText} from '../text/safe.js';
 import {printList, printOne, type Column} from './output.js';
 import {reportProblem} from './report.js';
+import {relativeTime} from './time.js';
 
 export type LoginOptions = {browser?: boolean; port?: string; redirectUri?: string};
 
@@ -41,15 +48,13 @@ async function signInWithBrowser(ctx: Context, options: LoginOptions): Promise<S
 export async function login(ctx: Context, options: LoginOptions = {}): Promise<number> {
 	const {io} = ctx;
 	if (!options.browser && (options.port !== undefined || options.redirectUri !== undefined)) throw new UsageError('--port and --redirect-uri go with --browser');
+	const already = await signedInHere(ctx);
+	if (already) ctx.note(`Already signed in as ${already.username}; signing in again adds or refreshes an account.`);
 	for (;;) {
 		try {
 			const signedIn = options.browser
 				? await signInWithBrowser(ctx, options)
-				: await ctx.auth.signInWithDeviceCode(prompt => {
-						// The sign-in server's sentence is data: a link in it is shown, never made clickable.
-						io.stderr.write(`${safeText(prompt.message)}\n`);
-						io.stderr.write(`Waiting for approval (the code works for ${Math.round((prompt.expiresAt - Date.now()) / 60_000)} min; Ctrl-C to stop)…\n`);
-					}, ctx.signal);
+				: await ctx.auth.signInWithDeviceCode(prompt => io.stderr.write(deviceCodeText(prompt)), ctx.signal);
 			io.stderr.write(`${safeText(`Signed in as ${signedIn.username} (tenant ${describeTenant(signedIn)}).`)}\n`);
 			io.stderr.write(`Roles: ${signedIn.roles.join(', ') || 'none found in the token'}; can change policies: ${yesNo(signedIn.canChange)}\n`);
 			const fallback = await ctx.auth.defaultAccount();
@@ -67,6 +72,66 @@ export async function login(ctx: Context, options: LoginOptions = {}): Promise<n
 			if (!(await askYes(io.stdin, io.stderr, 'Get a new code? [Y/n] ', true, ctx.signal))) return 3;
 		}
 	}
+}
+
+/**
+ * The device code as lines a person copies from: the page on a line of its own, then the code.
+ * Built from the fields, not from the server's sentence, which puts the URL mid-line (and is
+ * outside text: a hostile server's link would only be shown, never obeyed, but the fields are
+ * what MSAL polls with).
+ */
+export function deviceCodeText(prompt: DeviceCodePrompt, now = Date.now()): string {
+	const minutes = Math.max(1, Math.round((prompt.expiresAt - now) / 60_000));
+	return [
+		'To sign in, open this page in a browser on any device (your phone or laptop will do):',
+		`  ${safeText(prompt.verificationUri)}`,
+		`and enter the code ${safeText(prompt.userCode)}`,
+		`Waiting for approval (the code works for ${minutes} min; Ctrl-C to stop)…`,
+		'',
+	].join('\n');
+}
+
+/** The host of the authority this run signs in at: MSAL keeps each account under its authority's host (`environment`). */
+function authorityHost(ctx: Context): string {
+	return new URL(ctx.settings.authority).host.toLowerCase();
+}
+
+/** Cached accounts signed in at this run's authority, and those signed in at another one. */
+async function accountsByAuthority(ctx: Context): Promise<{here: AccountInfo[]; elsewhere: AccountInfo[]}> {
+	const host = authorityHost(ctx);
+	const all = await ctx.auth.accounts();
+	return {here: all.filter(a => a.environment.toLowerCase() === host), elsewhere: all.filter(a => a.environment.toLowerCase() !== host)};
+}
+
+/** The account a run would act as, if one is cached at this authority (read from the cache: no request). */
+async function signedInHere(ctx: Context): Promise<AccountInfo | undefined> {
+	if (ctx.settings.token || ctx.settings.clientSecret !== undefined || ctx.settings.certificate !== undefined) return undefined;
+	const {here} = await accountsByAuthority(ctx);
+	if (here.length === 0) return undefined;
+	const fallback = await ctx.auth.defaultAccount();
+	return here.find(a => a.homeAccountId === fallback?.homeAccountId) ?? here[0];
+}
+
+/**
+ * "Not signed in" said more exactly when accounts are cached for another authority (the
+ * emulator's, a sovereign cloud's): which authority has no account, and where the accounts are.
+ * Any other error is returned as it came.
+ */
+export async function explainNotSignedIn(ctx: Context, error: unknown): Promise<unknown> {
+	// Only the bare "Not signed in" (auth's and whoami's): one that names an --account already says what is wrong.
+	if (!(error instanceof NotSignedInError) || error.message !== 'Not signed in' || ctx.settings.token) return error;
+	let byAuthority;
+	try {
+		byAuthority = await accountsByAuthority(ctx);
+	} catch {
+		return error;
+	}
+	if (byAuthority.here.length > 0 || byAuthority.elsewhere.length === 0) return error;
+	const hosts = [...new Set(byAuthority.elsewhere.map(a => `https://${a.environment}`))];
+	const accounts = byAuthority.elsewhere.map(a => a.username).join(', ');
+	return new NotSignedInError(`Not signed in at ${ctx.settings.authority} (accounts are signed in at ${hosts.join(', ')}: ${accounts})`, [
+		`Accounts are kept per authority: to use those, pass --authority with that host (or set MSCOMMERCE_AUTHORITY), as when they signed in.`,
+	]);
 }
 
 export async function logout(ctx: Context, options: {all?: boolean}): Promise<number> {
@@ -90,15 +155,27 @@ const WHOAMI_COLUMNS: Column<WhoAmI>[] = [
 	{header: 'Account', value: w => w.username},
 	{header: 'Tenant', value: w => (w.tenant ? `${w.tenant} (${w.tenantId})` : w.tenantId)},
 	{header: 'Signed in with', value: w => SOURCE_WORDS[w.source]},
-	{header: 'Token expires', value: w => w.expiresOn ?? 'unknown'},
+	{header: 'Token expires', value: w => (w.expiresOn ? expiryText(w.expiresOn) : 'unknown')},
 	{header: 'Roles', value: w => w.roles.join(', ') || 'none found in the token'},
 	{header: 'Can change policies', value: w => yesNo(w.canChangePolicies ?? undefined)},
 	{header: 'Accounts in cache', value: w => w.accounts.join(', ') || '-'},
 ];
 
+/** "in 52 min (07:33 UTC)", or "expired 3 min ago (06:38 UTC)". */
+export function expiryText(iso: string, now = new Date()): string {
+	return new Date(iso).getTime() <= now.getTime() ? `expired ${relativeTime(iso, now)}` : relativeTime(iso, now);
+}
+
+/**
+ * `whoami`: text says the expiry in words, JSON keeps the ISO time. A --token that is not a JWT
+ * mscommerce can read, or one already expired, is unusable: exit 3, with a line that says so.
+ */
 export async function whoami(ctx: Context): Promise<number> {
 	const signedIn = await ctx.auth.signInSilently();
 	if (!signedIn) throw new NotSignedInError('Not signed in');
+	if (signedIn.source === 'token' && !signedIn.claims) {
+		throw new NotSignedInError('--token is not an access token mscommerce can read (a JWT: three base64url parts joined by dots); whoami cannot tell whose it is');
+	}
 	const accounts = (await ctx.auth.accounts()).map(a => a.username);
 	const report: WhoAmI = {
 		username: signedIn.username,
@@ -111,6 +188,9 @@ export async function whoami(ctx: Context): Promise<number> {
 		accounts,
 	};
 	printOne(ctx.io, ctx.settings.output, report, WHOAMI_COLUMNS);
+	if (signedIn.source === 'token' && signedIn.expiresOn && signedIn.expiresOn.getTime() <= Date.now()) {
+		throw new NotSignedInError(`the token given with --token ${expiryText(signedIn.expiresOn.toISOString())}`);
+	}
 	return 0;
 }
 

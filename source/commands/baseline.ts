@@ -29,6 +29,8 @@ import {
 	type UnwritableId,
 } from '../commerce/baseline.js';
 import {isNew, loadSeen} from '../commerce/seen.js';
+import {sortByRow} from '../commerce/sort.js';
+import {valueWord} from './output.js';
 import type {Row, Scope} from '../commerce/types.js';
 import {UsageError} from '../problems/errors.js';
 import {ExitCode} from '../problems/exitCodes.js';
@@ -50,6 +52,10 @@ async function listRows(ctx: Context, scopes: readonly Scope[]): Promise<Partial
 
 /** `baseline export [--file F]`: today's state as a baseline, on stdout unless --file. */
 export async function exportCommand(ctx: Context, options: {file?: string}): Promise<number> {
+	// A baseline is a document, not a table: CSV could not hold default and except. Refused before any request.
+	if (ctx.settings.output === 'csv') {
+		throw new UsageError('baseline export writes YAML or JSON, not CSV', ['Leave out --output for YAML, or use --json; for a table of every row: mscommerce products list -o csv']);
+	}
 	const lists = await listRows(ctx, ['product', 'offerType']);
 	const who = await signedInAs(ctx);
 	const {baseline, names, unwritable} = baselineFromRows(ctx.settings.policyId, lists);
@@ -167,13 +173,14 @@ export async function planCommand(ctx: Context, options: {file?: string}): Promi
 	} else {
 		const columns: Column<DriftItem>[] = [
 			...(scopes.length > 1 ? [{header: 'Scope', value: (d: DriftItem) => NOUN[d.row.scope]}] : []),
-			{header: 'Name', value: d => d.row.name},
+			{header: 'Name', value: d => d.row.name, shrinkTo: 12},
 			{header: 'ID', value: d => d.row.id},
-			{header: 'Current', value: d => d.row.value},
-			{header: 'Wanted', value: d => d.to},
+			// The short words in text, as in set's plan: the table fits 80 columns; CSV and JSON keep the exact values.
+			{header: 'Current', value: d => valueWord(ctx, d.row.value)},
+			{header: 'Wanted', value: d => valueWord(ctx, d.to)},
 			{header: 'New', value: d => (d.isNew ? 'new' : ''), dropOrder: 1},
 		];
-		if (!inSync) printList(ctx.io, ctx.settings.output, drift, columns);
+		if (!inSync) printList(ctx.io, ctx.settings.output, sortByRow(drift, d => d.row), columns);
 		// A set, not drift.some per new row: both can be the whole tenant.
 		const drifting = new Set(drift.map(d => d.row));
 		for (const item of newRows.filter(n => !drifting.has(n.row))) {

@@ -10,13 +10,8 @@ import {ExitCode} from '../problems/exitCodes.js';
 import type {Context} from './context.js';
 import {printList, type Column} from './output.js';
 import {runPlan, signedInAs} from './rows.js';
+import {pastTime} from './time.js';
 import {count} from '../words.js';
-
-/** "2026-11-30 05:12" (UTC), or "11-30 05:12" in the current year. */
-function shortTime(iso: string): string {
-	const text = iso.replace('T', ' ').slice(0, 16);
-	return text.startsWith(`${new Date().getUTCFullYear()}-`) ? text.slice(5) : text;
-}
 
 /** "25 ok, 2 failed, 1 unknown": what a change set's rows came to. */
 function rowsText(set: ChangeSet): string {
@@ -30,7 +25,8 @@ function rowsText(set: ChangeSet): string {
 // Account and tenant are cut, never dropped: a narrow terminal still says who changed what where.
 const COLUMNS: Column<ChangeSet>[] = [
 	{header: 'Change set', value: set => shortId(set.id)},
-	{header: 'Time (UTC)', value: set => shortTime(set.time)},
+	// In words ("12 min ago", then the date); --json keeps the ISO time.
+	{header: 'Time', value: set => pastTime(set.time)},
 	{header: 'Account', value: set => set.account, shrinkTo: 12},
 	{header: 'Tenant', value: set => set.tenantName ?? set.tenant, shrinkTo: 12},
 	{header: 'Source', value: set => (set.undoes ? `undo ${shortId(set.undoes)}` : set.source), shrinkTo: 8},

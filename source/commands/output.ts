@@ -3,6 +3,8 @@
  * progress, notes and problems go to stderr.
  */
 import type {OutputFormat} from '../config.js';
+import type {PolicyValue} from '../commerce/types.js';
+import {VALUE_LABEL} from '../commerce/values.js';
 import {safeJson, safeText} from '../text/safe.js';
 import {displayWidth, padEnd, truncate} from '../text/width.js';
 
@@ -22,6 +24,14 @@ export type Io = {
 	stderr: Writer & {isTTY?: boolean};
 	stdin: NodeJS.ReadableStream & {isTTY?: boolean};
 };
+
+/**
+ * A value as a plan's table shows it: the short word in text (so a plan fits 80 columns), the
+ * exact value in CSV (JSON has its own fields), which a program reads back.
+ */
+export function valueWord(ctx: {settings: {output: OutputFormat}}, value: PolicyValue): string {
+	return ctx.settings.output === 'text' ? VALUE_LABEL[value] : value;
+}
 
 /** Prints items in the chosen format: JSON gets the service's own objects (`json`), text and CSV the columns. */
 export function printList<T>(io: Io, format: OutputFormat, items: readonly T[], columns: Column<T>[], json: (item: T) => unknown = item => item): void {

@@ -1,12 +1,14 @@
 /**
  * mscommerce products list|get|set and offer-types list|get|set: one implementation for both
- * scopes, with text / json / csv output. JSON is the service's own camelCase objects.
+ * scopes, with text / json / csv output. JSON is the service's own camelCase objects. Rows are
+ * listed in the dashboard's order (commerce/sort.ts), so a table and the dashboard read alike.
  */
 import {checkAuditLog, shortId, startChangeSet, type ChangeSetMeta} from '../commerce/audit.js';
 import {applyWrites, countOutcomes, DEFAULT_DRAIN_MS, heldAfter, outcomeReason, planChanges, type ApplyResult, type Outcome, type Plan} from '../commerce/changes.js';
 import {offerTypeRow, productRow, serviceTarget} from '../commerce/client.js';
 import {loadSeen, markSeen, newRows, seenKey, watching, type Seen} from '../commerce/seen.js';
 import {otherScopeId, rowsForIds, rowsMatching, wrongScopeError} from '../commerce/select.js';
+import {sortByRow, sortRows} from '../commerce/sort.js';
 import type {OfferTypePolicy, PolicyValue, ProductPolicy, Row, Scope} from '../commerce/types.js';
 import {parseValue, VALUE_LABEL} from '../commerce/values.js';
 import {HttpError, UsageError} from '../problems/errors.js';
@@ -14,7 +16,7 @@ import {classify} from '../problems/classify.js';
 import {ExitCode, exitCodeFor, interruptedCode} from '../problems/exitCodes.js';
 import {askYes} from './account.js';
 import type {Context} from './context.js';
-import {printList, printOne, toTable, type Column} from './output.js';
+import {printList, printOne, toTable, valueWord, type Column} from './output.js';
 import {reportProblem} from './report.js';
 import {count, describeTenant} from '../words.js';
 import {safeJson, safeText} from '../text/safe.js';
@@ -23,6 +25,7 @@ type Item = ProductPolicy | OfferTypePolicy;
 type Listed = {row: Row; item: Item};
 
 const NOUN: Record<Scope, string> = {product: 'product', offerType: 'offer type'};
+const COMMAND: Record<Scope, string> = {product: 'products', offerType: 'offer-types'};
 
 const trialColumn: Column<Listed> = {
 	header: 'Trial w/o payment',
@@ -39,14 +42,29 @@ export function columnsFor(scope: Scope): Column<Listed>[] {
 	];
 }
 
+/** Every row of a scope, sorted as the dashboard shows them. */
 async function listAll(ctx: Context, scope: Scope): Promise<Listed[]> {
 	const {client, settings} = ctx;
 	if (scope === 'product') {
 		const {data} = await client.listProducts(settings.policyId);
-		return data.map(item => ({row: productRow(item), item}));
+		return sortByRow(data.map(item => ({row: productRow(item), item})), l => l.row);
 	}
 	const {data} = await client.listOfferTypes(settings.policyId);
-	return data.map(item => ({row: offerTypeRow(item), item}));
+	return sortByRow(data.map(item => ({row: offerTypeRow(item), item})), l => l.row);
+}
+
+/**
+ * Keeps the IDs just listed for shell completion (`mscommerce products set CF<Tab>`). Completion
+ * is a convenience: whatever goes wrong here never fails the listing (the module is loaded only
+ * now, so a list never waits on it before its output).
+ */
+async function rememberIds(ctx: Context, scope: Scope, rows: readonly Row[]): Promise<void> {
+	try {
+		const {rememberForCompletion} = await import('./completion.js');
+		await rememberForCompletion(ctx.settings.stateDir, scope, rows.map(row => row.id), ctx.settings.tenant);
+	} catch {
+		// completion then offers what it knew before (or commands and options only)
+	}
 }
 
 /** Who is writing, and where: the signed-in account and its tenant (cached, so cheap). */
@@ -122,13 +140,15 @@ export async function listCommand(ctx: Context, scope: Scope, filter?: (row: Row
 	printList(ctx.io, ctx.settings.output, listed, columnsFor(scope), l => l.item);
 	if (ctx.settings.output === 'text') await rememberSeen(ctx, key, listed.map(l => l.row), filter ? [] : [scope]);
 	else await startWatching(ctx, key, seen, all.map(l => l.row), [scope]);
+	await rememberIds(ctx, scope, all.map(l => l.row));
 	return ExitCode.ok;
 }
 
 /**
  * `products get ID` / `offer-types get ID`: a former product ID is accepted, with a note. An ID
  * the service does not know that belongs to the other command (an offer type given to `products
- * get`) names that command: the service is asked first, since its list is the truth.
+ * get`) names that command: the service is asked first, since its list is the truth. Any other
+ * 404 is an unknown ID: exit 2 like `set` (problems/exitCodes.ts maps not-found to usage).
  */
 export async function getCommand(ctx: Context, scope: Scope, id: string): Promise<number> {
 	const {client, settings} = ctx;
@@ -152,18 +172,36 @@ export async function getCommand(ctx: Context, scope: Scope, id: string): Promis
 
 export type SetOptions = {yes?: boolean; dryRun?: boolean; match?: string};
 
+/** The values a scope's rows take, as a user types them. */
+function valuesText(scope: Scope): string {
+	return scope === 'product' ? 'Enabled, Disabled or OnlyTrialsWithoutPaymentMethod' : 'Enabled or Disabled';
+}
+
 /** `products set ID... VALUE` / `offer-types set ID... VALUE`, or `products set --match TEXT VALUE`. */
 export async function setCommand(ctx: Context, scope: Scope, args: string[], options: SetOptions): Promise<number> {
-	const valueText = args.at(-1);
+	const example = `mscommerce ${COMMAND[scope]} set ${scope === 'product' ? 'CFQ7TTC0HD33' : 'SaaS'} Disabled`;
+	if (args.length === 0) {
+		throw new UsageError(
+			options.match === undefined ? `name at least one ${NOUN[scope]} ID and a value (${valuesText(scope)})` : `--match needs a value after it: ${valuesText(scope)}`,
+			[`For example: ${options.match === undefined ? example : `mscommerce products set --match "${options.match}" Disabled`}`],
+		);
+	}
+	const valueText = args.at(-1)!;
 	const ids = args.slice(0, -1);
-	const value = valueText === undefined ? undefined : parseValue(valueText);
-	if (valueText === undefined) throw new UsageError('set needs a value: Enabled, Disabled or OnlyTrialsWithoutPaymentMethod');
+	const value = parseValue(valueText);
 	if (!value) {
-		throw new UsageError(`"${valueText}" is not a value: use Enabled, Disabled${scope === 'product' ? ' or OnlyTrialsWithoutPaymentMethod' : ''}`);
+		// One word and no value: the value was left out (`set CFQ7TTC0HD33 --dry-run`), not misspelt.
+		const missing = ids.length === 0 && options.match === undefined;
+		throw new UsageError(
+			missing ? `the value is missing: name it after the ${NOUN[scope]} IDs (${valuesText(scope)})` : `"${valueText}" is not a value: use ${valuesText(scope)}`,
+			missing ? [`For example: mscommerce ${COMMAND[scope]} set ${valueText} Disabled`] : [],
+		);
 	}
 	if (options.match !== undefined && scope !== 'product') throw new UsageError('--match selects products by name; offer types are set by ID');
 	if (options.match !== undefined && ids.length > 0) throw new UsageError('give product IDs or --match, not both');
-	if (options.match === undefined && ids.length === 0) throw new UsageError(`name at least one ${NOUN[scope]} ID before the value${scope === 'product' ? ', or use --match TEXT' : ''}`);
+	if (options.match === undefined && ids.length === 0) {
+		throw new UsageError(`name at least one ${NOUN[scope]} ID before the value${scope === 'product' ? ', or use --match TEXT' : ''}`, [`For example: ${example}`]);
+	}
 
 	const rows = (await listAll(ctx, scope)).map(l => l.row);
 	let selected: Row[];
@@ -203,8 +241,10 @@ type PlanRow = {row: Row; from: PolicyValue; to: PolicyValue};
  * (baseline apply, undo). Ctrl-C stops sending, waits for the writes in flight, re-reads what is
  * unknown and exits 130 (SIGTERM 143).
  */
-export async function runPlan(ctx: Context, scope: Scope | undefined, plan: Plan, options: RunPlanOptions): Promise<number> {
+export async function runPlan(ctx: Context, scope: Scope | undefined, given: Plan, options: RunPlanOptions): Promise<number> {
 	const {io} = ctx;
+	// Shown, written and reported in the dashboard's order.
+	const plan: Plan = {...given, changes: sortByRow(given.changes, c => c.row), unchanged: sortRows(given.unchanged)};
 	if (plan.unchanged.length <= UNCHANGED_LISTED) {
 		for (const row of plan.unchanged) ctx.note(`already ${row.value}: ${row.name} (${row.id})`);
 	} else {
@@ -219,8 +259,9 @@ export async function runPlan(ctx: Context, scope: Scope | undefined, plan: Plan
 		...(scope === undefined ? [{header: 'Scope', value: (c: PlanRow) => NOUN[c.row.scope]}] : []),
 		{header: rowHeader(scope), value: c => c.row.name, shrinkTo: 12},
 		{header: 'ID', value: c => c.row.id},
-		{header: 'From', value: c => c.from},
-		{header: 'To', value: c => c.to},
+		// The short words in text (as in the result table): full names would push the table past 80 columns.
+		{header: 'From', value: c => valueWord(ctx, c.from)},
+		{header: 'To', value: c => valueWord(ctx, c.to)},
 	];
 	ctx.note(`Plan for ${whereLine(who)}, policy ${ctx.settings.policyId}:`);
 	if (!options.dryRun) await checkAuditLog(ctx.settings.stateDir);

@@ -95,7 +95,7 @@ export function classify(error: unknown): Problem {
 	if (error instanceof UsageError) return problem('usage', error.message, {hints: error.hints});
 	if (error instanceof NotSignedInError) {
 		return problem('not-signed-in', error.message || 'Not signed in', {
-			hints: ['Run `mscommerce login` to sign in with a device code, or pass a token with --token / MSCOMMERCE_TOKEN.'],
+			hints: [...error.hints, 'Run `mscommerce login` to sign in with a device code, or pass a token with --token / MSCOMMERCE_TOKEN.'],
 		});
 	}
 	if (error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError')) {

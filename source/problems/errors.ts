@@ -14,9 +14,15 @@ export class UsageError extends Error {
 	}
 }
 
-/** No account to act as: not signed in, or the session cannot be renewed silently. */
+/** No account to act as: not signed in, or the session cannot be renewed silently. `hints` come before the one to sign in. */
 export class NotSignedInError extends Error {
 	override name = 'NotSignedInError';
+	constructor(
+		message?: string,
+		readonly hints: string[] = [],
+	) {
+		super(message);
+	}
 }
 
 /** The user stopped it (Esc, Ctrl-C). */

@@ -20,7 +20,10 @@ export function interruptedCode(signal: AbortSignal): number {
 
 export function exitCodeFor(problem: Pick<Problem, 'kind'>): number {
 	switch (problem.kind) {
+		// An ID, policy or URL the service does not know is the user's to fix, whether it was found
+		// unknown before any request (`set`) or answered 404 by the service (`get`).
 		case 'usage':
+		case 'not-found':
 			return ExitCode.usage;
 		case 'sign-in':
 		case 'not-signed-in':

@@ -37,7 +37,7 @@ export function App({backend, classify = defaultClassify, onExit, color = true}:
 	return (
 		<ThemeContext.Provider value={theme}>
 			{account ? (
-				<MainScreen backend={backend} classify={classify} account={account} width={columns} height={height} onQuit={quit} />
+				<MainScreen backend={backend} classify={classify} account={account} size={{columns, rows}} onQuit={quit} />
 			) : (
 				<SignInScreen signIn={signIn} width={columns} height={height} onQuit={quit} />
 			)}

@@ -32,4 +32,12 @@ export interface Backend {
 	ready?(): Ready | undefined;
 	/** Of these rows, the IDs never seen before in this tenant; the rows count as seen from now on. */
 	newRowIds?(scope: Scope, rows: readonly Row[]): Promise<ReadonlySet<string>>;
+	/**
+	 * Tells of each retry the HTTP layer waits out (throttled, a busy service, a dropped
+	 * connection), so a slow load can say why; returns the unsubscribe.
+	 */
+	onRetry?(listener: (retry: Retry) => void): () => void;
 }
+
+/** A retry about to be waited out: why (an HTTP status or a connection error code), the try that failed, how long until the next. */
+export type Retry = {reason: string; attempt: number; delayMs: number};

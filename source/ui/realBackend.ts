@@ -10,11 +10,17 @@ import {ChangeSession} from '../commerce/session.js';
 import {loadSeen, markSeen, newRows, seenKey} from '../commerce/seen.js';
 import type {Context} from '../commands/context.js';
 import type {Policy, Row, Scope} from '../commerce/types.js';
-import type {AccountSummary, Backend} from './backend.js';
+import type {RetryInfo} from '../net/http.js';
+import type {AccountSummary, Backend, Retry} from './backend.js';
 
 export type EarlyBackend = Backend & {
 	/** Resolves when the silent sign-in and first loads have settled, or after waitMs. */
 	settled(waitMs: number): Promise<void>;
+	/**
+	 * The Net's onRetry (ContextOptions.onRetry) for the dashboard: passes each retry on to the
+	 * screen (onRetry), where it says "throttled: retrying in 4 s" instead of a silent "Loading…".
+	 */
+	noteRetry(info: RetryInfo): void;
 };
 
 type FirstLoads = {policy: Promise<Policy>; product: Promise<Row[]>; offerType: Promise<Row[]>};
@@ -79,8 +85,16 @@ export function createBackend(ctx: Context): EarlyBackend {
 
 	let usedSilent = false;
 	let seenQueue: Promise<unknown> = Promise.resolve();
+	const retryListeners = new Set<(retry: Retry) => void>();
 	return {
 		policyId: settings.policyId,
+		noteRetry: ({reason, attempt, delayMs}) => {
+			for (const listener of retryListeners) listener({reason, attempt, delayMs});
+		},
+		onRetry: listener => {
+			retryListeners.add(listener);
+			return () => retryListeners.delete(listener);
+		},
 		settled: async (waitMs: number) => {
 			await Promise.race([settled, new Promise(resolve => setTimeout(resolve, waitMs).unref())]);
 		},

@@ -70,7 +70,7 @@ test('sign in, filter to visio, set Visio Plan 1 to trials only, confirm: the sc
 	const rowLine = () => screen.read().split('\n').find(line => line.includes('Visio Plan 1')) ?? '';
 	assert.match(rowLine(), /Enabled/);
 	screen.keys('t');
-	const dialog = await screen.see(/Enabled\s*→\s*OnlyTrialsWithoutPaymentMethod/);
+	const dialog = await screen.see(/Enabled\s*→\s*Trials only/);
 	assert.match(dialog, /from now on/);
 	screen.keys('y');
 	await screen.see(/Visio Plan 1.*(Trials only|OnlyTrials)/);

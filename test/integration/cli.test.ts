@@ -112,7 +112,7 @@ test('--dry-run prints the plan and writes nothing; without a terminal and --yes
 	const env = cliEnv(emu, await home(), {MSCOMMERCE_TOKEN: emu.tokens.admin});
 	const dry = await runCli(['offer-types', 'set', 'SaaS', 'DYNAMICSBC', 'Disabled', '--dry-run', '--json'], env);
 	assert.equal(dry.code, 0, dry.stderr);
-	assert.deepEqual((JSON.parse(dry.stdout) as Array<{id: string; from: string; to: string}>).map(c => `${c.id}:${c.from}>${c.to}`), ['SaaS:Enabled>Disabled', 'DYNAMICSBC:Enabled>Disabled']);
+	assert.deepEqual((JSON.parse(dry.stdout) as Array<{id: string; from: string; to: string}>).map(c => `${c.id}:${c.from}>${c.to}`), ['DYNAMICSBC:Enabled>Disabled', 'SaaS:Enabled>Disabled'], 'by name, as the dashboard lists them');
 	const refused = await runCli(['offer-types', 'set', 'SaaS', 'Disabled'], env);
 	assert.equal(refused.code, 2);
 	assert.match(refused.stderr, /without confirmation: pass --yes/);
@@ -171,7 +171,7 @@ test('an unknown command or option is one clear line and exit 2', async () => {
 	const env = cliEnv(emu, await home(), {MSCOMMERCE_TOKEN: emu.tokens.reader});
 	const [command, sub] = await Promise.all([runCli(['bogus'], env), runCli(['products', 'bogus'], env)]);
 	assert.equal(command.code, 2);
-	assert.match(command.stderr, /^error: unknown command 'bogus' \(commands: login, .*products/);
+	assert.match(command.stderr, /^error: unknown command 'bogus'\n(hint: .*\n)*hint: commands: login, .*products/);
 	assert.equal(sub.code, 2);
 	assert.match(sub.stderr, /unknown command 'bogus'/);
 	assert.equal(emu.requests.length, 0, 'nothing was sent');

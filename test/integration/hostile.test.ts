@@ -77,13 +77,15 @@ test("a hostile error body: the service's refusal is printed once, inert", async
 	assert.equal(run.stderr.split('OnlyTrialsWithoutPaymentMethod is not supported for').length - 1, 1, 'the message once, not twice');
 });
 
-test('login: a hostile device-code message and AADSTS description are shown, never obeyed', async () => {
+test('login: a hostile device-code message never reaches the terminal (the page and code are shown from the fields), and an AADSTS description is shown, never obeyed', async () => {
 	const emu = await emulator({hostile: true, autoApproveMs: 200});
 	const dir = await mkdtemp(join(tmpdir(), 'mscommerce-hostile-'));
 	const login = await runCli(['login'], cliEnv(emu, dir));
 	assert.equal(login.code, 0, login.stderr);
 	assertInert(login.stderr, 'login');
-	assert.match(login.stderr, /\\x1b\]8;;https:\/\/evil\.example\/phish\\x07https:\/\/microsoft\.com\/devicelogin/, 'where the link really goes is visible');
+	// The code is shown from the answer's fields, the page on a line of its own: the server's hostile sentence never reaches the terminal.
+	assert.match(login.stderr, /^ {2}https:\/\/127\.0\.0\.1:\d+\/devicelogin$/m, 'the page to open, alone on its line');
+	assert.doesNotMatch(login.stderr, /evil\.example/);
 	const failing: {emu?: Emulator} = {};
 	const blocked = await emulator({hostile: true, onDeviceCode: code => setTimeout(() => failing.emu?.failCode(code, 53003), 50)});
 	failing.emu = blocked;

@@ -33,7 +33,7 @@ test('products get of an unknown product says the sentence once, with its code, 
 	const emu = await emulator();
 	const user = await home(emu, emu.tokens.reader);
 	const run = await user.run(ctx => getCommand(ctx, 'product', 'CFQ7TTC0ZZZZ'));
-	assert.equal(run.code, 1, run.stderr);
+	assert.equal(run.code, 2, run.stderr);
 	assert.match(run.stderr, /^error: Product CFQ7TTC0ZZZZ was not found \(404\)$/m);
 	assert.match(run.stderr, /^ {2}404 ProductNotFound: Product CFQ7TTC0ZZZZ was not found$/m);
 	assert.doesNotMatch(run.stderr, /[{}]|DCatFD|errorCode/);

@@ -6,7 +6,8 @@ export type CliResult = {code: number | null; stdout: string; stderr: string};
 
 export async function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
 	const child = spawn(process.execPath, ['--import', 'tsx', 'source/cli.tsx', ...args], {
-		env: {PATH: process.env.PATH, NO_COLOR: '1', ...env},
+		// TMPDIR: what the CLI creates there (the --demo emulator's CA) goes where scripts/test.mjs removes it.
+		env: {PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, NO_COLOR: '1', ...env},
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	let stdout = '';

@@ -9,7 +9,7 @@ import {trialWithoutPaymentMethodFor} from '../../source/commerce/values.js';
 import {rowKey, type Change, type Journal, type Outcome} from '../../source/commerce/changes.js';
 import {ChangeSession} from '../../source/commerce/session.js';
 import type {Problem} from '../../source/problems/types.js';
-import type {AccountSummary, Backend, DeviceCodePrompt, Ready} from '../../source/ui/backend.js';
+import type {AccountSummary, Backend, DeviceCodePrompt, Ready, Retry} from '../../source/ui/backend.js';
 
 export const ADMIN: AccountSummary = {
 	username: 'admin@contoso.onmicrosoft.com',
@@ -60,7 +60,13 @@ export class FakeError extends Error {
 
 export const forbidden = () => new FakeError('Forbidden', 403, undefined, 'corr-403');
 export const refused = () => new FakeError('connect ECONNREFUSED 127.0.0.1:443', undefined, 'ECONNREFUSED');
-export const serverError = () => new FakeError('Internal Server Error', 500, undefined, 'corr-500');
+// Like the service's HTML error page, the message names the correlation ID too.
+export const serverError = () => new FakeError('Internal Server Error. Correlation ID: corr-500', 500, undefined, 'corr-500');
+export const throttled = () => new FakeError('Too Many Requests', 429, undefined, 'corr-429');
+
+/** A hint longer than two lines at 80 columns, whose last words must still be on screen. */
+export const LONG_HINT =
+	'The service kept throttling after every retry: wait a minute, then press r; if several admins or scripts work on this tenant at once, take turns, since the limit is per tenant and shared (the last words of this hint)';
 
 /** Stands in for source/problems/classify.ts: the shapes above become Problems with hints. */
 export function testClassify(error: unknown): Problem {
@@ -85,6 +91,9 @@ export function testClassify(error: unknown): Problem {
 			retryable: true,
 			status: error.status,
 		};
+	}
+	if (error instanceof FakeError && error.status === 429) {
+		return {kind: 'throttled', title: 'The service is throttling requests (429)', detail: error.message, hints: [LONG_HINT], correlationId: error.correlationId, retryable: true, status: 429};
 	}
 	if (error instanceof FakeError && error.code === 'ECONNREFUSED') {
 		return {
@@ -119,6 +128,8 @@ export type FakeOptions = {
 	holdWrites?: boolean;
 	/** The device code's lifetime. */
 	codeLifetimeMs?: number;
+	/** The first load is throttled: the HTTP layer says it retries (onRetry), and the load waits for releaseLoad(). */
+	retryLoad?: {reason: string; delayMs: number};
 };
 
 type Held = {resolve: () => void};
@@ -170,8 +181,29 @@ export class FakeBackend implements Backend {
 		this.approveSignIn?.();
 	}
 
+	private readonly retryListeners = new Set<(retry: Retry) => void>();
+	private loadGate: (() => void) | undefined;
+
+	onRetry(listener: (retry: Retry) => void): () => void {
+		this.retryListeners.add(listener);
+		return () => this.retryListeners.delete(listener);
+	}
+
+	/** The throttled load (retryLoad) is answered. */
+	releaseLoad(): void {
+		this.loadGate?.();
+	}
+
 	async loadPolicy(): Promise<Policy> {
 		this.loads += 1;
+		const {retryLoad} = this.options;
+		if (retryLoad && this.loads === 1) {
+			const gate = new Promise<void>(resolve => (this.loadGate = resolve));
+			// The screen subscribes in an effect after the first frame: tell it once it has.
+			await new Promise(resolve => setImmediate(resolve));
+			for (const listener of this.retryListeners) listener({reason: retryLoad.reason, attempt: 1, delayMs: retryLoad.delayMs});
+			await gate;
+		}
 		const failure = this.options.failLoad?.(this.loads);
 		if (failure) throw failure;
 		return POLICY;

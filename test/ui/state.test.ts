@@ -6,13 +6,13 @@ import {Command} from '../../source/ui/keys.js';
 import {nothingToChange, planCycle, planSet, summarisePlan} from '../../source/ui/state/changes.js';
 import {planUndo, rowKey} from '../../source/commerce/changes.js';
 import {dashboardReducer, initialDashboard, shownProblem, type DashboardState} from '../../source/ui/state/dashboard.js';
-import {filterRows} from '../../source/ui/state/filter.js';
-import {columnsFor, ROW_PREFIX} from '../../source/ui/state/layout.js';
+import {filterRows, highlight, parseQuery} from '../../source/ui/state/filter.js';
+import {columnsFor, layout, ROW_PREFIX} from '../../source/ui/state/layout.js';
 import {move, START, windowOf} from '../../source/ui/state/listWindow.js';
 import {toggleMark, toggleMarks} from '../../source/ui/state/marks.js';
 import {fit, truncate, wrap, wrapAtMost} from '../../source/ui/text.js';
 import {themeFor} from '../../source/ui/theme.js';
-import {catalogRows, manyRows, POLICY, productRow} from './fakeBackend.js';
+import {ADMIN, catalogRows, manyRows, POLICY, productRow} from './fakeBackend.js';
 
 const rows = catalogRows();
 const byName = (name: string): Row => {
@@ -51,17 +51,37 @@ test('the window holds only the rows that fit, however long the list', () => {
 	assert.deepEqual(windowOf(START, 0, 17), {start: 0, end: 0, index: 0});
 });
 
-test('the filter matches name, ID and value, case-insensitively, every word', () => {
+test('the filter matches name or ID, case-insensitively, every word; values and flags only by qualifier', () => {
 	assert.deepEqual(
 		filterRows(rows.product, 'VISIO').map(row => row.name),
 		['Visio Plan 1', 'Visio Plan 2'],
 	);
 	assert.deepEqual(filterRows(rows.product, 'cfq7ttc0hd33').map(row => row.name), ['Visio Plan 1']);
 	assert.deepEqual(filterRows(rows.product, 'visio 2').map(row => row.name), ['Visio Plan 2']);
-	const mixed = [productRow('CFQ7TTC0HD33', 'Visio Plan 1', 'OnlyTrialsWithoutPaymentMethod'), productRow('CFQ7TTC0HD32', 'Visio Plan 2', 'Disabled')];
-	assert.deepEqual(filterRows(mixed, 'trials only').map(row => row.id), ['CFQ7TTC0HD33'], 'the short label matches');
-	assert.deepEqual(filterRows(mixed, 'disabled').map(row => row.id), ['CFQ7TTC0HD32']);
+	assert.deepEqual(filterRows(rows.product, 'power b').map(row => row.name), ['Power BI Premium (standalone)', 'Power BI Pro'], 'a word never matches the value column');
+	const mixed = [productRow('CFQ7TTC0HD33', 'Visio Plan 1', 'OnlyTrialsWithoutPaymentMethod'), productRow('CFQ7TTC0HD32', 'Visio Plan 2', 'Disabled'), productRow('CFQ7TTC0LH3N', 'Enabled Thing')];
+	assert.deepEqual(filterRows(mixed, 'disabled').map(row => row.id), [], 'the value is not a name');
+	assert.deepEqual(filterRows(mixed, 'value:disabled').map(row => row.id), ['CFQ7TTC0HD32']);
+	assert.deepEqual(filterRows(mixed, 'value:trials').map(row => row.id), ['CFQ7TTC0HD33']);
+	assert.deepEqual(filterRows(mixed, 'value:dis visio').map(row => row.id), ['CFQ7TTC0HD32'], 'a prefix will do, and every word must match');
+	assert.deepEqual(filterRows(mixed, 'value:enabled').map(row => row.id), ['CFQ7TTC0LH3N']);
+	const facts = {fresh: new Set(['CFQ7TTC0HD32']), failed: new Map([[rowKey(mixed[0]!), true]]), marks: new Set(['CFQ7TTC0LH3N'])};
+	assert.deepEqual(filterRows(mixed, 'is:new', facts).map(row => row.id), ['CFQ7TTC0HD32']);
+	assert.deepEqual(filterRows(mixed, 'is:failed', facts).map(row => row.id), ['CFQ7TTC0HD33']);
+	assert.deepEqual(filterRows(mixed, 'is:marked', facts).map(row => row.id), ['CFQ7TTC0LH3N']);
+	assert.deepEqual(filterRows(mixed, 'is:bogus', facts), [], 'an unknown qualifier matches nothing');
+	assert.deepEqual(parseQuery('is:bogus').unknown, ['is:bogus: use is:new, is:failed or is:marked']);
 	assert.equal(filterRows(mixed, '  '), mixed, 'a blank query shows every row, as is');
+	assert.equal(filterRows(mixed, 'value:'), mixed, 'a qualifier still being typed asks nothing yet');
+});
+
+test('the words of the filter are highlighted where they match, whatever their case', () => {
+	assert.deepEqual(highlight('Power BI Pro', ['pro', 'power']), [
+		{text: 'Power', match: true},
+		{text: ' BI ', match: false},
+		{text: 'Pro', match: true},
+	]);
+	assert.deepEqual(highlight('Visio', []), [{text: 'Visio', match: false}]);
 });
 
 test('filtering 10,000 rows is one quick pass', () => {
@@ -107,13 +127,11 @@ test('the cycle never offers trials only to a product without a no-payment trial
 	assert.equal(planCycle([rows.offerType[0] as Row]).changes[0]?.to, 'Disabled');
 });
 
-test('a bulk summary says how many, to what, lists the first few and counts the skipped', () => {
+test('a bulk summary says how many, to what (in the dashboard\'s words), and counts the skipped', () => {
 	const plan = planSet(rows.product, 'OnlyTrialsWithoutPaymentMethod');
-	const summary = summarisePlan(plan, 3);
-	assert.equal(summary.title, `Set ${plan.changes.length} rows to OnlyTrialsWithoutPaymentMethod`);
-	assert.equal(summary.listed.length, 3);
-	assert.equal(summary.more, plan.changes.length - 3);
-	assert.deepEqual(summary.notes, [`${plan.refused.length} rows skipped: cannot take OnlyTrialsWithoutPaymentMethod`]);
+	const summary = summarisePlan(plan);
+	assert.equal(summary.title, `Set ${plan.changes.length} rows to Trials only`);
+	assert.deepEqual(summary.notes, [`${plan.refused.length} rows skipped: cannot take Trials only`]);
 });
 
 test('undo reverses only the rows that still hold the value it set', () => {
@@ -211,16 +229,15 @@ test('rows are shown by name, then ID', () => {
 	);
 });
 
-test('at 80 columns the trial column goes and values are short; every row fits the width', () => {
+test('at 80 columns the trial column goes; every row fits the width', () => {
 	for (const width of [60, 80, 90, 100, 200]) {
 		const columns = columnsFor(width, 'product');
 		const used = ROW_PREFIX + columns.name + (columns.id ? columns.id + 1 : 0) + 1 + columns.value + (columns.trial ? columns.trial + 1 : 0);
 		assert.ok(used <= width, `${width}: ${used}`);
 	}
 	assert.equal(columnsFor(80, 'product').trial, 0);
-	assert.equal(columnsFor(80, 'product').shortValues, true);
 	assert.ok(columnsFor(100, 'product').trial > 0);
-	assert.equal(columnsFor(100, 'product').shortValues, false);
+	assert.equal(columnsFor(80, 'product').value, columnsFor(200, 'product').value, 'values read the same at every width');
 	assert.equal(columnsFor(100, 'offerType').trial, 0, 'offer types have no trial column');
 });
 
@@ -261,4 +278,29 @@ test('a burst of keys splits into single keys, escape sequences stay whole', () 
 	);
 	assert.deepEqual(splitBurst('k', none), [['k', none]]);
 	assert.equal(splitBurst('[A', {...none, meta: true}).length, 1);
+});
+
+test('at every size from 40x12 to 200x50 the screen fits its lines, and a confirmation keeps its title, tenant and answers', () => {
+	const base = loaded();
+	const plan = {...planSet(rows.product, 'Disabled'), fromMarks: true};
+	const states = [base, dashboardReducer(base, {type: 'confirm', plan}), dashboardReducer(base, {type: 'help', open: true}), {...base, detail: true}];
+	const input = {account: ADMIN, policyId: POLICY.id, counts: {Enabled: 24, OnlyTrialsWithoutPaymentMethod: 0, Disabled: 0}, selected: rows.product[0], where: 'contoso.onmicrosoft.com (00000000-0000-0000-0000-00000000c0de) as admin@contoso.onmicrosoft.com'};
+	for (const columns of [40, 60, 80, 120, 200]) {
+		for (const lines of [12, 18, 24, 50]) {
+			for (const state of states) {
+				const screen = layout({columns, rows: lines}, state, input);
+				const header = screen.header ? screen.header.who.length + 1 + screen.header.description.length : 0;
+				const dialog = screen.dialog ? 4 + 1 + screen.dialog.where.length + screen.dialog.changes.length + (screen.dialog.position ? 1 : 0) + screen.dialog.notes.length + screen.dialog.seed.length : 0;
+				const help = screen.help ? 2 + screen.help.lines.length + (screen.help.position ? 1 : 0) : 0;
+				const used = (screen.notice ? 1 : 0) + header + Number(screen.tabs) + Number(screen.banner) + (screen.list !== undefined ? screen.list + 1 : 0) +
+					(screen.detail ? screen.detail.length + 3 : 0) + (screen.problem ? screen.problem.length + 2 : 0) + dialog + help + Number(screen.status) + 1;
+				assert.ok(used <= lines - 1, `${columns}x${lines} ${state.mode}: ${used} lines`);
+				if (state.mode !== 'confirm') assert.equal(Boolean(screen.notice), columns < 80 || lines < 24, `${columns}x${lines}: the notice`);
+				if (state.mode === 'confirm') {
+					assert.ok(screen.dialog && screen.dialog.changes.length > 0, `${columns}x${lines}: the dialog`);
+					assert.ok(screen.dialog.where.join(' ').includes('00000000-0000-0000-0000-'), `${columns}x${lines}: the tenant`);
+				}
+			}
+		}
+	}
 });

@@ -1,57 +1,50 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import {POLICY_VALUES, type Policy, type PolicyValue} from '../../commerce/types.js';
-import {VALUE_LABEL} from '../../commerce/values.js';
-import type {AccountSummary} from '../backend.js';
+import {HEADER_PREFIX, type HeaderText} from '../state/panels.js';
 import {truncate} from '../text.js';
 import {useTheme} from '../theme.js';
 
-export const HEADER_HEIGHT = 3;
-
-export type HeaderProps = {
-	account: AccountSummary;
-	policyId: string;
-	policy: Policy | undefined;
-	/** Counts per value in the current tab. */
-	counts: Record<PolicyValue, number>;
-	width: number;
-};
-
-/** Who, which tenant, which policy (default value, description) and counts per value: three lines. */
-export const Header = memo(function Header({account, policyId, policy, counts, width}: HeaderProps) {
+/**
+ * Who, which tenant, which policy (default value, description) and counts per value. The words
+ * and how many lines they take come from state/panels.ts: the tenant wraps rather than being cut.
+ */
+export const Header = memo(function Header({text, width}: {text: HeaderText; width: number}) {
 	const theme = useTheme();
-	const tenant = account.tenantName && account.tenantName !== account.tenantId ? `${account.tenantName} (${account.tenantId})` : account.tenantId;
-	const who = truncate(`${account.username} · ${tenant}`, Math.max(0, width - 'mscommerce  '.length));
-	const policyText = `${policy?.id ?? policyId} · default ${policy?.defaultValue ?? '…'}`;
-	const countText = POLICY_VALUES.map(value => `${VALUE_LABEL[value]} ${counts[value]}`).join(' · ');
-	// Counts go beside the policy when they fit, else before the description on the third line.
-	const countsBeside = policyText.length + 3 + countText.length <= width;
-	const counted = POLICY_VALUES.map((value, index) => (
-		<Text key={value}>
+	const counted = text.counts.map((item, index) => (
+		<Text key={item.value}>
 			{index > 0 ? ' · ' : ''}
-			<Text color={theme.value[value]}>{VALUE_LABEL[value]}</Text> {counts[value]}
+			<Text color={theme.value[item.value]}>{item.label}</Text> {item.count}
 		</Text>
 	));
-	const description = policy?.description ?? 'Loading the policy…';
 	return (
-		<Box flexDirection="column" height={HEADER_HEIGHT}>
+		<Box flexDirection="column" flexShrink={0}>
+			{text.who.map((line, index) =>
+				index === 0 ? (
+					<Text key="who" wrap="truncate-end">
+						<Text bold color={theme.text.accent}>
+							{HEADER_PREFIX.trimEnd()}
+						</Text>
+						{'  '}
+						{line}
+					</Text>
+				) : (
+					<Text key={`who${index}`} wrap="truncate-end">
+						{line}
+					</Text>
+				),
+			)}
 			<Text wrap="truncate-end">
-				<Text bold color={theme.text.accent}>
-					mscommerce
+				<Text bold>{text.policy}</Text>
+				{text.countsBeside ? <Text>{'   '}{counted}</Text> : null}
+			</Text>
+			{text.description.map((line, index) => (
+				<Text key={`description${index}`} wrap="truncate-end">
+					{index === 0 && !text.countsBeside ? <Text>{counted} · </Text> : null}
+					<Text color={theme.text.muted} dimColor={!theme.color}>
+						{truncate(line, width)}
+					</Text>
 				</Text>
-				{'  '}
-				{who}
-			</Text>
-			<Text wrap="truncate-end">
-				<Text bold>{truncate(policyText, width)}</Text>
-				{countsBeside ? <Text>{'   '}{counted}</Text> : null}
-			</Text>
-			<Text wrap="truncate-end">
-				{countsBeside ? null : <Text>{counted} · </Text>}
-				<Text color={theme.text.muted} dimColor={!theme.color}>
-					{truncate(description, countsBeside ? width : Math.max(0, width - countText.length - 3))}
-				</Text>
-			</Text>
+			))}
 		</Box>
 	);
 });

@@ -1,32 +1,41 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import {HELP} from '../keys.js';
-import {fit, truncate} from '../text.js';
+import type {HelpView} from '../state/layout.js';
+import {fit} from '../text.js';
 import {useTheme} from '../theme.js';
 
-/** `?`: every key and what it does, in place of the list. */
-export const HelpOverlay = memo(function HelpOverlay({width, height}: {width: number; height: number}) {
+/**
+ * `?`: every key and what it does, from the key table, in place of the list. Lines wrap rather
+ * than being cut; a help longer than the screen scrolls (↑ ↓ PgUp PgDn) and says where it is.
+ */
+export const HelpOverlay = memo(function HelpOverlay({view}: {view: HelpView}) {
 	const theme = useTheme();
-	const keysWidth = Math.max(...HELP.map(entry => entry.keys.length));
-	const longest = Math.max(...HELP.map(entry => entry.does.length));
-	const boxWidth = Math.min(width, keysWidth + 2 + longest + 4);
-	const inner = Math.max(10, boxWidth - 4);
-	// Border (2); entries beyond the room are cut from the end (all fit at 80x24).
-	const room = Math.max(1, height - 2);
-	const entries = HELP.slice(0, room);
 	return (
-		<Box flexDirection="column" height={height} flexShrink={0}>
-			<Box flexDirection="column" borderStyle="round" borderColor={theme.border.dialog} paddingX={1} width={boxWidth} flexShrink={0}>
-				{entries.map(entry => (
-					<Text key={entry.keys + entry.does} wrap="truncate-end">
-						<Text bold color={theme.text.accent}>
-							{fit(entry.keys, keysWidth)}
+		<Box flexDirection="column" borderStyle="round" borderColor={theme.border.dialog} paddingX={1} width={view.boxWidth} flexShrink={0}>
+			{view.lines.map((line, index) =>
+				line.kind === 'section' ? (
+					<Text key={index} bold underline wrap="truncate-end">
+						{line.text}
+					</Text>
+				) : line.kind === 'text' ? (
+					<Text key={index} wrap="truncate-end">
+						{line.text || ' '}
+					</Text>
+				) : (
+					<Text key={index} wrap="truncate-end" dimColor={line.off}>
+						<Text bold color={line.off ? theme.text.muted : theme.text.accent}>
+							{line.wide ? line.keys : fit(line.keys, view.keysWidth)}
 						</Text>
 						{'  '}
-						{truncate(entry.does, Math.max(0, inner - keysWidth - 2))}
+						<Text color={line.off ? theme.text.muted : undefined}>{line.text}</Text>
 					</Text>
-				))}
-			</Box>
+				),
+			)}
+			{view.position ? (
+				<Text color={theme.text.muted} wrap="truncate-end">
+					{view.position}
+				</Text>
+			) : null}
 		</Box>
 	);
 });

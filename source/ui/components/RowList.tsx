@@ -2,8 +2,9 @@ import {Box, Text} from 'ink';
 import {memo} from 'react';
 import {rowKey} from '../../commerce/changes.js';
 import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
-import {VALUE_LABEL} from '../../commerce/values.js';
+import {highlight} from '../state/filter.js';
 import {TRIAL_HEADER, type Columns} from '../state/layout.js';
+import {valueLabel} from '../state/words.js';
 import type {Marks} from '../state/marks.js';
 import {fit} from '../text.js';
 import {useTheme} from '../theme.js';
@@ -26,6 +27,8 @@ export type RowListProps = {
 	height: number;
 	/** What to say when there are no rows. */
 	empty: string;
+	/** The filter's words: highlighted where they match a name or ID. */
+	terms: readonly string[];
 };
 
 function trialText(row: Row): string {
@@ -42,12 +45,33 @@ type RowLineProps = {
 	saving: boolean;
 	failed: boolean;
 	columns: Columns;
+	terms: readonly string[];
 };
 
-/** One row; memoised, so moving the cursor redraws two rows. */
-const RowLine = memo(function RowLine({row, selected, marked, fresh, saving, failed, columns}: RowLineProps) {
+/** A cell fitted to its width, with the filter's matches underlined and in the accent colour. */
+function Cell({text, width, terms}: {text: string; width: number; terms: readonly string[]}) {
 	const theme = useTheme();
-	const value = saving ? 'saving…' : columns.shortValues ? VALUE_LABEL[row.value] : row.value;
+	const fitted = fit(text, width);
+	if (terms.length === 0) return <Text>{fitted}</Text>;
+	return (
+		<Text>
+			{highlight(fitted, terms).map((span, index) =>
+				span.match ? (
+					<Text key={index} underline bold color={theme.text.accent}>
+						{span.text}
+					</Text>
+				) : (
+					<Text key={index}>{span.text}</Text>
+				),
+			)}
+		</Text>
+	);
+}
+
+/** One row; memoised, so moving the cursor redraws two rows. */
+const RowLine = memo(function RowLine({row, selected, marked, fresh, saving, failed, columns, terms}: RowLineProps) {
+	const theme = useTheme();
+	const value = saving ? 'saving…' : valueLabel(row.value);
 	return (
 		<Text inverse={selected && theme.cursor.inverse} bold={selected} wrap="truncate-end">
 			{selected ? '›' : ' '}
@@ -58,8 +82,12 @@ const RowLine = memo(function RowLine({row, selected, marked, fresh, saving, fai
 			) : (
 				<Text color={theme.status.warning}>{fresh ? '+' : ' '}</Text>
 			)}{' '}
-			{fit(row.name, columns.name)}{' '}
-			{columns.id ? `${fit(row.id, columns.id)} ` : ''}
+			<Cell text={row.name} width={columns.name} terms={terms} />{' '}
+			{columns.id ? (
+				<Text>
+					<Cell text={row.id} width={columns.id} terms={terms} />{' '}
+				</Text>
+			) : null}
 			<Text color={saving ? theme.status.info : theme.value[row.value]}>{fit(value, columns.value)}</Text>
 			{columns.trial ? ` ${fit(trialText(row), columns.trial)}` : ''}
 		</Text>
@@ -67,7 +95,7 @@ const RowLine = memo(function RowLine({row, selected, marked, fresh, saving, fai
 });
 
 /** The list: a column header, then only the rows that fit (the window around the cursor). */
-export function RowList({scope, rows, start, end, cursor, marks, fresh, saving, failed, columns, height, empty}: RowListProps) {
+export function RowList({scope, rows, start, end, cursor, marks, fresh, saving, failed, columns, height, empty, terms}: RowListProps) {
 	const theme = useTheme();
 	const lines = [];
 	for (let index = start; index < end; index++) {
@@ -84,6 +112,7 @@ export function RowList({scope, rows, start, end, cursor, marks, fresh, saving, 
 				saving={saving.has(key)}
 				failed={failed.has(key)}
 				columns={columns}
+				terms={terms}
 			/>,
 		);
 	}

@@ -16,7 +16,7 @@ export type Dashboard = {
 	 */
 	current: () => DashboardState;
 	dispatch: Dispatch<DashboardAction>;
-	/** r: load the policy and both lists again (in parallel). */
+	/** r: load the policy and both lists again (in parallel); its end says "Reloaded". */
 	reload: () => void;
 	/** Sends a confirmed plan: each row shows "saving…" until its outcome is known. */
 	apply: (plan: ChangePlan) => void;
@@ -64,26 +64,33 @@ export function useDashboard(backend: Backend, classify: (error: unknown) => Pro
 		}, 50).unref();
 	}, [backend, dispatch]);
 
-	const reload = useCallback(() => {
-		const load = ++loads.current;
-		dispatch({type: 'load-start'});
+	const load = useCallback((announce: boolean) => {
+		const id = ++loads.current;
+		dispatch({type: 'load-start', announce});
 		Promise.all([backend.loadPolicy(), backend.loadRows('product'), backend.loadRows('offerType')]).then(
 			([policy, products, offerTypes]) => {
-				if (load !== loads.current) return;
+				if (id !== loads.current) return;
 				dispatch({type: 'load-done', policy, products, offerTypes});
 				loaded(products, offerTypes);
 			},
 			(error: unknown) => {
-				if (load === loads.current) dispatch({type: 'load-failed', problem: classify(error)});
+				if (id === loads.current) dispatch({type: 'load-failed', problem: classify(error)});
 			},
 		);
 	}, [backend, classify, dispatch, loaded]);
+	const reload = useCallback(() => load(true), [load]);
 
 	useEffect(() => {
 		// Loaded before the first frame: only what follows a load is left to do.
 		if (preloaded) loaded(preloaded.product, preloaded.offerType);
-		else reload();
-	}, [preloaded, loaded, reload]);
+		else load(false);
+	}, [preloaded, loaded, load]);
+
+	// A retry the HTTP layer waits out (429, 503, a dropped connection) is said, with its countdown.
+	useEffect(
+		() => backend.onRetry?.(({reason, attempt, delayMs}) => dispatch({type: 'retry', notice: {reason, attempt, until: Date.now() + delayMs}})),
+		[backend, dispatch],
+	);
 
 	const {session} = backend;
 	const apply = useCallback(

@@ -1,85 +1,80 @@
-import {Box, Text} from 'ink';
+/**
+ * The dashboard proper: header, tabs, the list, panels under it, status line and footer. It only
+ * draws: keys become commands in keys.ts, commands become actions and effects in state/decide.ts,
+ * and every height and width comes from state/layout.ts. What is left here is running effects
+ * (send, reload, quit, copy) and the JSX.
+ */
+import {Box, Text, useStdout} from 'ink';
 import {useLayoutEffect, useMemo, useRef} from 'react';
-import type {PolicyValue, Row} from '../../commerce/types.js';
 import {countValues} from '../../commerce/values.js';
 import type {Problem} from '../../problems/types.js';
+import {describeTenant} from '../../words.js';
 import type {AccountSummary, Backend} from '../backend.js';
-import {ConfirmDialog, confirmDialogHeight, confirmLines} from '../components/ConfirmDialog.js';
-import {DetailPanel, detailFields, detailPanelHeight} from '../components/DetailPanel.js';
+import {ConfirmDialog} from '../components/ConfirmDialog.js';
+import {DetailPanel} from '../components/DetailPanel.js';
 import {Footer} from '../components/Footer.js';
-import {Header, HEADER_HEIGHT} from '../components/Header.js';
+import {Header} from '../components/Header.js';
 import {HelpOverlay} from '../components/HelpOverlay.js';
-import {ProblemPanel, problemLines, problemPanelHeight} from '../components/ProblemPanel.js';
+import {ProblemPanel} from '../components/ProblemPanel.js';
 import {RowList} from '../components/RowList.js';
 import {StatusLine} from '../components/StatusLine.js';
 import {Tabs} from '../components/Tabs.js';
 import {useDashboard} from '../hooks/useDashboard.js';
 import {useKeys} from '../hooks/useKeys.js';
-import {Command, isInterrupt, listCommand, movementCommand} from '../keys.js';
-import {nothingToChange, planCycle, planSet, withValue, type ChangePlan} from '../state/changes.js';
-import {READ_ONLY_BANNER, rowKey, shownProblem, type Answer, type Tone} from '../state/dashboard.js';
-import {describeTenant} from '../../words.js';
-import {shownRows} from '../state/filter.js';
-import {columnsFor} from '../state/layout.js';
-import {isMoveCommand, windowOf, type MoveCommand} from '../state/listWindow.js';
+import {useNow} from '../hooks/useNow.js';
+import {commandFor, isInterrupt, KEYS, Command} from '../keys.js';
+import {READ_ONLY_BANNER} from '../state/dashboard.js';
+import {decide, type DecideContext, type Effect} from '../state/decide.js';
+import {parseQuery} from '../state/filter.js';
+import {layout, type ScreenLayout} from '../state/layout.js';
+import {windowOf} from '../state/listWindow.js';
+import {keyContext, marksOnShow, selectedRow, visibleRows} from '../state/view.js';
+import {retryText} from '../state/words.js';
 import {truncate} from '../text.js';
 import {useTheme} from '../theme.js';
-import {mainFooter, pinnedFor} from './mainFooter.js';
+import {mainFooter} from './mainFooter.js';
 
 export type MainScreenProps = {
 	backend: Backend;
 	classify: (error: unknown) => Problem;
 	account: AccountSummary;
-	width: number;
-	/** Lines the screen may use. */
-	height: number;
+	/** The terminal's size. */
+	size: {columns: number; rows: number};
 	onQuit: (code: number) => void;
 };
 
-/** The list keeps at least this many rows when panels open under it. */
-const MIN_LIST_ROWS = 3;
+const INTERRUPT = KEYS.find(action => action.command === Command.Interrupt);
 
-const SET_KEYS: Partial<Record<Command, PolicyValue>> = {
-	[Command.SetEnabled]: 'Enabled',
-	[Command.SetTrials]: 'OnlyTrialsWithoutPaymentMethod',
-	[Command.SetDisabled]: 'Disabled',
-};
+/** OSC 52: the terminal puts the text on the clipboard; it works over SSH, where nothing else can. */
+export function osc52(text: string): string {
+	return `\u001B]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
+}
 
-/** The dashboard proper: header, tabs, the list, panels under it, status line and footer. */
-export function MainScreen({backend, classify, account, width, height, onQuit}: MainScreenProps) {
+export function MainScreen({backend, classify, account, size, onQuit}: MainScreenProps) {
 	const theme = useTheme();
+	const {write} = useStdout();
 	const {state, current, dispatch, reload, apply, stop} = useDashboard(backend, classify, {readOnly: account.canChange === false});
 	const tab = state.tab;
 	const view = state.views[tab];
 	const all = state.rows[tab];
-	// The only O(N) work per change of rows or query; moving the cursor reuses both.
-	const shown = shownRows(all, view.query);
+	// The only O(N) work per change of rows, query or order; moving the cursor reuses it.
+	const shown = visibleRows(state);
+	const selected = selectedRow(state, shown);
+	const marks = marksOnShow(state, shown);
 	const counts = useMemo(() => countValues(all), [all]);
-	const columns = useMemo(() => columnsFor(width, tab), [width, tab]);
-
-	// Heights: everything but the list is sized first; the list gets what is left.
-	const banner = state.readOnly ? 1 : 0;
-	const body = Math.max(2, height - HEADER_HEIGHT - 1 - banner - 1 - 1);
-	let room = body - 1 - MIN_LIST_ROWS;
+	const terms = useMemo(() => parseQuery(view.query), [view.query]);
 	const where = `${describeTenant(account)} as ${account.username}`;
-	const dialog = state.mode === 'confirm' && state.plan ? confirmLines(state.plan, width, room - 4, where) : undefined;
-	if (dialog) room -= confirmDialogHeight(dialog);
-	// The detail panel was asked for (i): it goes before the problem panel when room is short.
-	const selected: Row | undefined = shown[windowOf(view.cursor, shown.length, 1).index];
-	const fields = state.detail && selected ? detailFields(selected, state.saving.get(rowKey(selected)), state.failed.get(rowKey(selected))) : undefined;
-	const detail = fields && detailPanelHeight(fields) <= room ? fields : undefined;
-	if (detail) room -= detailPanelHeight(detail);
-	const onShow = shownProblem(state);
-	const paging = state.problems.length > 1 ? {at: Math.min(state.problemAt, state.problems.length - 1) + 1, of: state.problems.length} : undefined;
-	const problem = onShow && room >= 3 ? problemLines(onShow, width, Math.min(8, room - 2), paging) : undefined;
-	if (problem) room -= problemPanelHeight(problem);
-	const listHeight = Math.max(1, room + MIN_LIST_ROWS);
+	const screen = layout(size, state, {account, policyId: backend.policyId, counts, selected, where});
+	const listHeight = screen.list ?? 1;
 	const window = windowOf(view.cursor, shown.length, listHeight);
-	// Paging keys need the list's height; it is known once this frame is laid out.
-	const page = useRef(listHeight);
+	const now = useNow(1000, state.retry !== undefined);
+	const retry = state.retry && (state.loading || state.saving.size > 0) ? retryText(state.retry, now) : undefined;
+
+	// Keys act on the last frame's layout (page size, scroll range); it is known once laid out.
+	const laidOut = useRef<ScreenLayout>(screen);
 	useLayoutEffect(() => {
-		page.current = listHeight;
-	}, [listHeight]);
+		laidOut.current = screen;
+	});
 
 	/** q / Ctrl-C: at once, unless writes are in flight: then stop sending and quit once they settle (again: at once). */
 	const quit = (code: number) => {
@@ -87,204 +82,102 @@ export function MainScreen({backend, classify, account, width, height, onQuit}: 
 		if (!stop(() => onQuit(130))) onQuit(code);
 	};
 
-	useKeys((input, key) => {
-		if (isInterrupt(input, key)) return quit(130);
-		// The state as of the last key, not the last frame: keys can come faster than frames.
-		const now = current();
-		const nowView = now.views[now.tab];
-		const nowAll = now.rows[now.tab];
-		const nowShown = shownRows(nowAll, nowView.query);
-		const nowSelected = nowShown[windowOf(nowView.cursor, nowShown.length, 1).index];
-		const status = (text: string, tone: Tone = 'warning') => dispatch({type: 'status', status: {text, tone}});
-		const moveBy = (command: MoveCommand) => dispatch({type: 'move', command, count: nowShown.length, height: page.current});
-		const lookup = (): ((key: string) => Row | undefined) => {
-			const byKey = new Map<string, Row>();
-			for (const scope of ['product', 'offerType'] as const) for (const row of now.rows[scope]) byKey.set(rowKey(row), row);
-			return key => byKey.get(key);
-		};
-		const busy = () => {
-			if (!backend.session.busy) return false;
-			status('Still saving the last change: wait for it to finish');
-			return true;
-		};
-
-		/** e t d Space: on the marked rows when there are any, else on the selected row. */
-		const propose = (make: (rows: readonly Row[]) => ChangePlan) => {
-			if (now.readOnly) return status(READ_ONLY_BANNER);
-			if (!now.loaded) return status('Nothing loaded yet');
-			if (busy()) return;
-			const fromMarks = nowView.marks.size > 0;
-			const targets = fromMarks ? nowAll.filter(row => nowView.marks.has(row.id)) : nowSelected ? [nowSelected] : [];
-			const ready = targets.filter(row => !now.saving.has(rowKey(row)));
-			if (targets.length > 0 && ready.length === 0) {
-				return status(`Still saving ${targets.length === 1 ? (targets[0]?.name ?? 'it') : 'those rows'}`);
-			}
-			const plan = {...make(ready), fromMarks};
-			if (plan.changes.length === 0) return status(nothingToChange(plan));
-			dispatch({type: 'confirm', plan});
-		};
-
-		const undo = () => {
-			if (now.readOnly) return status(READ_ONLY_BANNER);
-			if (busy()) return;
-			const plan = backend.session.undoPlan(lookup());
-			if (!plan) return status('Nothing to undo', 'info');
-			if (plan.changes.length === 0) return status(nothingToChange(plan));
-			dispatch({type: 'confirm', plan: withValue(plan)});
-		};
-
-		const retryFailed = () => {
-			if (now.readOnly) return status(READ_ONLY_BANNER);
-			if (busy()) return;
-			if (backend.session.failed.size === 0) return status('Nothing failed to retry', 'info');
-			// The same values the person confirmed, compared against what each failed attempt started from.
-			const plan = backend.session.retryPlan(lookup());
-			if (plan.changes.length === 0) return status(nothingToChange(plan), 'info');
-			apply(plan);
-		};
-
-		const answer = (choice: Answer) => {
-			if (!now.plan) return;
-			if (choice === 'yes') apply(now.plan);
-			else dispatch({type: 'cancel'});
-		};
-
-		const clearFilter = () => {
-			const restore = nowSelected ? nowAll.indexOf(nowSelected) : -1;
-			dispatch({type: 'filter-clear', restore: restore >= 0 ? restore : undefined});
-		};
-
-		switch (now.mode) {
-			case 'help':
-				if (key.escape || input === '?' || input === 'q') dispatch({type: 'help', open: false});
-				return;
-			case 'confirm':
-				// y writes; n, Esc and q cancel (q never quits from a question); Enter answers the highlighted choice, No at first.
-				if (input === 'y' || input === 'Y') answer('yes');
-				else if (input === 'n' || input === 'N' || input === 'q' || key.escape) answer('no');
-				else if (key.return) answer(now.answer);
-				else if (key.leftArrow || key.rightArrow || key.upArrow || key.downArrow || key.tab || input === 'j' || input === 'k') {
-					dispatch({type: 'toggle-answer'});
-				}
-				return;
-			case 'filter': {
-				const moved = movementCommand(input, key);
-				if (moved && isMoveCommand(moved)) moveBy(moved);
-				else if (key.escape) clearFilter();
-				else if (key.return) dispatch({type: 'filter-keep'});
-				else if (key.tab) dispatch({type: 'switch-tab', direction: key.shift ? -1 : 1});
-				else if (key.backspace || key.delete) dispatch({type: 'filter-erase'});
-				else if (input && !key.ctrl && !key.meta) {
-					// Printable text only (a paste arrives as one string).
-					const text = [...input].filter(char => char >= ' ' && char !== '\u007F').join('');
-					if (text) dispatch({type: 'filter-type', text});
-				}
-				return;
-			}
-			case 'list':
-				break;
-		}
-
-		const command = listCommand(input, key);
-		if (command === undefined) return;
-		if (now.status) dispatch({type: 'status', status: undefined});
-		if (isMoveCommand(command)) return moveBy(command);
-		const value = SET_KEYS[command];
-		if (value) return propose(rows => planSet(rows, value));
-		switch (command) {
-			case Command.Quit:
-				return quit(0);
-			case Command.Escape:
-				if (now.problems.length > 0) dispatch({type: 'dismiss-problem'});
-				else if (nowView.query) clearFilter();
-				return;
-			case Command.NextTab:
-			case Command.PreviousTab:
-				return dispatch({type: 'switch-tab', direction: command === Command.NextTab ? 1 : -1});
-			case Command.Filter:
-				return dispatch({type: 'filter-open'});
-			case Command.Cycle:
-				return propose(planCycle);
-			case Command.Mark:
-				if (!nowSelected) return;
-				dispatch({type: 'mark', id: nowSelected.id});
-				return moveBy(Command.Down);
-			case Command.MarkAll:
-				return dispatch({type: 'mark-shown', ids: nowShown.map(row => row.id)});
-			case Command.Undo:
-				return undo();
-			case Command.RetryFailed:
-				return retryFailed();
-			case Command.Reload:
+	const run = (effect: Effect) => {
+		switch (effect.type) {
+			case 'quit':
+				return quit(effect.code);
+			case 'reload':
 				return reload();
-			case Command.Detail:
-				return dispatch({type: 'detail'});
-			case Command.NextProblem:
-			case Command.PreviousProblem:
-				return dispatch({type: 'problem-page', delta: command === Command.NextProblem ? 1 : -1});
-			case Command.Help:
-				return dispatch({type: 'help', open: true});
-			default:
-				return;
+			case 'apply':
+				return apply(effect.plan);
+			case 'copy':
+				write(osc52(effect.row.id));
+				return dispatch({type: 'status', status: {text: `Copied ${effect.row.id} (${effect.row.name}) to the clipboard`, tone: 'success'}});
 		}
+	};
+
+	useKeys((input, key) => {
+		// The state as of the last key, not the last frame: keys can come faster than frames.
+		const latest = current();
+		const action = isInterrupt(input, key) ? INTERRUPT : commandFor(latest.mode, input, key);
+		if (!action) return;
+		const frame = laidOut.current;
+		const context: DecideContext = {
+			page: frame.list ?? 1,
+			scrollMax: frame.scrollMax,
+			scrollPage: frame.scrollPage,
+			detailWhyNot: frame.detailWhyNot,
+			session: backend.session,
+		};
+		const decision = decide(latest, {action, text: input}, context);
+		for (const next of decision.actions) dispatch(next);
+		if (decision.effect) run(decision.effect);
 	});
 
+	const footer = mainFooter(keyContext(state, {scrolls: screen.scrollMax > 0}));
 	const emptyText = state.loading
-		? 'Loading…'
+		? (retry ?? 'Loading…')
 		: !state.loaded
 			? 'Nothing loaded: r tries again'
 			: view.query
 				? `No ${tab === 'product' ? 'product' : 'offer type'} matches /${view.query}`
 				: 'None';
+	const queryNote = terms.unknown[0];
 
 	return (
-		<Box flexDirection="column" width={width} height={height}>
-			<Header account={account} policyId={backend.policyId} policy={state.policy} counts={counts} width={width} />
-			<Tabs
-				tab={tab}
-				totals={{product: state.rows.product.length, offerType: state.rows.offerType.length}}
-				shown={shown.length}
-				query={view.query}
-				marked={view.marks.size}
-				fresh={state.newIds[tab].size}
-				loading={state.loading && state.loaded}
-				stale={state.stale}
-				width={width}
-			/>
-			{state.readOnly ? (
-				<Text bold inverse color={theme.status.warning} wrap="truncate-end">
-					{truncate(` ${READ_ONLY_BANNER} `, width)}
+		<Box flexDirection="column" width={size.columns}>
+			{screen.notice ? (
+				<Text color={theme.status.warning} wrap="truncate-end">
+					{truncate(screen.notice, size.columns)}
 				</Text>
 			) : null}
-			{state.mode === 'help' ? (
-				<HelpOverlay width={width} height={body + 1} />
-			) : (
-				<Box flexDirection="column" height={body} flexShrink={0}>
-					<RowList
-						scope={tab}
-						rows={shown}
-						start={window.start}
-						end={window.end}
-						cursor={window.index}
-						marks={view.marks}
-						fresh={state.newIds[tab]}
-						saving={state.saving}
-						failed={state.failed}
-						columns={columns}
-						height={listHeight}
-						empty={emptyText}
-					/>
-					{detail ? <DetailPanel fields={detail} width={width} /> : null}
-					{problem ? <ProblemPanel lines={problem} width={width} /> : null}
-					{dialog ? (
-						<ConfirmDialog lines={dialog} width={width} highlight={state.answer} />
-					) : null}
-				</Box>
-			)}
-			{state.mode === 'help' ? null : (
-				<StatusLine filtering={state.mode === 'filter'} query={view.query} status={state.status} width={width} />
-			)}
-			<Footer items={mainFooter(state, view.marks.size)} pinned={pinnedFor(state)} width={width} />
+			{screen.header ? <Header text={screen.header} width={size.columns} /> : null}
+			{screen.tabs ? (
+				<Tabs
+					tab={tab}
+					totals={{product: state.rows.product.length, offerType: state.rows.offerType.length}}
+					shown={shown.length}
+					query={view.query}
+					marked={marks.shown.length}
+					hiddenMarks={marks.hidden}
+					sort={state.sort}
+					fresh={state.newIds[tab].size}
+					loading={state.loading && state.loaded}
+					stale={state.stale}
+					width={size.columns}
+				/>
+			) : null}
+			{screen.banner ? (
+				<Text bold inverse color={theme.status.warning} wrap="truncate-end">
+					{truncate(` ${READ_ONLY_BANNER} `, size.columns)}
+				</Text>
+			) : null}
+			{screen.help ? <HelpOverlay view={screen.help} /> : null}
+			{screen.list !== undefined ? (
+				<RowList
+					scope={tab}
+					rows={shown}
+					start={window.start}
+					end={window.end}
+					cursor={window.index}
+					marks={view.marks}
+					fresh={state.newIds[tab]}
+					saving={state.saving}
+					failed={state.failed}
+					columns={screen.columns}
+					height={screen.list}
+					empty={emptyText}
+					terms={terms.terms}
+				/>
+			) : null}
+			{screen.detail ? <DetailPanel fields={screen.detail} width={size.columns} /> : null}
+			{screen.problem ? <ProblemPanel lines={screen.problem} width={size.columns} /> : null}
+			{screen.dialog ? <ConfirmDialog view={screen.dialog} width={size.columns} highlight={state.answer} /> : null}
+			{screen.status && !screen.help ? (
+				<StatusLine filtering={state.mode === 'filter'} query={view.query} queryNote={queryNote} status={state.status} retry={retry} width={size.columns} />
+			) : null}
+			{screen.status && screen.help ? <Box height={1} /> : null}
+			<Footer items={footer.items} pinned={footer.pinned} width={size.columns} />
 		</Box>
 	);
 }

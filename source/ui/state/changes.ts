@@ -8,6 +8,7 @@ import {emptyPlan, planChanges, type Change} from '../../commerce/changes.js';
 import type {SessionPlan} from '../../commerce/session.js';
 import {nextValue} from '../../commerce/values.js';
 import {count} from '../../words.js';
+import {dashboardWords, valueLabel} from './words.js';
 
 export type {Change} from '../../commerce/changes.js';
 
@@ -17,6 +18,10 @@ export type ChangePlan = SessionPlan & {
 	value?: PolicyValue;
 	/** Made from the marked rows (x, X): the confirmation counts rows even when one changes. */
 	fromMarks?: boolean;
+	/** The marks it was made from (the marked rows the filter shows): used up once it is sent. */
+	usedMarks?: readonly string[];
+	/** Marked rows the filter hides: left out, and the confirmation says so. */
+	hiddenMarks?: number;
 };
 
 export const SEED_NOTE = 'Only trials and purchases from now on are affected; existing ones are not.';
@@ -43,8 +48,12 @@ export function withValue(plan: ChangePlan): ChangePlan {
 	return targets.size === 1 ? {...plan, value: [...targets][0]} : plan;
 }
 
-/** Why a plan with nothing to change opens no dialog, for the status line. */
+/** Why a plan with nothing to change opens no dialog, for the status line (in the dashboard's words). */
 export function nothingToChange(plan: ChangePlan): string {
+	return dashboardWords(whyNothing(plan));
+}
+
+function whyNothing(plan: ChangePlan): string {
 	const [left] = plan.leftAlone;
 	const [skip] = plan.refused;
 	const [same] = plan.unchanged;
@@ -55,39 +64,37 @@ export function nothingToChange(plan: ChangePlan): string {
 	if (skip) return `${count(plan.refused.length, 'row')} cannot take ${plan.value ?? 'that value'} (${skip.reason})`;
 	if (same && plan.unchanged.length === 1) return `${same.name} is already ${same.value}`;
 	if (same) return `All ${count(plan.unchanged.length, 'row')} already hold ${plan.value ?? 'that value'}`;
+	if (plan.hiddenMarks) return `The ${count(plan.hiddenMarks, 'marked row')} are hidden by the filter: Esc clears it`;
 	return 'Nothing to change';
 }
 
 export type PlanSummary = {
 	title: string;
-	/** The first few changes, "name (ID): from → to". */
-	listed: Change[];
-	/** How many changes are not listed. */
-	more: number;
-	/** Skipped and unchanged counts, one line each. */
+	/** Skipped, unchanged and hidden counts, one line each. */
 	notes: string[];
 };
 
-/** The confirmation's words: how many rows change, to what, the first few, and what is left out. */
-export function summarisePlan(plan: ChangePlan, maxListed: number): PlanSummary {
+/** The confirmation's words (in the dashboard's words): how many rows change, to what, and what is left out. */
+export function summarisePlan(plan: ChangePlan): PlanSummary {
 	const changing = plan.changes.length;
 	const [only] = plan.changes;
+	const value = plan.value ? valueLabel(plan.value) : undefined;
 	let title: string;
-	if (plan.kind === 'undo') title = `Undo the last change set: ${count(changing, 'row')}${plan.value ? ` back to ${plan.value}` : ''}`;
+	if (plan.kind === 'undo') title = `Undo the last change set: ${count(changing, 'row')}${value ? ` back to ${value}` : ''}`;
 	else if (plan.kind === 'retry') title = `Retry ${count(changing, 'row')} that failed`;
 	else if (changing === 1 && only && !plan.fromMarks) title = `Change ${only.row.name} (${only.row.id})`;
-	else if (plan.value) title = `Set ${count(changing, 'row')} to ${plan.value}`;
+	else if (value) title = `Set ${count(changing, 'row')} to ${value}`;
 	else title = `Change ${count(changing, 'row')} to their next value`;
-	const listed = plan.changes.slice(0, Math.max(0, maxListed));
 	const notes: string[] = [];
 	const [skip] = plan.refused;
+	if (plan.hiddenMarks) notes.push(`${count(plan.hiddenMarks, 'marked row')} hidden by the filter: left out`);
 	if (plan.leftAlone.length > 0) notes.push(`${count(plan.leftAlone.length, 'row')} changed since, left alone`);
 	if (skip) {
-		notes.push(`${count(plan.refused.length, 'row')} skipped: cannot take ${plan.value ?? 'the value'}${plan.refused.length === 1 ? ` (${skip.row.name})` : ''}`);
+		notes.push(`${count(plan.refused.length, 'row')} skipped: cannot take ${value ?? 'the value'}${plan.refused.length === 1 ? ` (${skip.row.name})` : ''}`);
 	}
 	if (plan.unchanged.length > 0) {
 		const verb = plan.unchanged.length === 1 ? 'holds' : 'hold';
-		notes.push(`${count(plan.unchanged.length, 'row')} already ${plan.value ? `${verb} ${plan.value}` : 'there'}, not sent`);
+		notes.push(`${count(plan.unchanged.length, 'row')} already ${value ? `${verb} ${value}` : 'there'}, not sent`);
 	}
-	return {title, listed, more: changing - listed.length, notes};
+	return {title, notes};
 }

@@ -1,0 +1,36 @@
+/**
+ * "Did you mean …?" for the words commander cannot place itself: the program's first word (the
+ * program has an action, the dashboard, so commander never calls it an unknown command) and
+ * `mscommerce help WORD`. The rule is commander's own (edit distance at most 3 and under 60 % of
+ * the longer word), so a typo gets the same answer at every level.
+ */
+
+/** Damerau–Levenshtein distance (optimal string alignment): a swap of two letters counts one. */
+function editDistance(a: string, b: string): number {
+	const d: number[][] = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+	for (let i = 1; i <= a.length; i++) {
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+		}
+	}
+	return d[a.length]![b.length]!;
+}
+
+/** The candidates closest to `word` (case ignored), best first; empty when none is close. */
+export function suggest(word: string, candidates: readonly string[]): string[] {
+	const typed = word.toLowerCase();
+	let best = Number.POSITIVE_INFINITY;
+	let found: string[] = [];
+	for (const candidate of candidates) {
+		const distance = editDistance(typed, candidate.toLowerCase());
+		const length = Math.max(typed.length, candidate.length);
+		if (distance > 3 || (length - distance) / length <= 0.4) continue;
+		if (distance < best) {
+			best = distance;
+			found = [candidate];
+		} else if (distance === best) found.push(candidate);
+	}
+	return found;
+}

@@ -1,0 +1,215 @@
+/**
+ * What a command does, decided without React: the actions for the reducer and at most one
+ * effect for the screen to run (quit, reload, send a plan, copy an ID). The key handler only
+ * translates a key (keys.ts), calls this and carries out the answer, so every rule about
+ * read-only mode, marks the filter hides, a busy session or a too-small terminal lives here.
+ */
+import type {Row} from '../../commerce/types.js';
+import type {ChangeSession} from '../../commerce/session.js';
+import {Command, KEYS, type KeyAction} from '../keys.js';
+import {nothingToChange, planCycle, planSet, withValue, type ChangePlan} from './changes.js';
+import {READ_ONLY_BANNER, rowKey, type DashboardAction, type DashboardState, type Status, type Tone} from './dashboard.js';
+import {shownRows, SORT_KEYS, SORT_LABEL} from './filter.js';
+import {isMoveCommand} from './listWindow.js';
+import {factsOf, marksOnShow, selectedRow, visibleRows} from './view.js';
+
+export type Effect =
+	| {type: 'quit'; code: number}
+	| {type: 'reload'}
+	| {type: 'apply'; plan: ChangePlan}
+	| {type: 'copy'; row: Row};
+
+export type Decision = {actions: DashboardAction[]; effect?: Effect};
+
+export type DecideContext = {
+	/** Rows of the list on screen: what PgUp / PgDn move by. */
+	page: number;
+	/** How far the open help or confirmation scrolls, and by how much a page. */
+	scrollMax: number;
+	scrollPage: number;
+	/** Why the detail panel cannot open at this size, when it cannot. */
+	detailWhyNot: string | undefined;
+	session: Pick<ChangeSession, 'busy' | 'failed' | 'undoPlan' | 'retryPlan'>;
+};
+
+/** A key as decide() takes it: the table's entry, and the text typed (for the filter). */
+export type Pressed = {action: KeyAction; text: string};
+
+const WRITES = new Set(KEYS.filter(action => action.writes).map(action => action.command));
+
+const say = (text: string, tone: Tone = 'warning'): DashboardAction => ({type: 'status', status: {text, tone} satisfies Status});
+const only = (...actions: DashboardAction[]): Decision => ({actions});
+
+export function decide(state: DashboardState, {action, text}: Pressed, context: DecideContext): Decision {
+	const {command} = action;
+	if (command === Command.Interrupt) return {actions: [], effect: {type: 'quit', code: 130}};
+	// Keys that change the tenant, or prepare to (marks), do nothing read-only but say why.
+	if (WRITES.has(command) && state.readOnly) return only(say(READ_ONLY_BANNER));
+
+	const view = state.views[state.tab];
+	const all = state.rows[state.tab];
+	const shown = visibleRows(state);
+	const selected = selectedRow(state, shown);
+	const scrollBy = (delta: number) => only({type: 'scroll', to: Math.max(0, Math.min(context.scrollMax, Math.min(state.scroll, context.scrollMax) + delta))});
+	const clearFilter = (): DashboardAction => {
+		// The row under the cursor stays under it once every row shows again.
+		const unfiltered = shownRows(all, '', factsOf(state), state.sort);
+		const restore = selected ? unfiltered.indexOf(selected) : -1;
+		return {type: 'filter-clear', restore: restore >= 0 ? restore : undefined};
+	};
+	const lookup = (): ((key: string) => Row | undefined) => {
+		const byKey = new Map<string, Row>();
+		for (const scope of ['product', 'offerType'] as const) for (const row of state.rows[scope]) byKey.set(rowKey(row), row);
+		return key => byKey.get(key);
+	};
+	const busy = (): DashboardAction | undefined => (context.session.busy ? say('Still saving the last change: wait for it to finish') : undefined);
+
+	/** e t d Space: on the marked rows the filter shows when there are any, else on the selected row. */
+	const propose = (make: (rows: readonly Row[]) => ChangePlan): Decision => {
+		if (!state.loaded) return only(say('Nothing loaded yet'));
+		const wait = busy();
+		if (wait) return only(wait);
+		const marks = marksOnShow(state, shown);
+		const fromMarks = marks.shown.length > 0;
+		const targets = fromMarks ? marks.shown : selected ? [selected] : [];
+		const ready = targets.filter(row => !state.saving.has(rowKey(row)));
+		if (targets.length > 0 && ready.length === 0) {
+			return only(say(`Still saving ${targets.length === 1 ? (targets[0]?.name ?? 'it') : 'those rows'}`));
+		}
+		const plan: ChangePlan = {...make(ready), fromMarks, usedMarks: marks.shown.map(row => row.id), hiddenMarks: marks.hidden};
+		if (plan.changes.length === 0) return only(say(nothingToChange(plan)));
+		return only({type: 'confirm', plan});
+	};
+
+	switch (state.mode) {
+		case 'help':
+			switch (command) {
+				case Command.CloseHelp:
+					return only({type: 'help', open: false});
+				case Command.ScrollUp:
+					return scrollBy(-1);
+				case Command.ScrollDown:
+					return scrollBy(1);
+				case Command.ScrollPageUp:
+					return scrollBy(-context.scrollPage);
+				case Command.ScrollPageDown:
+					return scrollBy(context.scrollPage);
+				default:
+					return only();
+			}
+		case 'confirm':
+			switch (command) {
+				case Command.AnswerYes:
+					return state.plan ? {actions: [], effect: {type: 'apply', plan: state.plan}} : only();
+				case Command.AnswerNo:
+					return only({type: 'cancel'});
+				case Command.Answer:
+					if (!state.plan) return only();
+					return state.answer === 'yes' ? {actions: [], effect: {type: 'apply', plan: state.plan}} : only({type: 'cancel'});
+				case Command.Choose:
+					return only({type: 'toggle-answer'});
+				case Command.ScrollPageUp:
+					return scrollBy(-context.scrollPage);
+				case Command.ScrollPageDown:
+					return scrollBy(context.scrollPage);
+				default:
+					return only();
+			}
+		case 'filter':
+			if (isMoveCommand(command)) return only({type: 'move', command, count: shown.length, height: context.page});
+			switch (command) {
+				case Command.FilterClear:
+					return only(clearFilter());
+				case Command.FilterKeep:
+					return only({type: 'filter-keep'});
+				case Command.FilterErase:
+					return only({type: 'filter-erase'});
+				case Command.FilterType: {
+					// Printable text only (a paste arrives as one string).
+					const typed = [...text].filter(char => char >= ' ' && char !== '\u007F').join('');
+					return typed ? only({type: 'filter-type', text: typed}) : only();
+				}
+				case Command.NextTab:
+				case Command.PreviousTab:
+					return only({type: 'switch-tab', direction: command === Command.NextTab ? 1 : -1});
+				default:
+					return only();
+			}
+		case 'list':
+			break;
+	}
+
+	// In the list, any key clears the last message first.
+	const clear: DashboardAction[] = state.status ? [{type: 'status', status: undefined}] : [];
+	const then = (decision: Decision): Decision => ({actions: [...clear, ...decision.actions], effect: decision.effect});
+	if (isMoveCommand(command)) return then(only({type: 'move', command, count: shown.length, height: context.page}));
+	switch (command) {
+		case Command.Quit:
+			return {actions: [], effect: {type: 'quit', code: 0}};
+		case Command.Escape:
+			if (state.detail) return then(only({type: 'detail', open: false}));
+			if (state.problems.length > 0) return then(only({type: 'dismiss-problem'}));
+			if (view.query) return then(only(clearFilter()));
+			return then(only());
+		case Command.NextTab:
+		case Command.PreviousTab:
+			return then(only({type: 'switch-tab', direction: command === Command.NextTab ? 1 : -1}));
+		case Command.Filter:
+			return then(only({type: 'filter-open'}));
+		case Command.Cycle:
+			return then(propose(planCycle));
+		case Command.SetEnabled:
+			return then(propose(rows => planSet(rows, 'Enabled')));
+		case Command.SetTrials:
+			if (state.tab !== 'product') return then(only(say('Offer types take Enabled or Disabled only: e or d')));
+			return then(propose(rows => planSet(rows, 'OnlyTrialsWithoutPaymentMethod')));
+		case Command.SetDisabled:
+			return then(propose(rows => planSet(rows, 'Disabled')));
+		case Command.Mark:
+			if (!selected) return then(only());
+			return then(only({type: 'mark', id: selected.id}, {type: 'move', command: Command.Down, count: shown.length, height: context.page}));
+		case Command.MarkAll:
+			return then(only({type: 'mark-shown', ids: shown.map(row => row.id)}));
+		case Command.Undo: {
+			const wait = busy();
+			if (wait) return then(only(wait));
+			const plan = context.session.undoPlan(lookup());
+			if (!plan) return then(only(say('Nothing to undo', 'info')));
+			if (plan.changes.length === 0) return then(only(say(nothingToChange(plan))));
+			return then(only({type: 'confirm', plan: withValue(plan)}));
+		}
+		case Command.RetryFailed: {
+			const wait = busy();
+			if (wait) return then(only(wait));
+			if (context.session.failed.size === 0) return then(only(say('Nothing failed to retry', 'info')));
+			// The same values the person confirmed, compared against what each failed attempt started from.
+			const plan = context.session.retryPlan(lookup());
+			if (plan.changes.length === 0) return then(only(say(nothingToChange(plan), 'info')));
+			return {actions: clear, effect: {type: 'apply', plan}};
+		}
+		case Command.Reload:
+			return {actions: clear, effect: {type: 'reload'}};
+		case Command.Detail:
+			if (state.detail) return then(only({type: 'detail', open: false}));
+			if (!selected) return then(only(say('No row selected', 'info')));
+			if (context.detailWhyNot) return then(only(say(context.detailWhyNot)));
+			return then(only({type: 'detail', open: true}));
+		case Command.Copy:
+			if (!selected) return then(only(say('No row selected', 'info')));
+			return {actions: clear, effect: {type: 'copy', row: selected}};
+		case Command.Sort: {
+			const sort = SORT_KEYS[(SORT_KEYS.indexOf(state.sort) + 1) % SORT_KEYS.length] ?? 'name';
+			// The selected row stays selected in the new order.
+			const resorted = shownRows(all, view.query, factsOf(state), sort);
+			const restore = selected ? Math.max(0, resorted.indexOf(selected)) : 0;
+			return then(only({type: 'sort', sort, restore}, say(`Sorted by ${SORT_LABEL[sort]}`, 'info')));
+		}
+		case Command.NextProblem:
+		case Command.PreviousProblem:
+			return then(only({type: 'problem-page', delta: command === Command.NextProblem ? 1 : -1}));
+		case Command.Help:
+			return then(only({type: 'help', open: true}));
+		default:
+			return then(only());
+	}
+}
