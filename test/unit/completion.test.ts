@@ -2,48 +2,20 @@
  * Shell completion as a user sees it at a Tab: what `mscommerce __complete <words>` offers for the
  * last word, over a program tree declared as cli.tsx declares it, and what the scripts hand over.
  */
+import {buildProgram} from '../../source/program.js';
 import assert from 'node:assert/strict';
 import {mkdtemp, readFile, stat, writeFile, mkdir} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {Readable} from 'node:stream';
 import {test} from 'node:test';
-import {Command, Option} from 'commander';
+import type {Command} from 'commander';
 import {completeCommand, completionCommand, rememberForCompletion} from '../../source/commands/completion.js';
 import type {Io} from '../../source/commands/output.js';
 
-/**
- * The shape of cli.tsx's buildProgram (importing cli.tsx runs the program): global options, groups
- * with subcommands, choices, variadic `set`, a hidden command. Replace with buildProgram once it
- * lives in a module of its own.
- */
+/** The real command tree (source/program.tsx): what completion walks in the binary. */
 function program(): Command {
-	const root = new Command('mscommerce')
-		.version('0.0.0', '-V, --version')
-		.option('--tenant <tenant>', 'tenant')
-		.option('--account <upn>', 'account')
-		.option('--ca-file <file>', 'CA')
-		.addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'csv']))
-		.option('--json', 'same as --output json')
-		.option('--no-color', 'no colours')
-		.option('--demo', 'emulator');
-	root.command('login').option('--browser', 'browser');
-	root.command('whoami');
-	const account = root.command('account');
-	account.command('list');
-	account.command('use <upn>');
-	const products = root.command('products');
-	products.command('list').addOption(new Option('--scope <scope>', 'scope').choices(['product', 'offertype', 'OfferType']).default('product')).option('--new', 'new');
-	products.command('get <productId>');
-	products.command('set <args...>').option('--match <text>', 'match').option('-y, --yes', 'yes').option('--dry-run', 'dry run');
-	const offerTypes = root.command('offer-types');
-	offerTypes.command('list');
-	offerTypes.command('get <offerTypeId>');
-	offerTypes.command('set <args...>').option('-y, --yes', 'yes').option('--dry-run', 'dry run');
-	root.command('baseline').command('export').option('--file <file>', 'file');
-	root.command('completion <shell>');
-	root.command('__complete [words...]', {hidden: true});
-	return root;
+	return buildProgram();
 }
 
 function fakeIo(): Io & {out: () => string; err: () => string} {
