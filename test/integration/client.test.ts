@@ -4,14 +4,15 @@
  * by a real fault. Nothing of our HTTP layer is mocked.
  */
 import assert from 'node:assert/strict';
-import {createServer, type Server} from 'node:http';
-import {connect as netConnect, type AddressInfo} from 'node:net';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {test} from 'node:test';
 import {catalog} from '../../source/commerce/catalog.js';
 import {classify} from '../../source/problems/classify.js';
 import {Net} from '../../source/net/http.js';
 import type {Problem} from '../../source/problems/types.js';
 import {clientFor, emulator, trustingNet} from '../support/emulator.js';
+import {startProxy} from '../support/proxy.js';
 
 const P = 'AllowSelfServicePurchase';
 
@@ -239,33 +240,4 @@ async function deadPort(): Promise<number> {
 	const {port} = server.address() as AddressInfo;
 	await new Promise(resolve => server.close(resolve));
 	return port;
-}
-
-/** A CONNECT proxy on loopback: answers `status`, and on 200 tunnels to 127.0.0.1:tunnelPort. */
-async function startProxy(status: () => number, tunnelPort?: number): Promise<{url: string; connects: string[]; server: Server}> {
-	const connects: string[] = [];
-	const server = createServer((_req, res) => res.writeHead(405).end());
-	server.on('connect', (req, socket) => {
-		connects.push(req.url ?? '');
-		const code = status();
-		if (code !== 200 || tunnelPort === undefined) {
-			socket.end(`HTTP/1.1 ${code} ${code === 407 ? 'Proxy Authentication Required' : 'Refused'}\r\nProxy-Authenticate: Basic realm="proxy"\r\nContent-Length: 0\r\n\r\n`);
-			return;
-		}
-		const upstream = netConnect(tunnelPort, '127.0.0.1', () => {
-			socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-			upstream.pipe(socket);
-			socket.pipe(upstream);
-		});
-		upstream.on('error', () => socket.destroy());
-		socket.on('error', () => upstream.destroy());
-	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as AddressInfo;
-	const {after} = await import('node:test');
-	after(async () => {
-		server.closeAllConnections();
-		await new Promise(resolve => server.close(resolve));
-	});
-	return {url: `http://127.0.0.1:${port}`, connects, server};
 }

@@ -7,8 +7,6 @@
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import {mkdtemp} from 'node:fs/promises';
-import {createServer, type Server} from 'node:http';
-import {connect as netConnect, type AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -21,6 +19,7 @@ import {exitCodeFor} from '../../source/problems/exitCodes.js';
 import type {Problem} from '../../source/problems/types.js';
 import {cliEnv, runCli, type CliResult} from '../support/cli.js';
 import {clientFor, emulator, trustingNet} from '../support/emulator.js';
+import {startProxy} from '../support/proxy.js';
 
 const P = 'AllowSelfServicePurchase';
 const MiB = 1024 * 1024;
@@ -265,7 +264,7 @@ test('NODE_TLS_REJECT_UNAUTHORIZED=0 turns no check off: the program says so onc
 test('Net checks certificates even with NODE_TLS_REJECT_UNAUTHORIZED=0 in its environment, direct and through a proxy', async () => {
 	const emu = await emulator({certificate: {hostname: 'licensing.emulator.test'}});
 	const port = new URL(emu.url).port;
-	const proxy = await startTunnel(Number(port));
+	const proxy = await startProxy(() => 200, Number(port));
 	// A process of its own, as the variable is read by Node's TLS for the whole process; no CA passed.
 	const script = `
 		const {Net} = await import(process.env.NET_MODULE);
@@ -303,25 +302,3 @@ test('Net checks certificates even with NODE_TLS_REJECT_UNAUTHORIZED=0 in its en
 	assert.deepEqual(JSON.parse(stdout || 'null'), ['tls-untrusted', 'tls-untrusted'], stderr);
 	assert.deepEqual(proxy.connects, [`licensing.emulator.test:${port}`], 'the second went through the proxy');
 });
-
-/** A CONNECT proxy on loopback that tunnels every request to 127.0.0.1:port. */
-async function startTunnel(port: number): Promise<{url: string; connects: string[]}> {
-	const connects: string[] = [];
-	const server: Server = createServer((_req, res) => res.writeHead(405).end());
-	server.on('connect', (req, socket) => {
-		connects.push(req.url ?? '');
-		const upstream = netConnect(port, '127.0.0.1', () => {
-			socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-			upstream.pipe(socket);
-			socket.pipe(upstream);
-		});
-		upstream.on('error', () => socket.destroy());
-		socket.on('error', () => upstream.destroy());
-	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	after(async () => {
-		server.closeAllConnections();
-		await new Promise(resolve => server.close(resolve));
-	});
-	return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connects};
-}
