@@ -66,9 +66,14 @@ const TENANT = /^(organizations|common|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f
 
 const MULTI_TENANT = new Set(['organizations', 'common', 'consumers']);
 
+/** Whether `tenant` names no tenant in particular (organizations, common, consumers). */
+export function isMultiTenant(tenant: string): boolean {
+	return MULTI_TENANT.has(tenant.toLowerCase());
+}
+
 /** The authority of `tenant`: the given authority's last path segment replaced (kept for organizations and the like). */
 export function forTenant(authority: string, tenant: string): string {
-	if (MULTI_TENANT.has(tenant.toLowerCase())) return authority;
+	if (isMultiTenant(tenant)) return authority;
 	const url = new URL(authority);
 	const segments = url.pathname.split('/').filter(Boolean);
 	segments[segments.length > 0 ? segments.length - 1 : 0] = tenant;
@@ -106,7 +111,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 	if (clientSecret !== undefined && certificate !== undefined) {
 		throw new UsageError('give --client-secret (MSCOMMERCE_CLIENT_SECRET) or --certificate (MSCOMMERCE_CERTIFICATE), not both');
 	}
-	if ((clientSecret !== undefined || certificate !== undefined) && MULTI_TENANT.has(tenant.toLowerCase())) {
+	if ((clientSecret !== undefined || certificate !== undefined) && isMultiTenant(tenant)) {
 		throw new UsageError('app-only sign-in (--client-secret / --certificate) needs --tenant: an app gets tokens for one tenant (a domain or tenant ID), never for organizations or common');
 	}
 	if ((clientSecret !== undefined || certificate !== undefined) && clientIdGiven === undefined) {

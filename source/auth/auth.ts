@@ -14,7 +14,7 @@ import {
 import {rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {randomUUID} from 'node:crypto';
-import {DEFAULT_CLIENT_ID, LICENSING_SCOPE, type Settings} from '../config.js';
+import {DEFAULT_CLIENT_ID, isMultiTenant, LICENSING_SCOPE, type Settings} from '../config.js';
 import {AppOnlyClient, appCredentialOf, type AppCredential} from './appOnly.js';
 import {listenForRedirect, redirectFor} from './browser.js';
 import type {TokenSource} from '../commerce/client.js';
@@ -49,8 +49,6 @@ export type BrowserOptions = {
 	onUrl: (url: string, port: number) => void;
 	signal: AbortSignal;
 };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class Auth {
 	private readonly network: MsalNetwork;
@@ -108,9 +106,8 @@ export class Auth {
 		// MSAL lists an account once per tenant it has tokens for (a partner's customers): one each, as at home.
 		const byHome = new Map<string, AccountInfo>();
 		for (const account of await this.pca.getTokenCache().getAllAccounts()) {
-			const home = account.homeAccountId.split('.').at(-1);
 			const seen = byHome.get(account.homeAccountId);
-			if (!seen || account.tenantId === home) byHome.set(account.homeAccountId, account);
+			if (!seen || account.tenantId === homeTenantOf(account)) byHome.set(account.homeAccountId, account);
 		}
 		return [...byHome.values()];
 	}
@@ -292,13 +289,11 @@ export class Auth {
 		}
 		if (accounts.length === 0) return undefined;
 		const fallback = (await this.defaultAccount()) ?? accounts[0];
-		const tenant = this.options.settings.tenant.toLowerCase();
-		if (['organizations', 'common', 'consumers'].includes(tenant)) return (this.account = fallback);
+		const {tenant} = this.options.settings;
+		if (isMultiTenant(tenant)) return (this.account = fallback);
 		// A tenant named: an account at home there, else the default account (a partner's, say,
 		// which gets a token for a customer tenant silently through GDAP).
-		const home = (a: AccountInfo) => a.homeAccountId.split('.').at(-1)?.toLowerCase();
-		const atHome = accounts.find(a => (GUID.test(tenant) ? home(a) === tenant : a.username.toLowerCase().endsWith(`@${tenant}`)));
-		this.account = atHome ?? fallback;
+		this.account = accounts.find(a => atHomeIn(a, tenant)) ?? fallback;
 		return this.account;
 	}
 
@@ -309,9 +304,7 @@ export class Auth {
 	 */
 	private inTenant(account: AccountInfo): AccountInfo {
 		const tenant = this.options.settings.tenant.toLowerCase();
-		if (['organizations', 'common', 'consumers'].includes(tenant)) return account;
-		const home = account.homeAccountId.split('.').at(-1)?.toLowerCase();
-		if (home === tenant || account.username.toLowerCase().endsWith(`@${tenant}`)) return account;
+		if (isMultiTenant(tenant) || atHomeIn(account, tenant)) return account;
 		return {...account, tenantId: tenant};
 	}
 
@@ -345,9 +338,8 @@ export class Auth {
 
 	/** Whether the last token is for a tenant the account is not at home in (a partner acting through GDAP). */
 	get actingInAnotherTenant(): boolean {
-		const home = this.account?.homeAccountId.split('.').at(-1)?.toLowerCase();
-		const tid = this.tokenTenant?.toLowerCase();
-		return Boolean(home && tid && home !== tid);
+		const tid = this.tokenTenant;
+		return Boolean(this.account && tid && !atHomeIn(this.account, tid));
 	}
 
 	private get tenantsFile(): string {
@@ -407,9 +399,20 @@ function summarise(claims: TokenClaims | undefined, account?: AccountInfo): Acco
  */
 function homeDomain(username: string, tenantId: string, account: AccountInfo | undefined, claims: TokenClaims | undefined): string | undefined {
 	if (!username.includes('@') || /#EXT#/i.test(username)) return undefined;
-	const home = account ? account.homeAccountId.split('.').at(-1) : claims?.idp ? undefined : tenantId;
+	const home = account ? homeTenantOf(account) : claims?.idp ? undefined : tenantId;
 	if (!home || home.toLowerCase() !== tenantId.toLowerCase()) return undefined;
 	return username.split('@')[1];
+}
+
+/** An account's home tenant ID: MSAL's home account ID is `<object ID>.<home tenant ID>`. */
+export function homeTenantOf(account: AccountInfo): string {
+	return account.homeAccountId.split('.').at(-1) ?? account.tenantId;
+}
+
+/** Whether an account is at home in a tenant named by ID or by a domain of its user name. */
+function atHomeIn(account: AccountInfo, tenant: string): boolean {
+	const wanted = tenant.toLowerCase();
+	return homeTenantOf(account).toLowerCase() === wanted || account.username.toLowerCase().endsWith(`@${wanted}`);
 }
 
 const METADATA_MAX_AGE_MS = 24 * 60 * 60 * 1000;

@@ -5,7 +5,7 @@
  */
 import {createInterface} from 'node:readline';
 import type {AccountInfo} from '@azure/msal-node';
-import type {SignedIn} from '../auth/auth.js';
+import {homeTenantOf, type SignedIn} from '../auth/auth.js';
 import type {DeviceCodePrompt} from '../auth/types.js';
 import {NotSignedInError, UsageError} from '../problems/errors.js';
 import {SignInError, isExpiredSignIn} from '../problems/signIn.js';
@@ -255,7 +255,7 @@ export async function accountList(ctx: Context): Promise<number> {
 	const [accounts, fallback, used] = await Promise.all([ctx.auth.accounts(), ctx.auth.defaultAccount(), ctx.auth.tenantsUsed()]);
 	const lines = accounts.map(account => ({
 		username: account.username,
-		homeTenant: account.homeAccountId.split('.').at(-1) ?? account.tenantId,
+		homeTenant: homeTenantOf(account),
 		isDefault: account.homeAccountId === fallback?.homeAccountId,
 		tenantsUsed: used[account.homeAccountId] ?? [],
 	}));
