@@ -4,14 +4,12 @@
  * exit 2) before anything is written; plan exits 6 on drift; apply writes only the drift, through
  * the one engine (runPlan), so running it again finishes what a partial run left.
  *
- * A baseline is outside input: it is read no further than BASELINE_LIMITS.bytes (stdin can be
+ * A baseline is outside input: it is read no further than YAML_LIMITS.bytes (stdin can be
  * /dev/zero), and a file with thousands of problems shows the first MAX_PRINTED and a count, so
  * the summary is never lost in a wall of lines.
  */
-import {createReadStream} from 'node:fs';
-import {stat, writeFile} from 'node:fs/promises';
+import {writeFile} from 'node:fs/promises';
 import {
-	BASELINE_LIMITS,
 	baselineFromRows,
 	baselineToJson,
 	baselineToYaml,
@@ -28,6 +26,7 @@ import {
 	type SectionName,
 	type UnwritableId,
 } from '../commerce/baseline.js';
+import {readInputFile, type InputFile} from '../files/input.js';
 import {isNew, loadSeen} from '../commerce/seen.js';
 import {sortByRow} from '../commerce/sort.js';
 import {valueWord} from './output.js';
@@ -41,6 +40,8 @@ import {safeJson, safeText} from '../text/safe.js';
 import {count} from '../words.js';
 
 const NOUN: Record<Scope, string> = {product: 'product', offerType: 'offer type'};
+
+const BASELINE_FILE: InputFile = {option: '--file', noun: 'baseline file', size: 'a baseline is a few KB (a default, and the rows that differ under except)'};
 
 /** Problems (and refused IDs) a person reads in text output; the rest are counted. */
 export const MAX_PRINTED = 20;
@@ -112,7 +113,7 @@ type Loaded = {file: string; baseline: Baseline; comparison: BaselineComparison;
 /** Reads, checks and compares a baseline with the tenant; an exit code (2) after printing its problems. */
 async function load(ctx: Context, file: string | undefined): Promise<Loaded | number> {
 	if (!file) throw new UsageError('--file FILE is required: the baseline to check against (make one with `mscommerce baseline export --file FILE`)');
-	const text = await readBaseline(ctx, file);
+	const text = await readInputFile(ctx.io.stdin, file, BASELINE_FILE);
 	const label = file === '-' ? 'stdin' : file;
 	const parsed = parseBaseline(text, {policyId: ctx.settings.policyId});
 	// A file that is not a baseline at all is reported before any request; otherwise its good
@@ -209,54 +210,4 @@ export async function applyCommand(ctx: Context, options: {file?: string; yes?: 
 		return ExitCode.ok;
 	}
 	return runPlan(ctx, scopes.length === 1 ? scopes[0] : undefined, comparison.plan, {yes: options.yes, dryRun: options.dryRun, source: 'baseline apply'});
-}
-
-/**
- * The baseline's text from a file or stdin, never more than BASELINE_LIMITS.bytes: a file is
- * measured before it is read, and a stream (stdin, a pipe such as `--file <(…)`) is read up to
- * the limit and no further, so `--file - < /dev/zero` ends at once. Directories and devices are
- * refused by name.
- */
-async function readBaseline(ctx: Context, file: string): Promise<string> {
-	const label = file === '-' ? 'stdin' : file;
-	const tooLarge = () => new UsageError(`--file: ${label} is larger than ${BASELINE_LIMITS.bytes / 1024 / 1024} MiB: a baseline is a few KB (a default, and the rows that differ under except); is it the right file?`);
-	if (file === '-') {
-		const text = await readAtMost(ctx.io.stdin, BASELINE_LIMITS.bytes);
-		if (text === undefined) throw tooLarge();
-		return text;
-	}
-	const cannotRead = (error: unknown) =>
-		new UsageError(`--file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-	let info;
-	try {
-		info = await stat(file);
-	} catch (error) {
-		throw cannotRead(error);
-	}
-	if (info.isDirectory()) throw new UsageError(`--file: ${file} is a directory: give the baseline file in it`);
-	if (!info.isFile() && !info.isFIFO()) throw new UsageError(`--file: ${file} is a device or socket, not a baseline file`);
-	if (info.size > BASELINE_LIMITS.bytes) throw tooLarge();
-	let text;
-	try {
-		// `end` is inclusive: at most limit + 1 bytes, even from a file that grew since stat or a pipe.
-		text = await readAtMost(createReadStream(file, {end: BASELINE_LIMITS.bytes}), BASELINE_LIMITS.bytes);
-	} catch (error) {
-		throw cannotRead(error);
-	}
-	if (text === undefined) throw tooLarge();
-	return text;
-}
-
-/** A stream's text, or undefined as soon as it holds more than `limit` bytes (the stream is then closed). */
-async function readAtMost(stream: NodeJS.ReadableStream, limit: number): Promise<string | undefined> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of stream) {
-		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-		chunks.push(buffer);
-		size += buffer.length;
-		// Leaving the loop destroys the stream: nothing more is read.
-		if (size > limit) return undefined;
-	}
-	return Buffer.concat(chunks, size).toString('utf8');
 }

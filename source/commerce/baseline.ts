@@ -22,37 +22,25 @@
  * The file is outside input, so everything has a limit (BASELINE_LIMITS) and every step is linear
  * in the file's size: a hostile file costs a moment and gets a usage error, never a hang.
  */
-import {Composer, isAlias, isCollection, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, stringify, visit, type CST, type Document, type Node, type YAMLMap} from 'yaml';
+import {stringify, type Document} from 'yaml';
 import {z} from 'zod';
+import {clip, keysInOrder, readYamlDocument, sortProblems, YAML_LIMITS, type FileProblem, type FileWords, type YamlRead} from '../files/yaml.js';
 import {isUnsafe, safeText} from '../text/safe.js';
 import {productForFormerId} from './catalog.js';
 import {planChanges, type Plan} from './changes.js';
 import type {PolicyValue, Row, Scope} from './types.js';
 import {checkValue, parseValue} from './values.js';
 
-/**
- * What a baseline file may be. A real one is a few KB, four levels deep (the file, products,
- * except, a value), lists hundreds of rows at most and has no aliases; these bounds leave room for
- * any real file and stop a hostile one (/dev/zero, `[[[[…` a million deep, an alias bomb, a
- * megabyte of mistakes) within a second or two, as a usage error.
- */
-export const BASELINE_LIMITS = {
-	/** The file or stdin: nothing past this is read. */
-	bytes: 1024 * 1024,
-	/** Collections inside collections, the value at the bottom included. */
-	depth: 16,
-	/** Aliases (`*name`) in the whole file; each may only repeat a value, never a list or mapping. */
-	aliases: 100,
-	/** YAML syntax errors listed: after that many, the rest is noise (and reading stops). */
-	syntaxErrors: 100,
-	/**
-	 * Keys and list items in the whole file (a tenant has hundreds of rows). yaml keeps about 1 KB
-	 * per entry while it reads: a megabyte of `[a,a,a,…` would hold half a gigabyte.
-	 */
-	entries: 50_000,
-	/** The longest key YAML allows without `? ` (the spec's limit for implicit keys). */
-	keyChars: 1024,
-} as const;
+/** What a baseline file may be: the limits of every YAML file read from outside (files/yaml.ts). */
+export const BASELINE_LIMITS = YAML_LIMITS;
+
+const WORDS: FileWords = {
+	noun: 'a baseline',
+	depth: 'a baseline needs 4 (the file, products, except, a value)',
+	entries: 'a baseline lists only the rows that differ from its default',
+};
+
+export {formatProblem, sortProblems} from '../files/yaml.js';
 
 /** The file's section names, and the scope each governs. */
 export const SECTIONS = {products: 'product', offerTypes: 'offerType'} as const satisfies Record<string, Scope>;
@@ -64,13 +52,7 @@ export type BaselineRule = {key: string; value: PolicyValue};
 export type BaselineSection = {default?: PolicyValue; except: BaselineRule[]};
 export type Baseline = {policy?: string; products?: BaselineSection; offerTypes?: BaselineSection};
 
-export type BaselineProblem = {
-	/** Dotted path in the file (`products.except.CFQ7TTC0H9MP`); empty for the file as a whole. */
-	path: string;
-	message: string;
-	/** 1-based line in the file, where known. */
-	line?: number;
-};
+export type BaselineProblem = FileProblem;
 
 export type ParsedBaseline = {
 	/**
@@ -81,15 +63,10 @@ export type ParsedBaseline = {
 	baseline?: Baseline;
 	problems: BaselineProblem[];
 	/** The line a path is on (for problems found later, against the tenant). */
-	lineOf(path: readonly string[]): number | undefined;
+	lineOf: YamlRead['lineOf'];
 };
 
 const VALUE_WORDS = 'Enabled, Disabled or OnlyTrialsWithoutPaymentMethod';
-
-/** Text from the file quoted in a problem: one problem stays one readable line. */
-function clip(text: string, max = 60): string {
-	return text.length > max ? `${text.slice(0, max)}…` : text;
-}
 
 function describe(input: unknown): string {
 	if (input === null || input === undefined) return 'nothing';
@@ -150,21 +127,10 @@ function orList(words: string[]): string {
 
 /** Parses and checks a baseline file on its own: syntax, keys, values and the policy it is for. */
 export function parseBaseline(text: string, options: {policyId?: string} = {}): ParsedBaseline {
-	const lineCounter = new LineCounter();
-	const read = readYaml(text, lineCounter);
-	const lineOf = read.doc ? pathLines(read.doc, lineCounter) : () => undefined;
-	if (!read.doc || read.problems.length > 0) return {problems: sortProblems(read.problems), lineOf};
-	const doc = read.doc;
+	const read = readYamlDocument(text, WORDS);
+	const {lineOf, doc, data} = read;
+	if (!doc || read.problems.length > 0) return {problems: read.problems, lineOf};
 	const problems: BaselineProblem[] = [];
-	let data: unknown;
-	try {
-		// readYaml allows only aliases of values, BASELINE_LIMITS.aliases of them, so yaml's own
-		// bound (per anchor) is never reached; should it be, it is the file's problem all the same.
-		data = doc.toJS({maxAliasCount: BASELINE_LIMITS.aliases});
-	} catch (error) {
-		if (!(error instanceof ReferenceError)) throw error;
-		return {problems: [{path: '', message: `aliases: ${error.message}`}], lineOf};
-	}
 	if (data === null || data === undefined) {
 		return {problems: [{path: '', message: 'the file is empty: write a baseline (`mscommerce baseline export` makes one from today\'s state)'}], lineOf};
 	}
@@ -445,196 +411,3 @@ function scalar(text: string): string {
 	return stringify(text, {lineWidth: 0}).trimEnd();
 }
 
-/** "file:line: path: message", one line per problem: the file's own keys and values made safe. */
-export function formatProblem(file: string, problem: BaselineProblem): string {
-	const where = problem.line ? `${file}:${problem.line}` : file;
-	return safeText(`${where}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
-}
-
-/** Problems in the order of the file's lines (those without a line last). */
-export function sortProblems(problems: BaselineProblem[]): BaselineProblem[] {
-	return problems.map((p, i) => ({p, i})).sort((a, b) => (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || a.i - b.i).map(({p}) => p);
-}
-
-/** A key as the path segment it is in problems and lineOf (what toJS makes of a scalar key). */
-function keyText(key: unknown): string {
-	return isScalar(key) ? String(key.value) : String(key);
-}
-
-function keysInOrder(doc: Document, path: readonly string[]): string[] {
-	const node = doc.getIn(path, true);
-	if (!isMap(node)) return [];
-	return node.items.map(pair => keyText(pair.key));
-}
-
-/**
- * The line of a path's key (or of the nearest parent that exists). Each mapping is indexed once,
- * on its first look-up: a look-up per problem stays O(1) (a scan of the mapping per problem was
- * quadratic: 16,000 unknown IDs took seconds).
- */
-function pathLines(doc: Document, lineCounter: LineCounter): ParsedBaseline['lineOf'] {
-	const indexes = new Map<YAMLMap, Map<string, {key: unknown; value: unknown}>>();
-	const indexOf = (map: YAMLMap) => {
-		let index = indexes.get(map);
-		if (!index) {
-			index = new Map();
-			// The first pair with a key wins, as a scan would find it.
-			for (const pair of map.items) if (!index.has(keyText(pair.key))) index.set(keyText(pair.key), pair);
-			indexes.set(map, index);
-		}
-		return index;
-	};
-	return path => {
-		let node: unknown = doc.contents;
-		let line: number | undefined;
-		for (const segment of path) {
-			if (!isMap(node)) break;
-			const pair = indexOf(node).get(segment);
-			if (!pair) break;
-			const range = isScalar(pair.key) ? pair.key.range : undefined;
-			if (range) line = lineCounter.linePos(range[0]).line;
-			node = pair.value;
-		}
-		return line;
-	};
-}
-
-/**
- * The file as a YAML document, or the problems that make it none. yaml's parseDocument, with the
- * limits it lacks, checked lexeme by lexeme so a hostile file stops where it crosses one: nesting
- * (the parser's stack; `[[[[…` would overflow yaml's recursive composer), entries, and syntax
- * errors. Duplicate keys are found with a Set (yaml compares each key with every earlier one:
- * quadratic in a big except list), and aliases are checked before toJS can expand them (checkNodes).
- */
-function readYaml(text: string, lineCounter: LineCounter): {doc?: Document.Parsed; problems: BaselineProblem[]} {
-	const lineAt = (offset: number) => lineCounter.linePos(offset).line;
-	const parser = new Parser(lineCounter.addNewLine);
-	lineCounter.addNewLine(0);
-	const tokens: CST.Token[] = [];
-	let syntaxErrors = 0;
-	let documents = 0;
-	let entries = 0;
-	let scalarNext = false;
-	// The flow collections open here: a `,` ends an entry of a list, but in a mapping its key's `:` counted it already.
-	const flow: string[] = [];
-	for (const lexeme of new Lexer().lex(text)) {
-		// An entry is one indicator: `key:`, `- item`, `? key`, or a `,` in a flow list. The lexer marks
-		// a plain scalar with U+001F first, so a value that is just `-` or `:` is not counted.
-		if (!scalarNext) {
-			if (lexeme === '[' || lexeme === '{') flow.push(lexeme);
-			else if (lexeme === ']' || lexeme === '}') flow.pop();
-			const entry = lexeme === ':' || lexeme === '-' || lexeme === '?' || (lexeme === ',' && flow.at(-1) === '[');
-			if (entry && ++entries > BASELINE_LIMITS.entries) {
-				const message = `more than ${BASELINE_LIMITS.entries.toLocaleString('en-US')} entries (keys and list items): a baseline lists only the rows that differ from its default`;
-				return {problems: [{path: '', line: lineAt(parser.offset), message}]};
-			}
-		}
-		scalarNext = lexeme === '\u001f';
-		for (const token of parser.next(lexeme)) {
-			tokens.push(token);
-			if (token.type === 'error') syntaxErrors += 1;
-			if (token.type === 'document') documents += 1;
-		}
-		// The stack holds the document, then each collection open here and the value being read.
-		if (parser.stack.length > BASELINE_LIMITS.depth + 1) {
-			const message = `nested more than ${BASELINE_LIMITS.depth} levels deep: a baseline needs 4 (the file, products, except, a value)`;
-			return {problems: [{path: '', line: lineAt(parser.offset), message}]};
-		}
-		// Past this the file is not YAML at all (a megabyte of `]` is a million errors), or not one
-		// document (a megabyte of `---`): read no further.
-		if (syntaxErrors > BASELINE_LIMITS.syntaxErrors || documents > 1) break;
-	}
-	for (const token of parser.end()) tokens.push(token);
-	let doc: Document.Parsed | undefined;
-	const problems: BaselineProblem[] = [];
-	// Each of yaml's errors is an Error, and capturing its stack is most of the cost of a file made
-	// of mistakes; nothing reads those stacks. Restored before anything else runs (this is synchronous).
-	const stackTraceLimit = Error.stackTraceLimit;
-	Error.stackTraceLimit = 0;
-	try {
-		for (const next of new Composer({uniqueKeys: false}).compose(tokens, true, text.length)) {
-			if (doc) {
-				problems.push({path: '', line: lineAt(next.range[0]), message: 'not valid YAML: a second document (after ---): a baseline is one document'});
-				break;
-			}
-			doc = next;
-		}
-	} finally {
-		Error.stackTraceLimit = stackTraceLimit;
-	}
-	if (!doc) return {problems: [{path: '', message: 'not valid YAML'}]};
-	for (const error of doc.errors.slice(0, BASELINE_LIMITS.syntaxErrors)) {
-		problems.push({path: '', line: lineAt(error.pos[0]), message: `not valid YAML: ${clip(error.message.split('\n')[0]!, 200)}`});
-	}
-	const unlisted = doc.errors[BASELINE_LIMITS.syntaxErrors];
-	if (unlisted || syntaxErrors > BASELINE_LIMITS.syntaxErrors) {
-		const line = lineAt(unlisted?.pos[0] ?? parser.offset);
-		problems.push({path: '', line, message: `not valid YAML: more than ${BASELINE_LIMITS.syntaxErrors} errors; the rest, from here on, are not listed (fix the ones above first)`});
-	}
-	if (problems.length > 0) return {doc, problems};
-	return {doc, problems: checkNodes(doc, lineAt)};
-}
-
-/** The tags of plain data; any other (`!!binary`, `!!set`, `!foo`) makes something a baseline never holds. */
-const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map(name => `tag:yaml.org,2002:${name}`));
-
-/**
- * What yaml leaves to its reader, in one pass over the nodes: every key is one value (a list or
- * mapping as a key is no ID) and unique in its mapping; aliases are few, name an anchor defined
- * before them and repeat a value only; tags are those of plain data. An alias of a list or mapping
- * is what an alias bomb is made of ("billion laughs": each level repeats the one before), and
- * `!!binary` turns a megabyte of base64 into a Buffer with a key per byte; no baseline needs either.
- */
-function checkNodes(doc: Document.Parsed, lineAt: (offset: number) => number): BaselineProblem[] {
-	const problems: BaselineProblem[] = [];
-	const problem = (node: Node | null, message: string) => problems.push({path: '', line: node?.range ? lineAt(node.range[0]) : undefined, message});
-	const anchors = new Map<string, Node>();
-	// What each alias stands for, as it stood where the alias is (an anchor may be defined again later).
-	const aliased = new Map<Node, Node | undefined>();
-	const maps: YAMLMap[] = [];
-	let aliases = 0;
-	const properties = (node: Node) => {
-		if (node.anchor) anchors.set(node.anchor, node);
-		if (node.tag && !PLAIN_TAGS.has(node.tag)) {
-			problem(node, `${clip(node.tag.replace('tag:yaml.org,2002:', '!!'))}: a baseline holds plain values, mappings and lists; write it without the tag`);
-		}
-	};
-	visit(doc, {
-		Scalar: (_, node) => properties(node),
-		Seq: (_, node) => properties(node),
-		Map: (_, node) => {
-			properties(node);
-			maps.push(node);
-		},
-		Alias: (_, alias) => {
-			aliases += 1;
-			const target = anchors.get(alias.source);
-			aliased.set(alias, target);
-			if (aliases > BASELINE_LIMITS.aliases) {
-				// One line for the lot, where the limit is crossed.
-				if (aliases === BASELINE_LIMITS.aliases + 1) problem(alias, `more than ${BASELINE_LIMITS.aliases} aliases (*name): a baseline needs none; write the values out`);
-			} else if (!target) problem(alias, `*${clip(alias.source)} is an alias of nothing: no &${clip(alias.source)} before it`);
-			else if (isCollection(target)) problem(alias, `*${clip(alias.source)} repeats a ${isSeq(target) ? 'list' : 'mapping'}: aliases may only repeat a value; write it out`);
-		},
-	});
-	if (problems.length > 0) return problems;
-	for (const map of maps) {
-		const seen = new Map<string, Node>();
-		for (const {key} of map.items) {
-			const node = isAlias(key) ? aliased.get(key) : key;
-			if (isCollection(node)) {
-				problem(key as Node, 'not a key: a key is one value (an ID), not a list or mapping');
-				continue;
-			}
-			// Keys are the same when their values are (yaml's rule: 1 and 1.0 are, 1 and "1" are not).
-			const value: unknown = isScalar(node) ? node.value : null;
-			const id = `${typeof value}:${String(value)}`;
-			const earlier = seen.get(id);
-			if (earlier) {
-				const where = earlier.range ? ` (also on line ${lineAt(earlier.range[0])})` : '';
-				problem(key as Node, `not valid YAML: Map keys must be unique: ${clip(String(value))}${where}`);
-			} else if (isScalar(key) || isAlias(key)) seen.set(id, key);
-		}
-	}
-	return problems;
-}
