@@ -65,6 +65,22 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT = /^(organizations|common|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
 
 const MULTI_TENANT = new Set(['organizations', 'common', 'consumers']);
+const ACCOUNT = /^[^\s@]+@[^\s@]+$/;
+
+/** An application (client) ID, or any GUID. */
+export function isGuid(text: string): boolean {
+	return GUID.test(text);
+}
+
+/** A tenant as --tenant takes it: organizations, common, consumers, a tenant ID or a domain. */
+export function isTenantName(text: string): boolean {
+	return TENANT.test(text);
+}
+
+/** An account as --account takes it: a user name (UPN). */
+export function isAccountName(text: string): boolean {
+	return ACCOUNT.test(text);
+}
 
 /** Whether `tenant` names no tenant in particular (organizations, common, consumers). */
 export function isMultiTenant(tenant: string): boolean {
@@ -81,7 +97,11 @@ export function forTenant(authority: string, tenant: string): string {
 	return url.href.replace(/\/$/, '');
 }
 
-export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): Settings {
+/**
+ * `fleet`: the run works over a tenants file, whose tenants each get their settings from these
+ * (settingsForTenant), so app-only sign-in needs no --tenant here.
+ */
+export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY), options: {fleet?: boolean} = {}): Settings {
 	const pick = (flag: string | undefined, name: string): string | undefined => {
 		const value = flag ?? env[name];
 		return value === undefined || value === '' ? undefined : value;
@@ -105,13 +125,13 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 	const token = pick(flags.token, 'MSCOMMERCE_TOKEN')?.replace(/^Bearer\s+/i, '').trim();
 	if (token !== undefined && (token === '' || /\s/.test(token))) throw new UsageError('--token: the token must be one word (the raw bearer token)');
 	const account = pick(flags.account, 'MSCOMMERCE_ACCOUNT')?.trim();
-	if (account !== undefined && !/^[^\s@]+@[^\s@]+$/.test(account)) throw new UsageError(`--account: "${account}" is not an account (a user name such as admin@contoso.onmicrosoft.com)`);
+	if (account !== undefined && !isAccountName(account)) throw new UsageError(`--account: "${account}" is not an account (a user name such as admin@contoso.onmicrosoft.com)`);
 	const clientSecret = pick(flags.clientSecret, 'MSCOMMERCE_CLIENT_SECRET');
 	const certificate = pick(flags.certificate, 'MSCOMMERCE_CERTIFICATE');
 	if (clientSecret !== undefined && certificate !== undefined) {
 		throw new UsageError('give --client-secret (MSCOMMERCE_CLIENT_SECRET) or --certificate (MSCOMMERCE_CERTIFICATE), not both');
 	}
-	if ((clientSecret !== undefined || certificate !== undefined) && isMultiTenant(tenant)) {
+	if ((clientSecret !== undefined || certificate !== undefined) && isMultiTenant(tenant) && !options.fleet) {
 		throw new UsageError('app-only sign-in (--client-secret / --certificate) needs --tenant: an app gets tokens for one tenant (a domain or tenant ID), never for organizations or common');
 	}
 	if ((clientSecret !== undefined || certificate !== undefined) && clientIdGiven === undefined) {
@@ -158,3 +178,30 @@ function timeoutOf(text: string | undefined, name: string): number | undefined {
 	}
 	return Math.round(seconds * 1000);
 }
+
+/** How one tenant of a fleet signs in (fleet/tenantsFile.ts): an account (delegated, GDAP) or an app (app-only). */
+export type TenantSignIn = {tenant: string; account?: string; app?: string};
+
+/**
+ * The settings for one tenant of a fleet, from the run's own: the tenant's authority follows
+ * --tenant's rule (--authority with its last path segment replaced). `account:` signs in as that
+ * account with the public client (a partner account through GDAP); `app:` signs in app-only as
+ * that app with the run's secret or certificate; neither keeps the run's way of signing in (the
+ * default account, or the run's own app). A UsageError when the run cannot sign in that way.
+ */
+export function settingsForTenant(base: Settings, who: TenantSignIn): Settings {
+	if (base.token !== undefined) throw new UsageError('--token / MSCOMMERCE_TOKEN is for one tenant: with --tenants each tenant signs in by itself');
+	const appOnly = base.clientSecret !== undefined || base.certificate !== undefined;
+	const settings: Settings = {...base, tenant: who.tenant, authority: forTenant(base.authority, who.tenant)};
+	if (who.app !== undefined) {
+		if (!appOnly) throw new UsageError(`app ${who.app} for ${who.tenant}: app-only sign-in needs --client-secret (MSCOMMERCE_CLIENT_SECRET) or --certificate (MSCOMMERCE_CERTIFICATE)`);
+		return {...settings, clientId: who.app};
+	}
+	if (who.account !== undefined) {
+		// A person signs in with the public client: the run's app and its secret are for the other tenants.
+		const {clientSecret: _secret, certificate: _certificate, ...delegated} = settings;
+		return {...delegated, account: who.account, clientId: appOnly ? DEFAULT_CLIENT_ID : base.clientId};
+	}
+	return settings;
+}
+

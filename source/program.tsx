@@ -17,7 +17,7 @@ import type {Context, ContextOptions} from './commands/context.js';
 import type {RetryInfo} from './net/http.js';
 import type {EmulatorFlags} from './commands/emulator.js';
 import type {Io} from './commands/output.js';
-import {reportProblem} from './commands/report.js';
+import {reportProblem, retryText} from './commands/report.js';
 import {suggest} from './commands/suggest.js';
 import {classify} from './problems/classify.js';
 import {UsageError} from './problems/errors.js';
@@ -29,7 +29,7 @@ const VERSION = typeof MSCOMMERCE_VERSION === 'string' ? MSCOMMERCE_VERSION : '0
 
 const io: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin};
 
-type GlobalFlags = Flags & {demo?: boolean; faults?: string};
+type GlobalFlags = Flags & {demo?: boolean; faults?: string; tenants?: string; shard?: string};
 
 function parseCount(text: string, option: string): number {
 	if (!/^\d+$/.test(text)) throw new UsageError(`${option}: "${text}" is not a whole number`);
@@ -73,11 +73,9 @@ async function demoSettings(settings: Settings, flags: GlobalFlags, forDashboard
 
 /** A retry is worth a line on stderr: the user sees why a command takes longer (stdout stays data). */
 function noteRetry(info: RetryInfo): void {
-	const host = new URL(info.context.url).host;
-	const why = /^\d+$/.test(info.reason) ? `answered ${info.reason}` : `dropped the connection (${info.reason})`;
 	// On a terminal, clear the line first: a bulk write's progress bar may be on it (it redraws on the next row).
 	const clear = io.stderr.isTTY ? '\r\u001B[K' : '';
-	io.stderr.write(`${clear}note: ${host} ${why}; trying again in ${Math.max(1, Math.round(info.delayMs / 1000))} s\n`);
+	io.stderr.write(`${clear}note: ${retryText(info)}\n`);
 }
 
 /** Any failure, classified once: the problem on stderr, its exit code (docs/architecture.md, Exit codes). */
@@ -105,7 +103,21 @@ type RunOptions = {
 	interruptible?: boolean;
 	/** The dashboard's listener for retries (its status line shows them). */
 	onRetry?: (info: RetryInfo) => void;
+	/** The command works over a fleet with --tenants (docs/fleet.md); any other refuses it. */
+	fleet?: boolean;
 };
+
+/** What --tenants works with, for the one line that refuses it elsewhere. */
+const FLEET_COMMANDS = 'baseline plan, baseline apply, products list, offer-types list and the dashboard';
+
+/** --tenants and --shard, checked before anything else: where they make sense, and with each other. */
+function checkFleetFlags(command: Command, flags: GlobalFlags, options: RunOptions): void {
+	if (flags.tenants === undefined && flags.shard === undefined) return;
+	if (flags.tenants === undefined) throw new UsageError('--shard needs --tenants FILE: it picks a slice of the tenants file');
+	if (!options.fleet) throw new UsageError(`--tenants works with ${FLEET_COMMANDS}; \`${commandPath(command)}\` works on one tenant (--tenant)`);
+	if (flags.tenant !== undefined) throw new UsageError('give --tenant or --tenants, not both: --tenants FILE names every tenant (and how each signs in)');
+	if (flags.token !== undefined) throw new UsageError('--token is for one tenant: with --tenants each tenant signs in by itself (an account, or an app with --client-secret / --certificate)');
+}
 
 /**
  * Resolves settings (and the --demo emulator), builds the context, runs the action and sets the
@@ -129,7 +141,8 @@ async function withContext(command: Command, options: RunOptions, action: (ctx: 
 	let ctx: Context | undefined;
 	let closeDemo: (() => Promise<void>) | undefined;
 	try {
-		let settings = resolveSettings(flags);
+		checkFleetFlags(command, flags, options);
+		let settings = resolveSettings(flags, process.env, Boolean(process.stdout.isTTY), {fleet: flags.tenants !== undefined});
 		// Retry notes go to stderr for commands; the dashboard shows them on its status line instead.
 		let contextOptions: ContextOptions = {onRetry: options.dashboard ? options.onRetry : noteRetry};
 		if (flags.demo) {
@@ -160,6 +173,16 @@ async function run(command: Command, action: (ctx: Context) => Promise<number>):
 	await withContext(command, {interruptible: true}, action);
 }
 
+/** A command that works on one tenant, or over the fleet of --tenants FILE (with --shard K/N). */
+async function runFleetOr(
+	command: Command,
+	fleetAction: (ctx: Context, fleet: {tenants: string; shard?: string}) => Promise<number>,
+	action: (ctx: Context) => Promise<number>,
+): Promise<void> {
+	const {tenants, shard} = command.optsWithGlobals<GlobalFlags>();
+	await withContext(command, {interruptible: true, fleet: true}, async ctx => (tenants === undefined ? action(ctx) : fleetAction(ctx, {tenants, ...(shard === undefined ? {} : {shard})})));
+}
+
 async function runDashboard(command: Command): Promise<void> {
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		io.stderr.write('mscommerce: the dashboard needs a terminal; for scripts use the commands (mscommerce --help), e.g. `mscommerce products list --json`\n');
@@ -170,7 +193,7 @@ async function runDashboard(command: Command): Promise<void> {
 	backendModule.catch(() => undefined); // awaited below; a failure surfaces there
 	// The backend exists only inside the context; retries before it is made have no one to tell.
 	let relay: ((info: RetryInfo) => void) | undefined;
-	await withContext(command, {dashboard: true, onRetry: info => relay?.(info)}, async ctx => {
+	await withContext(command, {dashboard: true, fleet: true, onRetry: info => relay?.(info)}, async ctx => {
 		// The backend starts signing in and loading now; Ink is imported meanwhile.
 		const backend = (await backendModule).createBackend(ctx);
 		relay = backend.noteRetry;
@@ -267,6 +290,8 @@ export function buildProgram(): Command {
 		.option('--no-color', 'no colours (env NO_COLOR)')
 		.option('--demo', 'run against the embedded emulator (no account needed; writes nothing to your files)')
 		.option('--faults <spec>', 'with --demo: inject faults, e.g. "latency=200ms,429=0.2,drop=0.1"')
+		.addOption(new Option('--tenants <file>', `every tenant of this tenants file (YAML; docs/fleet.md): ${FLEET_COMMANDS}`))
+		.addOption(new Option('--shard <K/N>', 'with --tenants: only slice K of N (a tenant is in slice 1 + SHA-256(tenant) mod N)'))
 		.allowExcessArguments(true)
 		.action(async (_options, command: Command) => {
 			// The program's action is the dashboard, so commander never calls a first word unknown: this does.
@@ -354,12 +379,20 @@ export function buildProgram(): Command {
 			.addOption(oneOf(new Option('--scope <scope>', 'product, or offertype for the offer types (any case)'), ['product', 'offertype']).default('product'))
 			.option('--new', 'only rows never seen before in this tenant (a full listing marks rows seen)')
 			.action(async (options: {scope: string; new?: boolean}, command: Command) =>
-				run(command, async ctx => (await import('./commands/rows.js')).listCommand(ctx, options.scope === 'offertype' ? 'offerType' : 'product', undefined, {onlyNew: options.new})),
+				runFleetOr(
+					command,
+					async (ctx, fleet) => {
+						if (options.new) throw new UsageError('--new is for one tenant: over a fleet, `baseline plan --tenants FILE` reports the new products of every tenant');
+						return (await import('./commands/fleet.js')).fleetListCommand(ctx, options.scope === 'offertype' ? 'offerType' : 'product', fleet);
+					},
+					async ctx => (await import('./commands/rows.js')).listCommand(ctx, options.scope === 'offertype' ? 'offerType' : 'product', undefined, {onlyNew: options.new}),
+				),
 			),
 		[
 			'mscommerce products list',
 			'mscommerce products list --new',
 			'mscommerce products list -o csv > products.csv',
+			'mscommerce products list --tenants tenants.yaml -o csv > fleet-products.csv',
 			`mscommerce products list --json | jq -r '.[] | select(.policyValue == "Enabled") | .productName'`,
 		],
 	);
@@ -396,8 +429,14 @@ export function buildProgram(): Command {
 		offerTypes
 			.command('list')
 			.description('every offer type, sorted by name (Get-MSCommerceProductPolicies -Scope OfferType)')
-			.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/rows.js')).listCommand(ctx, 'offerType'))),
-		['mscommerce offer-types list', 'mscommerce offer-types list --json'],
+			.action(async (_o, command: Command) =>
+				runFleetOr(
+					command,
+					async (ctx, fleet) => (await import('./commands/fleet.js')).fleetListCommand(ctx, 'offerType', fleet),
+					async ctx => (await import('./commands/rows.js')).listCommand(ctx, 'offerType'),
+				),
+			),
+		['mscommerce offer-types list', 'mscommerce offer-types list --json', 'mscommerce offer-types list --tenants tenants.yaml -o csv'],
 	);
 	examples(
 		offerTypes
@@ -436,21 +475,40 @@ export function buildProgram(): Command {
 		baseline
 			.command('plan')
 			.description('show the drift from a baseline: exit 0 in sync, 6 when rows differ; rows never seen before are marked new')
-			.requiredOption('--file <file>', 'the baseline (YAML or JSON; - for stdin)')
-			.action(async (options: {file?: string}, command: Command) => run(command, async ctx => (await import('./commands/baseline.js')).planCommand(ctx, options))),
-		['mscommerce baseline plan --file baseline.yaml; echo $?', 'mscommerce baseline plan --file baseline.yaml --json'],
+			.option('--file <file>', 'the baseline (YAML or JSON; - for stdin); with --tenants, for every tenant without one of its own')
+			.action(async (options: {file?: string}, command: Command) =>
+				runFleetOr(
+					command,
+					async (ctx, fleet) => (await import('./commands/fleet.js')).fleetPlanCommand(ctx, {...fleet, file: options.file}),
+					async ctx => (await import('./commands/baseline.js')).planCommand(ctx, options),
+				),
+			),
+		[
+			'mscommerce baseline plan --file baseline.yaml; echo $?',
+			'mscommerce baseline plan --file baseline.yaml --json',
+			'mscommerce baseline plan --tenants tenants.yaml --file baseline.yaml',
+			'mscommerce baseline plan --tenants tenants.yaml --file baseline.yaml --shard 2/4 --json > plan-2.json',
+		],
 	);
 	examples(
 		baseline
 			.command('apply')
 			.description('make the tenant match a baseline: only the drift is written, so running it again finishes a partial run')
-			.requiredOption('--file <file>', 'the baseline (YAML or JSON; - for stdin)')
+			.option('--file <file>', 'the baseline (YAML or JSON; - for stdin); with --tenants, for every tenant without one of its own')
 			.option('-y, --yes', 'do not ask for confirmation')
 			.option('--dry-run', 'show what would change, write nothing')
 			.action(async (options: {file?: string; yes?: boolean; dryRun?: boolean}, command: Command) =>
-				run(command, async ctx => (await import('./commands/baseline.js')).applyCommand(ctx, options)),
+				runFleetOr(
+					command,
+					async (ctx, fleet) => (await import('./commands/fleet.js')).fleetApplyCommand(ctx, {...fleet, ...options}),
+					async ctx => (await import('./commands/baseline.js')).applyCommand(ctx, options),
+				),
 			),
-		['mscommerce baseline apply --file baseline.yaml --dry-run', 'mscommerce baseline apply --file baseline.yaml --yes'],
+		[
+			'mscommerce baseline apply --file baseline.yaml --dry-run',
+			'mscommerce baseline apply --file baseline.yaml --yes',
+			'mscommerce baseline apply --tenants tenants.yaml --file baseline.yaml --yes',
+		],
 	);
 
 	examples(
@@ -479,6 +537,7 @@ export function buildProgram(): Command {
 		.option('--faults <spec>', 'inject faults, e.g. "latency=100ms,429=0.2,retry-after=1,503=0.1,drop=0.05,malformed=0.05,expire=0.1"')
 		.option('--auto-approve', 'approve device codes by themselves after a second')
 		.option('--products <n>', 'add N synthetic products (scale tests)')
+		.option('--tenant-count <n>', 'add N synthetic customer tenants, customer001.onmicrosoft.com… (fleets; up to 10000)')
 		.option('--preset <name>', 'fresh (every row Enabled) or demo (a realistic mix)')
 		.option('--legacy-tls', 'also listen on a port that only speaks TLS 1.0/1.1')
 		.option('--hostile', 'serve names, descriptions, errors and sign-in messages full of terminal control (to see that none of it is obeyed)')

@@ -8,13 +8,24 @@ import {mkdir, rm, rmdir, stat} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {ICachePlugin, TokenCacheContext} from '@azure/msal-node';
+import {Limiter} from '../net/gate.js';
 import {ensurePrivateDir, readPrivateFile, writePrivateFile} from '../privateFiles.js';
 
 const LOCK_WAIT_MS = 5_000;
 const LOCK_STALE_MS = 15_000;
 
+/**
+ * One cache access at a time per file in this process: a fleet signs in to a hundred tenants at
+ * once, each with its own MSAL client over the same file. They queue here, in order, instead of
+ * polling the lock directory (which stops waiting after LOCK_WAIT_MS); the directory still keeps
+ * other processes out.
+ */
+const turns = new Map<string, Limiter>();
+
 export class FileCachePlugin implements ICachePlugin {
 	private locked = false;
+	/** Each access's place in the queue, released in afterCacheAccess. */
+	private readonly releases = new WeakMap<TokenCacheContext, () => void>();
 
 	constructor(
 		readonly file: string,
@@ -22,13 +33,18 @@ export class FileCachePlugin implements ICachePlugin {
 	) {}
 
 	async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
-		await this.ensureDirectory();
-		await this.lock();
+		let turn = turns.get(this.file);
+		if (!turn) turns.set(this.file, (turn = new Limiter(1)));
+		const release = await turn.acquire();
+		this.releases.set(context, release);
 		let text: string | undefined;
 		try {
+			await this.ensureDirectory();
+			await this.lock();
 			text = await readPrivateFile(this.file);
 		} catch (error) {
 			await this.unlock();
+			release();
 			throw error;
 		}
 		if (text === undefined) return;
@@ -50,6 +66,8 @@ export class FileCachePlugin implements ICachePlugin {
 			}
 		} finally {
 			await this.unlock();
+			this.releases.get(context)?.();
+			this.releases.delete(context);
 		}
 	}
 

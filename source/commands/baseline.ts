@@ -23,6 +23,7 @@ import {
 	type Baseline,
 	type BaselineComparison,
 	type BaselineProblem,
+	type ParsedBaseline,
 	type SectionName,
 	type UnwritableId,
 } from '../commerce/baseline.js';
@@ -110,26 +111,46 @@ function describeBaseline(baseline: Baseline): string {
 
 type Loaded = {file: string; baseline: Baseline; comparison: BaselineComparison; scopes: Scope[]};
 
-/** Reads, checks and compares a baseline with the tenant; an exit code (2) after printing its problems. */
-async function load(ctx: Context, file: string | undefined): Promise<Loaded | number> {
-	if (!file) throw new UsageError('--file FILE is required: the baseline to check against (make one with `mscommerce baseline export --file FILE`)');
+/** A baseline file read and checked on its own (before any request): the file's label, and the parse. */
+export type ReadBaseline = {label: string; parsed: ParsedBaseline};
+
+/** Reads and checks a baseline file on its own: syntax, keys, values, policy. */
+export async function readBaselineFile(ctx: Pick<Context, 'io' | 'settings'>, file: string): Promise<ReadBaseline> {
 	const text = await readInputFile(ctx.io.stdin, file, BASELINE_FILE);
-	const label = file === '-' ? 'stdin' : file;
-	const parsed = parseBaseline(text, {policyId: ctx.settings.policyId});
-	// A file that is not a baseline at all is reported before any request; otherwise its good
-	// parts are checked against the tenant too, so every problem is reported at once.
-	if (!parsed.baseline) return printProblems(ctx, label, parsed.problems);
-	const baseline = parsed.baseline;
+	return {label: file === '-' ? 'stdin' : file, parsed: parseBaseline(text, {policyId: ctx.settings.policyId})};
+}
+
+/** What one tenant holds against a baseline: the comparison, every row listed, and the scopes it governs. */
+export type TenantComparison = {comparison: BaselineComparison; scopes: Scope[]; rows: Row[]};
+
+/**
+ * Compares a (well-formed) baseline with the tenant: lists the scopes it governs, resolves its IDs
+ * against them, starts the new-product watch on a first look, and compares. Problems only this
+ * tenant shows (an ID not in its list, a value a row cannot take) come back instead, in order.
+ */
+export async function compareWithTenant(ctx: Context, baseline: Baseline, parsed: ParsedBaseline): Promise<TenantComparison | {problems: BaselineProblem[]}> {
 	const scopes = (Object.keys(SECTIONS) as SectionName[]).filter(name => baseline[name]).map(name => SECTIONS[name]);
 	const [lists, key] = await Promise.all([listRows(ctx, scopes), seenKeyFor(ctx)]);
 	const resolved = resolveBaseline(baseline, lists, parsed.lineOf);
 	const problems = sortProblems([...parsed.problems, ...resolved.problems]);
-	if (problems.length > 0) return printProblems(ctx, label, problems);
+	if (problems.length > 0) return {problems};
 	for (const note of resolved.notes) ctx.note(note);
 	const seen = await loadSeen(ctx.settings.stateDir, key, ctx.note);
 	const all = scopes.flatMap(scope => lists[scope] ?? []);
 	await startWatching(ctx, key, seen, all, scopes);
-	return {file: label, baseline, scopes, comparison: compareBaseline(resolved.wanted, all, row => isNew(seen, row))};
+	return {scopes, rows: all, comparison: compareBaseline(resolved.wanted, all, row => isNew(seen, row))};
+}
+
+/** Reads, checks and compares a baseline with the tenant; an exit code (2) after printing its problems. */
+async function load(ctx: Context, file: string | undefined): Promise<Loaded | number> {
+	if (!file) throw new UsageError('--file FILE is required: the baseline to check against (make one with `mscommerce baseline export --file FILE`)');
+	const {label, parsed} = await readBaselineFile(ctx, file);
+	// A file that is not a baseline at all is reported before any request; otherwise its good
+	// parts are checked against the tenant too, so every problem is reported at once.
+	if (!parsed.baseline) return printProblems(ctx, label, parsed.problems);
+	const compared = await compareWithTenant(ctx, parsed.baseline, parsed);
+	if ('problems' in compared) return printProblems(ctx, label, compared.problems);
+	return {file: label, baseline: parsed.baseline, scopes: compared.scopes, comparison: compared.comparison};
 }
 
 /**
@@ -137,7 +158,7 @@ async function load(ctx: Context, file: string | undefined): Promise<Loaded | nu
  * rest; JSON lists them all, for a pipeline that annotates each one (its size is bounded by the
  * file's: at most BASELINE_LIMITS.bytes were read, and checking is linear).
  */
-function printProblems(ctx: Context, file: string, problems: readonly BaselineProblem[]): number {
+export function printProblems(ctx: Pick<Context, 'io' | 'settings'>, file: string, problems: readonly BaselineProblem[]): number {
 	if (ctx.settings.output === 'json') {
 		ctx.io.stderr.write(`${safeJson({error: {kind: 'usage', title: `${file}: the baseline has ${count(problems.length, 'problem')}`, problems: problems.map(p => ({file, ...p}))}})}\n`);
 	} else {
@@ -149,6 +170,29 @@ function printProblems(ctx: Context, file: string, problems: readonly BaselinePr
 }
 
 type DriftItem = BaselineComparison['drift'][number];
+
+/** A plan's drift as a table: the short words in text (80 columns), CSV keeps the exact values. */
+export function driftColumns(ctx: Pick<Context, 'settings'>, scopes: readonly Scope[]): Column<DriftItem>[] {
+	return [
+		...(scopes.length > 1 ? [{header: 'Scope', value: (d: DriftItem) => NOUN[d.row.scope]}] : []),
+		{header: 'Name', value: d => d.row.name, shrinkTo: 12},
+		{header: 'ID', value: d => d.row.id},
+		// The short words in text, as in set's plan: the table fits 80 columns; CSV and JSON keep the exact values.
+		{header: 'Current', value: d => valueWord(ctx, d.row.value)},
+		{header: 'Wanted', value: d => valueWord(ctx, d.to)},
+		{header: 'New', value: d => (d.isNew ? 'new' : ''), dropOrder: 1},
+	];
+}
+
+/** The drift, the new rows and the counts of a plan, as `--json` gives them (one tenant's, or each of a fleet's). */
+export function comparisonJson(comparison: BaselineComparison): {drift: unknown[]; new: unknown[]; counts: {drift: number; inSync: number; new: number}} {
+	const {drift, newRows} = comparison;
+	return {
+		drift: drift.map(d => ({scope: d.row.scope, id: d.row.id, name: d.row.name, current: d.row.value, wanted: d.to, rule: d.rule, new: d.isNew})),
+		new: newRows.map(n => ({scope: n.row.scope, id: n.row.id, name: n.row.name, current: n.row.value, wanted: n.to ?? null, rule: n.rule ?? null})),
+		counts: {drift: drift.length, inSync: comparison.inSync, new: newRows.length},
+	};
+}
 
 /** `baseline plan --file F`: the drift, exit 0 in sync, 6 when something differs. */
 export async function planCommand(ctx: Context, options: {file?: string}): Promise<number> {
@@ -164,23 +208,13 @@ export async function planCommand(ctx: Context, options: {file?: string}): Promi
 					file,
 					policyId: ctx.settings.policyId,
 					inSync,
-					drift: drift.map(d => ({scope: d.row.scope, id: d.row.id, name: d.row.name, current: d.row.value, wanted: d.to, rule: d.rule, new: d.isNew})),
-					new: newRows.map(n => ({scope: n.row.scope, id: n.row.id, name: n.row.name, current: n.row.value, wanted: n.to ?? null, rule: n.rule ?? null})),
-					counts: {drift: drift.length, inSync: comparison.inSync, new: newRows.length},
+					...comparisonJson(comparison),
 				},
 				2,
 			)}\n`,
 		);
 	} else {
-		const columns: Column<DriftItem>[] = [
-			...(scopes.length > 1 ? [{header: 'Scope', value: (d: DriftItem) => NOUN[d.row.scope]}] : []),
-			{header: 'Name', value: d => d.row.name, shrinkTo: 12},
-			{header: 'ID', value: d => d.row.id},
-			// The short words in text, as in set's plan: the table fits 80 columns; CSV and JSON keep the exact values.
-			{header: 'Current', value: d => valueWord(ctx, d.row.value)},
-			{header: 'Wanted', value: d => valueWord(ctx, d.to)},
-			{header: 'New', value: d => (d.isNew ? 'new' : ''), dropOrder: 1},
-		];
+		const columns = driftColumns(ctx, scopes);
 		if (!inSync) printList(ctx.io, ctx.settings.output, sortByRow(drift, d => d.row), columns);
 		// A set, not drift.some per new row: both can be the whole tenant.
 		const drifting = new Set(drift.map(d => d.row));

@@ -18,6 +18,8 @@ export type Context = {
 	signal: AbortSignal;
 	/** A line on stderr (notes, warnings). */
 	note(line: string): void;
+	/** What the context was made with: a fleet makes one context per tenant with the same (fleet/fleet.ts). */
+	options: ContextOptions;
 };
 
 export type ContextOptions = {
@@ -27,13 +29,17 @@ export type ContextOptions = {
 	persist?: boolean;
 	onRetry?: (info: RetryInfo) => void;
 	slowDownStepMs?: number;
+	/** The HTTP layer to use (a fleet's tenant shares its run's connections: Net.scoped); else a new one. */
+	net?: Net;
+	/** Where notes go (a fleet's tenant prefixes its name); else a line on stderr. */
+	note?: (line: string) => void;
 };
 
 export function createContext(settings: Settings, io: Io, signal: AbortSignal, options: ContextOptions = {}): Context {
 	// Notes quote names and messages from outside: made safe, one note is one line.
-	const note = (line: string) => void io.stderr.write(`${safeText(line)}\n`);
-	const net = new Net({caFile: settings.caFile, ca: options.ca, env: settings.env, timeoutMs: settings.timeoutMs, onRetry: options.onRetry});
+	const note = options.note ?? ((line: string) => void io.stderr.write(`${safeText(line)}\n`));
+	const net = options.net ?? new Net({caFile: settings.caFile, ca: options.ca, env: settings.env, timeoutMs: settings.timeoutMs, onRetry: options.onRetry});
 	const auth = new Auth({settings, net, persist: options.persist, warn: note, slowDownStepMs: options.slowDownStepMs});
 	const client = new CommerceClient({baseUrl: settings.licensingUrl, net, token: auth.token, signal, partner: () => auth.actingInAnotherTenant});
-	return {settings, net, auth, client, io, signal, note};
+	return {settings, net, auth, client, io, signal, note, options};
 }

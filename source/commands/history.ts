@@ -91,6 +91,7 @@ export async function undoCommand(ctx: Context, id: string | undefined, options:
 	const who = await signedInAs(ctx);
 	const lookup = findChangeSet(changeSets(entries), {tenant: who.tenant, policyId: ctx.settings.policyId}, id);
 	if ('error' in lookup) throw new UsageError(lookup.error, ['List change sets with `mscommerce history`.']);
+	if ('fleet' in lookup) return (await import('./fleet.js')).fleetUndoCommand(ctx, lookup.fleet, options);
 	const set = lookup.found;
 	const scopes = [...new Set(set.rows.map(row => row.scope))] as Scope[];
 	const current = (await Promise.all(scopes.map(async scope => ctx.client.listRows(ctx.settings.policyId, scope)))).flat();

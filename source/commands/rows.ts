@@ -22,7 +22,7 @@ import {count, describeTenant} from '../words.js';
 import {safeJson, safeText} from '../text/safe.js';
 
 type Item = ProductPolicy | OfferTypePolicy;
-type Listed = {row: Row; item: Item};
+export type Listed = {row: Row; item: Item};
 
 const NOUN: Record<Scope, string> = {product: 'product', offerType: 'offer type'};
 const COMMAND: Record<Scope, string> = {product: 'products', offerType: 'offer-types'};
@@ -43,7 +43,7 @@ export function columnsFor(scope: Scope): Column<Listed>[] {
 }
 
 /** Every row of a scope, sorted as the dashboard shows them. */
-async function listAll(ctx: Context, scope: Scope): Promise<Listed[]> {
+export async function listAll(ctx: Context, scope: Scope): Promise<Listed[]> {
 	const {client, settings} = ctx;
 	if (scope === 'product') {
 		const {data} = await client.listProducts(settings.policyId);
@@ -328,7 +328,7 @@ function progressReporter(ctx: Context, total: number): {sent: () => void; settl
 }
 
 /** What a row's result is called in text and JSON (`changed` and `failed` as before; the rest added). */
-const RESULT_WORD: Record<Outcome['kind'], string> = {
+export const RESULT_WORD: Record<Outcome['kind'], string> = {
 	changed: 'changed',
 	already: 'already',
 	conflict: 'skipped',
@@ -338,8 +338,24 @@ const RESULT_WORD: Record<Outcome['kind'], string> = {
 	'not-sent': 'not sent',
 };
 
+/** One row's result as `--json` gives it (a fleet's adds its tenant's fields). */
+export function outcomeJson(o: Outcome): Record<string, unknown> {
+	return {
+		id: o.change.row.id,
+		name: o.change.row.name,
+		scope: o.change.row.scope,
+		from: o.change.from,
+		to: o.change.to,
+		now: heldAfter(o) ?? null,
+		result: RESULT_WORD[o.kind],
+		...(o.kind === 'changed' && o.correlationId ? {correlationId: o.correlationId} : {}),
+		...(o.kind === 'failed' || o.kind === 'unknown' ? {error: o.problem} : {}),
+		...(o.kind === 'conflict' || o.kind === 'gone' ? {reason: outcomeReason(o)} : {}),
+	};
+}
+
 /** A row's result in the text table (failures add their problem's title). */
-const RESULT_TEXT: Partial<Record<Outcome['kind'], string>> = {
+export const RESULT_TEXT: Partial<Record<Outcome['kind'], string>> = {
 	changed: 'changed',
 	already: 'already there (nothing sent)',
 	conflict: 'skipped: changed by someone else',
@@ -367,20 +383,7 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 		// Short: the Now column says what the service holds; the long reason is in JSON.
 		{header: 'Result', value: o => RESULT_TEXT[o.kind] ?? `failed: ${(o as Extract<Outcome, {kind: 'failed'}>).problem.title}`, shrinkTo: 24},
 	];
-	printList(ctx.io, ctx.settings.output, outcomes, columns, o => ({
-		id: o.change.row.id,
-		name: o.change.row.name,
-		scope: o.change.row.scope,
-		from: o.change.from,
-		to: o.change.to,
-		now: heldAfter(o) ?? null,
-		result: RESULT_WORD[o.kind],
-		...(o.kind === 'changed' && o.correlationId ? {correlationId: o.correlationId} : {}),
-		...(o.kind === 'failed' || o.kind === 'unknown' ? {error: o.problem} : {}),
-		...(o.kind === 'conflict' || o.kind === 'gone' ? {reason: outcomeReason(o)} : {}),
-		tenant: who.tenant,
-		changeSetId,
-	}));
+	printList(ctx.io, ctx.settings.output, outcomes, columns, o => ({...outcomeJson(o), tenant: who.tenant, changeSetId}));
 	for (const outcome of outcomes) {
 		if (outcome.kind === 'conflict' || outcome.kind === 'gone') ctx.note(`${outcome.change.row.name} (${outcome.change.row.id}): ${outcomeReason(outcome)}`);
 		if (outcome.kind !== 'failed' && outcome.kind !== 'unknown') continue;

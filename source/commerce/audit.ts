@@ -343,13 +343,18 @@ function changeSetOf(entries: readonly AuditEntry[]): ChangeSet | undefined {
 	return set;
 }
 
-/** The log's change sets, oldest first. */
+/**
+ * The log's change sets, oldest first: one per change set and tenant. A fleet's confirmation is
+ * one change set ID whose lines carry their tenants (docs/fleet.md): it reads as one set per
+ * tenant, sharing the ID, and `undo ID` reverses them all.
+ */
 export function changeSets(entries: readonly AuditEntry[]): ChangeSet[] {
 	const groups = new Map<string, AuditEntry[]>();
 	for (const entry of entries) {
-		const group = groups.get(entry.changeSetId);
+		const key = `${entry.changeSetId}\u0000${entry.tenant.toLowerCase()}`;
+		const group = groups.get(key);
 		if (group) group.push(entry);
-		else groups.set(entry.changeSetId, [entry]);
+		else groups.set(key, [entry]);
 	}
 	return [...groups.values()].map(group => changeSetOf(group)!);
 }
@@ -359,7 +364,8 @@ export function undoable(set: Pick<ChangeSet, 'changed' | 'unknown'>): boolean {
 	return set.changed + set.unknown > 0;
 }
 
-export type ChangeSetLookup = {found: ChangeSet} | {error: string};
+/** The change set to undo; `fleet`: one that spans tenants (each part is one tenant's). */
+export type ChangeSetLookup = {found: ChangeSet} | {fleet: ChangeSet[]} | {error: string};
 
 /**
  * The change set to undo: the named one (a full ID or a unique prefix of at least 4 characters),
@@ -370,8 +376,17 @@ export function findChangeSet(sets: readonly ChangeSet[], where: {tenant: string
 		const wanted = id.trim().toLowerCase();
 		if (wanted.length < 4) return {error: `"${id}" is too short: give at least 4 characters of a change set ID (see \`mscommerce history\`)`};
 		const matches = sets.filter(set => set.id.toLowerCase().startsWith(wanted));
+		const ids = new Set(matches.map(set => set.id));
 		if (matches.length === 0) return {error: `no change set ${id} in the audit log (see \`mscommerce history\`)`};
-		if (matches.length > 1) return {error: `"${id}" names ${matches.length} change sets: give more of the ID`};
+		if (ids.size > 1) return {error: `"${id}" names ${ids.size} change sets: give more of the ID`};
+		if (matches.length > 1) {
+			const other = matches.find(set => set.policyId !== where.policyId);
+			if (other) return {error: `change set ${shortId(other.id)} is for policy ${other.policyId}; this run works on ${where.policyId} (--policy-id)`};
+			const parts = matches.filter(undoable);
+			if (parts.length === 0) return {error: `change set ${shortId(matches[0]!.id)} changed nothing: nothing to undo`};
+			// Each part signs in where it was written, even when only one tenant's part is left to undo.
+			return {fleet: parts};
+		}
 		const found = matches[0]!;
 		if (found.tenant !== where.tenant) return {error: `change set ${shortId(found.id)} was made in tenant ${found.tenant}; this session is for tenant ${where.tenant}`};
 		if (found.policyId !== where.policyId) return {error: `change set ${shortId(found.id)} is for policy ${found.policyId}; this run works on ${where.policyId} (--policy-id)`};

@@ -4,7 +4,7 @@
  */
 import type {OfferTypePolicy, PolicyValue, ProductPolicy} from '../commerce/types.js';
 import {isPolicyValue} from '../commerce/values.js';
-import {ACCOUNTS, DEFAULT_USERNAME} from './directory.js';
+import {DEFAULT_USERNAME, type EmulatorAccount} from './directory.js';
 import {escapeHtml, formOrJson, html, json, type Exchange, type Reply} from './http.js';
 
 export type RequestLogEntry = {
@@ -46,6 +46,14 @@ export type ControlApi = {
 	issueToken(username: string, opts?: {expiresInSeconds?: number}): string;
 	/** Revokes refresh tokens (of one account, or everyone's): the next refresh answers invalid_grant AADSTS700082. */
 	revokeRefreshTokens(username?: string): number;
+	/**
+	 * Sets an account's GDAP relationship with another tenant (by ID or domain): roles by name or
+	 * template ID, `[]` a relationship without a role (tokens without `wids`, so the licensing
+	 * routes answer 403), `null` none at all (a refresh at that tenant answers AADSTS50020).
+	 */
+	setGdap(username: string, tenant: string, roles: readonly string[] | null): {username: string; tenantId: string; roles: string[] | null};
+	/** Every account: the fixed ones, then each synthetic tenant's admin. */
+	accounts: EmulatorAccount[];
 	info(): Record<string, unknown>;
 };
 
@@ -132,6 +140,22 @@ export function handleControl(exchange: Exchange, segments: string[], api: Contr
 				if (!isPolicyValue(policyValue)) throw new Error('policyValue must be one of Enabled, Disabled, OnlyTrialsWithoutPaymentMethod');
 				api.setValue(tenantId || undefined, scope, id, policyValue);
 			});
+		case 'POST gdap':
+			return attempt(200, () => {
+				const body = jsonObject(
+					exchange.body,
+					'The body must be JSON: {"username": "...", "tenant": "<ID or domain>", "roles": ["Billing Administrator"] or [] or null}',
+				);
+				const {username, tenant, roles} = body;
+				if (typeof username !== 'string' || !username) throw new Error('username is required (an account, e.g. partner@northwindpartners.onmicrosoft.com)');
+				if (typeof tenant !== 'string' || !tenant) throw new Error('tenant is required (a tenant ID or domain)');
+				// Present and null ends the relationship; missing is a mistake, not a request to end it.
+				if (!('roles' in body)) throw new Error('roles is required: a list of role names or IDs, [] for a relationship without a role, or null for none');
+				if (roles !== null && !(Array.isArray(roles) && roles.every(role => typeof role === 'string'))) {
+					throw new Error('roles must be a list of role names or IDs (strings), [] or null');
+				}
+				return api.setGdap(username, tenant, roles);
+			});
 		case 'POST hostile':
 			return attempt(200, () => api.makeHostile());
 		case 'POST token':
@@ -146,6 +170,18 @@ export function handleControl(exchange: Exchange, segments: string[], api: Contr
 	}
 }
 
+/** A JSON object body, or an Error with `usage` (the control routes answer it 400). */
+function jsonObject(body: string, usage: string): Record<string, unknown> {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(body);
+	} catch {
+		throw new Error(usage);
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(usage);
+	return parsed as Record<string, unknown>;
+}
+
 const PAGE_STYLE = 'body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;line-height:1.5}input,select,button{font:inherit;margin:.2rem 0}';
 
 function page(title: string, content: string): string {
@@ -155,7 +191,7 @@ function page(title: string, content: string): string {
 /** `GET /devicelogin`: the verification page; `POST /devicelogin` (user_code, username, action=approve|decline). */
 export function handleDeviceLogin(exchange: Exchange, api: ControlApi): Reply {
 	if (exchange.method === 'GET') {
-		const options = ACCOUNTS.map(
+		const options = api.accounts.map(
 			account =>
 				`<option value="${escapeHtml(account.username)}">${escapeHtml(account.username)} (${escapeHtml(account.roleNames.join(', ') || 'no admin role')})</option>`,
 		).join('');

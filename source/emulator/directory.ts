@@ -1,7 +1,13 @@
 /**
- * The emulator's directory: two tenants and their demo accounts, with the Entra role template
- * IDs (`wids` in a token) that decide what each may do with the licensing service.
+ * The emulator's directory: the demo tenants and their accounts, with the Entra role template
+ * IDs (`wids` in a token) that decide what each may do with the licensing service; the app
+ * registrations for app-only sign-in; GDAP relationships; and, for fleet tests, N synthetic
+ * customer tenants. The fixed part is module constants; what one emulator holds (its synthetic
+ * tenants, GDAP changed at run time) is a Directory object, so two emulators in one process never
+ * see each other's tenants or changes.
  */
+import {createHash} from 'node:crypto';
+
 
 /** Entra ID role template IDs, as they appear in a token's `wids` claim. */
 export const ROLE = {
@@ -57,6 +63,7 @@ export const NORTHWIND: EmulatorTenant = {
 	displayName: 'Northwind Partners',
 };
 
+/** The fixed tenants, in every emulator (synthetic ones come with `tenantCount`). */
 export const TENANTS: readonly EmulatorTenant[] = [CONTOSO, FABRIKAM, NORTHWIND];
 
 function account(tenant: EmulatorTenant, name: string, displayName: string, oid: string, roles: string[]): EmulatorAccount {
@@ -73,6 +80,7 @@ function account(tenant: EmulatorTenant, name: string, displayName: string, oid:
 	};
 }
 
+
 export const ACCOUNTS: readonly EmulatorAccount[] = [
 	account(CONTOSO, 'admin', 'Contoso Admin', '11f3a2b4-6c5d-4e7f-8a9b-0c1d2e3f4a5b', [ROLE.globalAdministrator]),
 	account(CONTOSO, 'billing', 'Contoso Billing', '22e4b3c5-7d6e-4f80-9bac-1d2e3f4a5b6c', [ROLE.billingAdministrator]),
@@ -82,18 +90,24 @@ export const ACCOUNTS: readonly EmulatorAccount[] = [
 	account(NORTHWIND, 'partner', 'Northwind Partner Engineer', '66a8f7a9-b1a2-43c4-9fe0-5b6c7d8e9fa0', [ROLE.globalAdministrator]),
 ];
 
+/** Northwind's engineer: the account GDAP relationships are given to. */
+export const PARTNER_USERNAME = 'partner@northwindpartners.onmicrosoft.com';
+
 /**
  * GDAP relationships: which customer tenants a partner account may act in, with which roles
  * (they come in the customer-tenant token's `wids`). Northwind manages Contoso with Billing
- * Administrator (may change policies) and Fabrikam with Global Reader only (403 on a change).
+ * Administrator (may change policies) and Fabrikam with Global Reader only (403 on a change);
+ * a Directory adds Billing Administrator in each of its synthetic tenants, and setGdap changes
+ * any of it for one emulator.
  */
 export const GDAP: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>> = new Map([
-	['partner@northwindpartners.onmicrosoft.com', new Map([[CONTOSO.id, [ROLE.billingAdministrator]], [FABRIKAM.id, [ROLE.globalReader]]])],
+	[PARTNER_USERNAME, new Map([[CONTOSO.id, [ROLE.billingAdministrator]], [FABRIKAM.id, [ROLE.globalReader]]])],
 ]);
 
-/** The roles a GDAP relationship gives an account in a customer tenant, if it has one there. */
-export function gdapRoles(username: string, tenantId: string): readonly string[] | undefined {
-	return GDAP.get(username.toLowerCase())?.get(tenantId.toLowerCase());
+/** A role template ID from its ID or its display name ("Billing Administrator"), case-insensitively. */
+export function roleId(nameOrId: string): string | undefined {
+	const wanted = nameOrId.trim().toLowerCase();
+	return Object.entries(ROLE_NAMES).find(([id, name]) => id === wanted || name.toLowerCase() === wanted)?.[0];
 }
 
 /** The License Manager app's application permissions (an app token's `roles`). */
@@ -106,7 +120,25 @@ export const APP_ROLE = {
  * App registrations for app-only sign-in (client credentials), each in its home tenant with a
  * secret (and a certificate the emulator mints on request), consented for these roles.
  */
-export type EmulatorApp = {clientId: string; displayName: string; tenantId: string; oid: string; secret: string; roles: string[]};
+export type EmulatorApp = {
+	clientId: string;
+	displayName: string;
+	/** The home tenant, where the app is registered. */
+	tenantId: string;
+	/** The service principal's object ID in the home tenant (an app token's `oid` there). */
+	oid: string;
+	secret: string;
+	roles: string[];
+	/**
+	 * A multi-tenant app (AzureADMultipleOrgs): the tenants where an admin consented, which is what
+	 * gives it a service principal there, and whether every synthetic tenant did. Without this the
+	 * app is single-tenant and signs in only at home.
+	 */
+	consentedIn?: {tenants: readonly string[]; syntheticTenants: boolean};
+};
+
+/** Northwind's multi-tenant app: one app-only run over many customer tenants (the fleet). */
+export const FLEET_APP_ID = 'c4a8e2f6-3b7d-4e91-a5c0-8d2f6b1e9a37';
 
 export const APPS: readonly EmulatorApp[] = [
 	{
@@ -125,37 +157,188 @@ export const APPS: readonly EmulatorApp[] = [
 		secret: 'emulator-secret-read~do-not-use-anywhere-else',
 		roles: [APP_ROLE.read],
 	},
+	// Registered with `az ad app create`, which makes no service principal: Northwind itself has
+	// none, so its own tenant answers AADSTS7000229, a tenant that knows the app but never consented.
+	{
+		clientId: FLEET_APP_ID,
+		displayName: 'Northwind fleet automation',
+		tenantId: NORTHWIND.id,
+		oid: '99d1c2d3-e4f5-4607-8819-a2b3c4d5e6f7',
+		secret: 'emulator-secret-fleet~do-not-use-anywhere-else',
+		roles: [APP_ROLE.readWrite],
+		consentedIn: {tenants: [CONTOSO.id, FABRIKAM.id], syntheticTenants: true},
+	},
 ];
 
-export function findApp(clientId: string): EmulatorApp | undefined {
-	const wanted = clientId.trim().toLowerCase();
-	return APPS.find(app => app.clientId === wanted);
-}
-
 export const DEFAULT_USERNAME = 'admin@contoso.onmicrosoft.com';
-
-export function findAccount(username: string): EmulatorAccount | undefined {
-	const wanted = username.trim().toLowerCase();
-	return ACCOUNTS.find(candidate => candidate.username === wanted);
-}
-
-/** A tenant by its ID or its domain, case-insensitively. */
-export function findTenant(idOrDomain: string): EmulatorTenant | undefined {
-	const wanted = idOrDomain.trim().toLowerCase();
-	return TENANTS.find(tenant => tenant.id === wanted || tenant.domain === wanted);
-}
-
-/** The admin of a tenant (auto-approval and `approve` without a user name). */
-export function adminOf(tenantId: string): EmulatorAccount | undefined {
-	return ACCOUNTS.find(candidate => candidate.tenantId === tenantId && candidate.roles.includes(ROLE.globalAdministrator));
-}
 
 /** What an authority's tenant path segment names. */
 export type AuthorityTenant = {kind: 'multi'; segment: 'organizations' | 'common'} | {kind: 'tenant'; segment: string; tenant: EmulatorTenant};
 
-export function resolveAuthorityTenant(segment: string): AuthorityTenant | undefined {
-	const lower = segment.toLowerCase();
-	if (lower === 'organizations' || lower === 'common') return {kind: 'multi', segment: lower};
-	const tenant = findTenant(lower);
-	return tenant ? {kind: 'tenant', segment, tenant} : undefined;
+/** The most synthetic tenants one emulator holds (each costs a small record until first used). */
+export const MAX_TENANT_COUNT = 10_000;
+
+/**
+ * A GUID derived from text: the first 16 bytes of its SHA-256 with the version 4 and RFC 4122
+ * variant bits set, lowercase. Stable across runs and machines, so tests and benchmarks can name
+ * a synthetic tenant's ID without a running emulator.
+ */
+export function guidFrom(text: string): string {
+	const hex = createHash('sha256').update(text).digest('hex');
+	const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Synthetic customer tenant i (1-based): `customer001.onmicrosoft.com` (at least 3 digits, so
+ * customer1000 after customer999), "Customer 1", its ID derived from the domain. The same i gives
+ * the same tenant whatever the emulator's tenantCount; an emulator holds it only when i <= its count.
+ */
+export function syntheticTenant(i: number): EmulatorTenant {
+	if (!Number.isInteger(i) || i < 1) throw new RangeError(`A synthetic tenant's number is a whole number from 1, got ${i}`);
+	const domain = `customer${String(i).padStart(3, '0')}.onmicrosoft.com`;
+	return {id: guidFrom(domain), domain, displayName: `Customer ${i}`};
+}
+
+/**
+ * One emulator's directory: the fixed tenants, accounts and apps, its synthetic tenants (each
+ * with an `admin@` Global Administrator), and GDAP relationships as changed at run time. Built
+ * in startEmulator; identity, control and server ask it, never module state.
+ */
+export class Directory {
+	readonly tenantCount: number;
+	/** The fixed tenants, then customer001… */
+	readonly tenants: readonly EmulatorTenant[];
+	/** The fixed accounts, then each synthetic tenant's admin. */
+	readonly accounts: readonly EmulatorAccount[];
+	readonly apps: readonly EmulatorApp[] = APPS;
+	readonly #tenants = new Map<string, EmulatorTenant>(); // by ID and by domain
+	readonly #accounts = new Map<string, EmulatorAccount>();
+	readonly #admins = new Map<string, EmulatorAccount>(); // by tenant ID
+	readonly #synthetic = new Set<string>(); // tenant IDs
+	// setGdap's changes over the defaults (GDAP, and the partner's role in synthetic tenants), by
+	// user name then tenant ID; null: the relationship was ended.
+	readonly #gdap = new Map<string, Map<string, readonly string[] | null>>();
+
+	constructor(options: {tenantCount?: number} = {}) {
+		const count = options.tenantCount ?? 0;
+		if (!Number.isInteger(count) || count < 0 || count > MAX_TENANT_COUNT) {
+			throw new RangeError(`Emulator option tenantCount must be a whole number from 0 to ${MAX_TENANT_COUNT}, got ${count}`);
+		}
+		this.tenantCount = count;
+		const tenants = [...TENANTS];
+		const accounts = [...ACCOUNTS];
+		// A record per tenant and one for its admin, nothing more: policy state comes on first use (state.ts).
+		for (let i = 1; i <= count; i += 1) {
+			const tenant = syntheticTenant(i);
+			tenants.push(tenant);
+			this.#synthetic.add(tenant.id);
+			const username = `admin@${tenant.domain}`;
+			accounts.push(account(tenant, 'admin', `${tenant.displayName} Admin`, guidFrom(username), [ROLE.globalAdministrator]));
+		}
+		this.tenants = tenants;
+		this.accounts = accounts;
+		for (const tenant of tenants) {
+			this.#tenants.set(tenant.id, tenant);
+			this.#tenants.set(tenant.domain, tenant);
+		}
+		for (const candidate of accounts) {
+			this.#accounts.set(candidate.username, candidate);
+			if (!this.#admins.has(candidate.tenantId) && candidate.roles.includes(ROLE.globalAdministrator)) this.#admins.set(candidate.tenantId, candidate);
+		}
+	}
+
+	/** A tenant by its ID or its domain, case-insensitively. */
+	findTenant(idOrDomain: string): EmulatorTenant | undefined {
+		return this.#tenants.get(idOrDomain.trim().toLowerCase());
+	}
+
+	findAccount(username: string): EmulatorAccount | undefined {
+		return this.#accounts.get(username.trim().toLowerCase());
+	}
+
+	/** The admin of a tenant (auto-approval and `approve` without a user name). */
+	adminOf(tenantId: string): EmulatorAccount | undefined {
+		return this.#admins.get(tenantId.toLowerCase());
+	}
+
+	findApp(clientId: string): EmulatorApp | undefined {
+		const wanted = clientId.trim().toLowerCase();
+		return this.apps.find(app => app.clientId === wanted);
+	}
+
+	/**
+	 * The app's service principal in a tenant, as its object ID (an app token's `oid`), or undefined
+	 * when it has none there: a single-tenant app has one at home only; a multi-tenant app where an
+	 * admin consented, with an object ID of that tenant's own.
+	 */
+	servicePrincipal(app: EmulatorApp, tenantId: string): string | undefined {
+		const id = tenantId.toLowerCase();
+		const consent = app.consentedIn;
+		if (!consent) return id === app.tenantId ? app.oid : undefined;
+		const consented = consent.tenants.includes(id) || (consent.syntheticTenants && this.#synthetic.has(id));
+		if (!consented) return undefined;
+		return id === app.tenantId ? app.oid : guidFrom(`${app.clientId}/${id}`);
+	}
+
+	resolveAuthorityTenant(segment: string): AuthorityTenant | undefined {
+		const lower = segment.toLowerCase();
+		if (lower === 'organizations' || lower === 'common') return {kind: 'multi', segment: lower};
+		const tenant = this.findTenant(lower);
+		return tenant ? {kind: 'tenant', segment, tenant} : undefined;
+	}
+
+	/** The roles a GDAP relationship gives an account in a customer tenant, if it has one there. */
+	gdapRoles(username: string, tenantId: string): readonly string[] | undefined {
+		const user = username.trim().toLowerCase();
+		const tenant = tenantId.trim().toLowerCase();
+		const changed = this.#gdap.get(user);
+		if (changed?.has(tenant)) return changed.get(tenant) ?? undefined;
+		const fixed = GDAP.get(user)?.get(tenant);
+		if (fixed) return fixed;
+		return user === PARTNER_USERNAME && this.#synthetic.has(tenant) ? [ROLE.billingAdministrator] : undefined;
+	}
+
+	/**
+	 * Sets (roles: names or template IDs; [] is a relationship without a role) or ends (null) the
+	 * GDAP relationship of an account in another tenant of this directory. Returns what was set.
+	 * Messages never start with "No ": the control route answers those 404, and these are bad input.
+	 */
+	setGdap(username: string, tenant: string, roles: readonly string[] | null): {username: string; tenantId: string; roles: string[] | null} {
+		const found = this.findAccount(username);
+		if (!found) throw new RangeError(`username: there is no account ${username} (use one of ${this.describeAccounts()})`);
+		const customer = this.findTenant(tenant);
+		if (!customer) throw new RangeError(`tenant: there is no tenant ${tenant} (use ${this.describeTenants()}, or a tenant ID)`);
+		if (customer.id === found.tenantId) throw new RangeError(`tenant: ${customer.domain} is the home tenant of ${found.username}; GDAP gives access to other tenants`);
+		let ids: string[] | null = null;
+		if (roles !== null) {
+			ids = [];
+			for (const role of roles) {
+				const id = roleId(role);
+				if (!id) throw new RangeError(`roles: "${role}" is not a role the emulator knows (use ${Object.values(ROLE_NAMES).join(', ')}, or their template IDs)`);
+				if (!ids.includes(id)) ids.push(id);
+			}
+		}
+		let changes = this.#gdap.get(found.username);
+		if (!changes) this.#gdap.set(found.username, (changes = new Map()));
+		changes.set(customer.id, ids);
+		return {username: found.username, tenantId: customer.id, roles: ids};
+	}
+
+	/** The accounts, for a message: the fixed ones by name and the synthetic admins as a range. */
+	describeAccounts(): string {
+		const fixed = ACCOUNTS.map(a => a.username).join(', ');
+		return this.tenantCount === 0 ? fixed : `${fixed}, admin@${this.#range()}`;
+	}
+
+	/** The tenants' domains, for a message, the synthetic ones as a range. */
+	describeTenants(): string {
+		const fixed = TENANTS.map(t => t.domain).join(', ');
+		return this.tenantCount === 0 ? fixed : `${fixed}, ${this.#range()}`;
+	}
+
+	#range(): string {
+		const first = syntheticTenant(1).domain;
+		return this.tenantCount === 1 ? first : `${first.replace(/\.onmicrosoft\.com$/, '')}…${syntheticTenant(this.tenantCount).domain}`;
+	}
 }

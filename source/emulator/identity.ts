@@ -5,22 +5,11 @@
  * PKCE), `/{tenant}/oauth2/v2.0/token` (device-code, authorization-code, refresh-token and
  * client-credentials grants, with a client secret or a certificate assertion), with Entra's
  * error bodies. A partner account's refresh token redeemed at a customer tenant gives a token
- * there when a GDAP relationship allows it (docs/sign-in.md).
+ * there when a GDAP relationship allows it (docs/sign-in.md); a multi-tenant app gets app-only
+ * tokens in each tenant where an admin consented. Who exists where is the emulator's Directory.
  */
 import {createHash, createPublicKey, randomBytes, randomUUID, timingSafeEqual, verify as verifySignature, X509Certificate, constants as cryptoConstants} from 'node:crypto';
-import {
-	ACCOUNTS,
-	CONTOSO,
-	DEFAULT_USERNAME,
-	adminOf,
-	findAccount,
-	findApp,
-	gdapRoles,
-	type EmulatorApp,
-	resolveAuthorityTenant,
-	type AuthorityTenant,
-	type EmulatorAccount,
-} from './directory.js';
+import {CONTOSO, DEFAULT_USERNAME, type AuthorityTenant, type Directory, type EmulatorAccount, type EmulatorApp} from './directory.js';
 import type {FaultInjector} from './faults.js';
 import {HOSTILE} from './hostile.js';
 import {aadError, escapeHtml, formOrJson, html, json, type Exchange, type Reply} from './http.js';
@@ -43,6 +32,8 @@ export type IdentityOptions = {
 	issuerBase: () => string;
 	signer: TokenSigner;
 	faults: FaultInjector;
+	/** This emulator's tenants, accounts, apps and GDAP relationships. */
+	directory: Directory;
 	clientIds: readonly string[];
 	confidentialClientIds: readonly string[];
 	tokenLifetimeSeconds: number;
@@ -83,6 +74,7 @@ export class IdentityError extends Error {
 
 export class Identity {
 	readonly #options: IdentityOptions;
+	readonly #directory: Directory;
 	readonly #publicClients: Set<string>;
 	readonly #confidentialClients: Set<string>;
 	readonly #codes = new Map<string, DeviceCode>(); // by normalized user code
@@ -98,6 +90,7 @@ export class Identity {
 
 	constructor(options: IdentityOptions) {
 		this.#options = options;
+		this.#directory = options.directory;
 		this.#publicClients = new Set([MSCOMMERCE_CLIENT_ID, ...options.clientIds].map(id => id.toLowerCase()));
 		this.#confidentialClients = new Set(options.confidentialClientIds.map(id => id.toLowerCase()));
 	}
@@ -115,7 +108,7 @@ export class Identity {
 			'discovery/v2.0/keys',
 		];
 		if (!known.includes(route)) return undefined;
-		const authority = resolveAuthorityTenant(tenantSegment);
+		const authority = this.#directory.resolveAuthorityTenant(tenantSegment);
 		if (!authority) {
 			return aadError(
 				exchange.baseUrl,
@@ -183,7 +176,7 @@ export class Identity {
 			aadError(exchange.baseUrl, status, code, aadsts, message, exchange.correlationId);
 		if (!clientId) return error(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
 		const id = clientId.toLowerCase();
-		if (this.#publicClients.has(id) || this.#confidentialClients.has(id) || findApp(id)) return undefined;
+		if (this.#publicClients.has(id) || this.#confidentialClients.has(id) || this.#directory.findApp(id)) return undefined;
 		const directory = authority.kind === 'tenant' ? authority.tenant.id : CONTOSO.id;
 		return error(
 			400,
@@ -216,7 +209,7 @@ export class Identity {
 		this.#byDeviceCode.set(code.deviceCode, code);
 		if (options.autoApproveMs !== false) {
 			const username =
-				options.autoApproveAs ?? (authority.kind === 'tenant' ? adminOf(authority.tenant.id)?.username : undefined) ?? DEFAULT_USERNAME;
+				options.autoApproveAs ?? (authority.kind === 'tenant' ? this.#directory.adminOf(authority.tenant.id)?.username : undefined) ?? DEFAULT_USERNAME;
 			code.timer = setTimeout(() => {
 				code.timer = undefined;
 				if (code.state === 'pending' && Date.now() < code.expiresAt) this.approve(userCode, username);
@@ -265,7 +258,7 @@ export class Identity {
 		if (refused) return refused;
 		const clientId = form.client_id ?? '';
 		if (form.grant_type === 'client_credentials') return this.#clientCredentials(exchange, form, authority, error);
-		if (this.#confidentialClients.has(clientId.toLowerCase()) || findApp(clientId)) {
+		if (this.#confidentialClients.has(clientId.toLowerCase()) || this.#directory.findApp(clientId)) {
 			return error(
 				401,
 				'invalid_client',
@@ -306,7 +299,7 @@ export class Identity {
 			return error(400, 'expired_token', 70019, 'Verification code expired.');
 		}
 		if (code.failWith !== undefined) {
-			const failure = failureFor(code.failWith, code.account ?? findAccount(DEFAULT_USERNAME), code.clientId, code.authority);
+			const failure = failureFor(code.failWith, code.account ?? this.#directory.findAccount(DEFAULT_USERNAME), code.clientId, code.authority);
 			this.#forget(code);
 			return error(failure.status, failure.error, code.failWith, `${failure.message}${this.hostile ? HOSTILE.suffix : ''}`, failure.extra);
 		}
@@ -356,7 +349,7 @@ export class Identity {
 		const scopes = requested.length > 0 ? requested : grant.scopes;
 		if (authority.kind === 'tenant' && authority.tenant.id !== grant.account.tenantId) {
 			// A partner's refresh token at a customer tenant: a token there, with the GDAP roles.
-			const roles = gdapRoles(grant.account.username, authority.tenant.id);
+			const roles = this.#directory.gdapRoles(grant.account.username, authority.tenant.id);
 			if (!roles) {
 				const failure = failureFor(50020, grant.account, grant.clientId, authority);
 				return error(failure.status, failure.error, 50020, failure.message);
@@ -468,7 +461,7 @@ export class Identity {
 		}
 		const scopes = (fields.scope ?? '').split(/\s+/).filter(Boolean);
 		if (exchange.method !== 'POST') {
-			const options = ACCOUNTS.map(a => `<option value="${escapeHtml(a.username)}">${escapeHtml(a.username)}</option>`).join('');
+			const options = this.#directory.accounts.map(a => `<option value="${escapeHtml(a.username)}">${escapeHtml(a.username)}</option>`).join('');
 			const hidden = Object.entries(query)
 				.map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
 				.join('');
@@ -486,7 +479,7 @@ export class Identity {
 			back.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
 			return {status: 302, headers: {location: back.href}};
 		}
-		const account = findAccount(fields.username ?? DEFAULT_USERNAME);
+		const account = this.#directory.findAccount(fields.username ?? DEFAULT_USERNAME);
 		if (!account) return page(400, 'Sign-in failed', '<p>No such account.</p>');
 		const code = `0.emu-code.${randomBytes(24).toString('base64url')}`;
 		this.#authCodes.set(code, {account, clientId, redirectUri: redirect.href, challenge: fields.code_challenge, scopes, authority, expiresAt: Date.now() + 600_000});
@@ -524,7 +517,7 @@ export class Identity {
 
 	/** Registers a certificate for an app (Certificates & secrets): assertions signed with its key are accepted. */
 	registerAppCertificate(clientId: string, certPem: string): void {
-		const app = findApp(clientId);
+		const app = this.#directory.findApp(clientId);
 		if (!app) throw new IdentityError(`No app ${clientId}`);
 		this.#appCertificates.set(app.clientId, certPem);
 	}
@@ -536,12 +529,19 @@ export class Identity {
 		authority: AuthorityTenant,
 		error: (status: number, code: string, aadsts: number | undefined, message: string) => Reply,
 	): Reply {
-		const app = findApp(form.client_id ?? '');
+		const app = this.#directory.findApp(form.client_id ?? '');
 		if (!app) return this.#clientCheck(exchange, form.client_id, authority) ?? error(400, 'unauthorized_client', 700016, 'Unknown application.');
 		if (authority.kind !== 'tenant') {
 			return error(400, 'invalid_request', 90009, 'Application is requesting a token for itself. This scenario is supported only if resource is specified using the GUID based App Identifier: use a tenant-specific endpoint, not /organizations or /common.');
 		}
-		if (authority.tenant.id !== app.tenantId) {
+		// Entra looks the app up as a service principal of the authority's tenant: a single-tenant
+		// app is not found anywhere but at home (700016); a multi-tenant one is known, but has no
+		// service principal where no admin consented (7000229, 401 as Entra answers it).
+		const servicePrincipal = this.#directory.servicePrincipal(app, authority.tenant.id);
+		if (servicePrincipal === undefined) {
+			if (app.consentedIn) {
+				return error(401, 'invalid_client', 7000229, `The client application ${app.clientId} is missing service principal in the tenant ${authority.tenant.id}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`);
+			}
 			return error(400, 'unauthorized_client', 700016, `Application with identifier '${app.clientId}' was not found in the directory '${authority.tenant.id}'.`);
 		}
 		const tokenEndpoint = `${exchange.baseUrl}/${authority.segment}/oauth2/v2.0/token`;
@@ -561,22 +561,25 @@ export class Identity {
 		if (!scopes.some(scope => scope.endsWith('/.default') && resourceOf(scope) === LICENSING_APP_ID)) {
 			return error(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
 		}
-		exchange.note.tenantId = app.tenantId;
+		// The token is the authority's tenant's (a multi-tenant app acts there, not at home), and
+		// its oid is the service principal's there.
+		const tenantId = authority.tenant.id;
+		exchange.note.tenantId = tenantId;
 		const now = Math.floor(Date.now() / 1000);
 		const lifetime = this.#options.tokenLifetimeSeconds;
 		const token = this.#options.signer.sign({
 			aud: LICENSING_APP_ID,
-			iss: `${this.#options.issuerBase()}/${app.tenantId}/v2.0`,
+			iss: `${this.#options.issuerBase()}/${tenantId}/v2.0`,
 			iat: now,
 			nbf: now,
 			exp: now + lifetime,
 			azp: app.clientId,
 			azpacr: form.client_secret !== undefined ? '1' : '2',
 			idtyp: 'app',
-			oid: app.oid,
-			sub: app.oid,
+			oid: servicePrincipal,
+			sub: servicePrincipal,
 			roles: app.roles,
-			tid: app.tenantId,
+			tid: tenantId,
 			uti: randomBytes(16).toString('base64url'),
 			ver: '2.0',
 		});
@@ -616,10 +619,10 @@ export class Identity {
 	approve(userCode: string, username?: string): void {
 		const code = this.#pendingCode(userCode);
 		const name =
-			username ?? (code.authority.kind === 'tenant' ? adminOf(code.authority.tenant.id)?.username : undefined) ?? DEFAULT_USERNAME;
-		const account = findAccount(name);
+			username ?? (code.authority.kind === 'tenant' ? this.#directory.adminOf(code.authority.tenant.id)?.username : undefined) ?? DEFAULT_USERNAME;
+		const account = this.#directory.findAccount(name);
 		if (!account) {
-			throw new IdentityError(`No account ${name}: use one of ${ACCOUNTS.map(a => a.username).join(', ')}`);
+			throw new IdentityError(`No account ${name}: use one of ${this.#directory.describeAccounts()}`);
 		}
 		code.account = account;
 		code.state = 'approved';

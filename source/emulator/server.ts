@@ -12,7 +12,7 @@ import {join} from 'node:path';
 import type {OfferTypePolicy, ProductPolicy} from '../commerce/types.js';
 import {mintAppCertificate, serverCertificates, type CertificateVariant} from './ca.js';
 import {handleControl, handleDeviceLogin, type ControlApi, type RequestLogEntry} from './control.js';
-import {ACCOUNTS, APPS, CONTOSO, findAccount, findApp, findTenant, type EmulatorAccount, type EmulatorApp} from './directory.js';
+import {CONTOSO, Directory, type EmulatorAccount, type EmulatorApp, type EmulatorTenant} from './directory.js';
 import {describeFaults, FaultInjector, parseFaults, type FaultRoute} from './faults.js';
 import {aadError, json, readBody, serverErrorPage, serviceError, type Exchange, type Reply} from './http.js';
 import {Identity} from './identity.js';
@@ -38,6 +38,13 @@ export type EmulatorOptions = {
 	deviceCodeLifetimeSeconds?: number;
 	/** Add N synthetic products to the catalog (scale tests, benchmarks). */
 	syntheticProducts?: number;
+	/**
+	 * N synthetic customer tenants besides Contoso, Fabrikam and Northwind (fleet tests): tenant i
+	 * is `syntheticTenant(i)` (customer001.onmicrosoft.com, …) with a Global Administrator
+	 * `admin@` account; Northwind's partner has Billing Administrator there through GDAP, and the
+	 * fleet app is consented there. Each costs a small record; policy state comes on first use.
+	 */
+	tenantCount?: number;
 	/** fresh (default): every row Enabled. demo: a realistic mix. */
 	preset?: Preset;
 	/** Also listen on a second port that only speaks TLS 1.0/1.1 (the module's "underlying connection was closed": docs/service.md, TLS, proxies and certificates). */
@@ -80,10 +87,13 @@ export type Emulator = Omit<ControlApi, 'info'> & {
 	legacyTlsUrl?: string;
 	caPem: string;
 	caFile: string;
+	/** The tenants this emulator holds: Contoso, Fabrikam, Northwind, then the synthetic ones. */
+	tenants: EmulatorTenant[];
+	/** Its accounts: the fixed ones, then each synthetic tenant's admin. */
 	accounts: EmulatorAccount[];
 	/** Ready bearer tokens for the Contoso admin and reader. */
 	tokens: {admin: string; reader: string};
-	/** App registrations for app-only sign-in (client ID, secret, roles). */
+	/** App registrations for app-only sign-in (client ID, secret, roles; the fleet app is multi-tenant). */
 	apps: EmulatorApp[];
 	/**
 	 * A certificate (with its private key, one PEM) registered for an app: client assertions signed
@@ -118,7 +128,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	checkNumber('deviceCodeLifetimeSeconds', options.deviceCodeLifetimeSeconds, 1);
 	checkNumber('syntheticProducts', options.syntheticProducts, 0);
 	if (typeof options.autoApproveMs === 'number') checkNumber('autoApproveMs', options.autoApproveMs, 0);
-	if (options.autoApproveAs !== undefined && !findAccount(options.autoApproveAs)) {
+	// This emulator's own (and where tenantCount is checked): another emulator in the same process
+	// has its own tenants and GDAP changes.
+	const directory = new Directory({tenantCount: options.tenantCount});
+	if (options.autoApproveAs !== undefined && !directory.findAccount(options.autoApproveAs)) {
 		throw new RangeError(`Emulator option autoApproveAs: no account ${options.autoApproveAs}`);
 	}
 
@@ -130,6 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		issuerBase: () => url,
 		signer,
 		faults,
+		directory,
 		clientIds: options.clientIds ?? [],
 		confidentialClientIds: options.confidentialClientIds ?? [],
 		tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
@@ -143,13 +157,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	let legacyTlsUrl: string | undefined;
 
 	const tenantIdOf = (tenant: string): string => {
-		const found = findTenant(tenant);
-		if (!found) throw new Error(`No tenant ${tenant}: use ${ACCOUNTS.map(a => a.tenantId).filter((v, i, all) => all.indexOf(v) === i).join(' or ')} (or its domain)`);
+		const found = directory.findTenant(tenant);
+		if (!found) throw new Error(`No tenant ${tenant}: use ${directory.describeTenants()} (or a tenant ID)`);
 		return found.id;
 	};
 	const issueToken = (username: string, opts: {expiresInSeconds?: number} = {}): string => {
-		const account = findAccount(username);
-		if (!account) throw new Error(`No account ${username}: use one of ${ACCOUNTS.map(a => a.username).join(', ')}`);
+		const account = directory.findAccount(username);
+		if (!account) throw new Error(`No account ${username}: use one of ${directory.describeAccounts()}`);
 		return identity.issueAccessToken(account, opts);
 	};
 	const tenantState = (tenant: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]} =>
@@ -193,13 +207,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		issueToken,
 		revokeRefreshTokens: username => identity.revokeRefreshTokens(username),
+		setGdap: (username, tenant, roles) => directory.setGdap(username, tenant, roles),
+		accounts: [...directory.accounts],
 		info: () => ({
 			url,
 			authority: `${url}/organizations`,
 			licensingUrl: url,
 			legacyTlsUrl,
 			faults: describeFaults(faults.plan),
-			accounts: ACCOUNTS.map(({username, tenantId, roleNames}) => ({username, tenantId, roles: roleNames})),
+			tenantCount: directory.tenantCount,
+			tenantsWithState: store.size,
+			accounts: directory.accounts.map(({username, tenantId, roleNames}) => ({username, tenantId, roles: roleNames})),
 		}),
 	};
 
@@ -399,7 +417,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			legacyTlsUrl,
 			caPem: certificates.caPem,
 			caFile,
-			accounts: [...ACCOUNTS],
+			tenants: [...directory.tenants],
+			accounts: control.accounts,
 			tokens: {admin: issueToken('admin@contoso.onmicrosoft.com'), reader: issueToken('reader@contoso.onmicrosoft.com')},
 			issueToken,
 			approve: control.approve,
@@ -410,14 +429,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			setFaults: control.setFaults,
 			faults: control.faults,
 			revokeRefreshTokens: control.revokeRefreshTokens,
+			setGdap: control.setGdap,
 			tenantState,
 			addProduct: (tenant, p) => addProduct(tenant, p),
 			setValue,
 			makeHostile: control.makeHostile,
-			apps: [...APPS],
+			apps: [...directory.apps],
 			appCertificate: clientId => {
-				const app = findApp(clientId);
-				if (!app) return Promise.reject(new Error(`No app ${clientId}: use one of ${APPS.map(a => a.clientId).join(', ')}`));
+				const app = directory.findApp(clientId);
+				if (!app) return Promise.reject(new Error(`No app ${clientId}: use one of ${directory.apps.map(a => a.clientId).join(', ')}`));
 				let minted = appCertificates.get(app.clientId);
 				if (!minted) {
 					minted = (async () => {

@@ -5,7 +5,7 @@
  */
 import {DEFAULT_POLICY_ID} from '../commerce/types.js';
 import type {RequestLogEntry} from './control.js';
-import {DEFAULT_USERNAME} from './directory.js';
+import {ACCOUNTS, DEFAULT_USERNAME, NORTHWIND, PARTNER_USERNAME, syntheticTenant} from './directory.js';
 import {startEmulator, type EmulatorOptions} from './server.js';
 
 export type RunEmulatorOptions = EmulatorOptions & {
@@ -55,7 +55,16 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		const hours = lifetime >= 3600 ? `${Math.round((lifetime / 3600) * 10) / 10} h` : `${lifetime} s`;
 		const admin = emulator.issueToken('admin@contoso.onmicrosoft.com', {expiresInSeconds: lifetime});
 		const reader = emulator.issueToken('reader@contoso.onmicrosoft.com', {expiresInSeconds: lifetime});
-		const accounts = emulator.accounts.map(a => `${a.username} (${a.roleNames.join(', ') || 'no admin role'})`);
+		// The fixed accounts by name; synthetic tenants' admins, maybe thousands, as one line.
+		const accounts = emulator.accounts.slice(0, ACCOUNTS.length).map(a => `${a.username} (${a.roleNames.join(', ') || 'no admin role'})`);
+		const tenantCount = emulatorOptions.tenantCount ?? 0;
+		const customers =
+			tenantCount === 0
+				? ''
+				: tenantCount === 1
+					? syntheticTenant(1).domain
+					: `${syntheticTenant(1).domain} … ${syntheticTenant(tenantCount).domain}`;
+		if (tenantCount > 0) accounts.push(`admin@customerNNN.onmicrosoft.com in each of the ${tenantCount} customer tenants (Global Administrator)`);
 
 		print(`mscommerce emulator is listening (started in ${Math.round(emulator.startupMs)} ms)`);
 		print('');
@@ -64,6 +73,7 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		print(`  CA file        ${emulator.caFile}`);
 		if (emulator.legacyTlsUrl) print(`  legacy TLS     ${emulator.legacyTlsUrl} (speaks only TLS 1.0/1.1)`);
 		if (emulatorOptions.hostile) print('  hostile        names, descriptions, errors and sign-in messages carry terminal control');
+		if (tenantCount > 0) print(`  customers      ${tenantCount} synthetic tenants: ${customers}`);
 		print(`  faults         ${emulator.faults()}`);
 		if (emulatorOptions.autoApproveMs !== undefined && emulatorOptions.autoApproveMs !== false) {
 			print(`  auto-approve   device codes approve themselves after ${emulatorOptions.autoApproveMs} ms`);
@@ -86,7 +96,8 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		print('');
 		print('App-only sign-in (client credentials; --tenant is required):');
 		for (const app of emulator.apps) {
-			print(`  ${app.displayName}: --client-id ${app.clientId} --client-secret '${app.secret}' (${app.roles.join(', ')})`);
+			const where = app.consentedIn ? `, multi-tenant: consented in Contoso, Fabrikam${tenantCount > 0 ? ' and every customer tenant' : ''}` : '';
+			print(`  ${app.displayName}: --client-id ${app.clientId} --client-secret '${app.secret}' (${app.roles.join(', ')}${where})`);
 		}
 		const [first] = emulator.apps;
 		if (first) {
@@ -94,7 +105,11 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 			print(`  or with a certificate: --client-id ${first.clientId} --certificate ${shellQuote(file)}`);
 			print(`  mscommerce whoami --tenant contoso.onmicrosoft.com --client-id ${first.clientId} --client-secret '${first.secret}' --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca}`);
 		}
-		print('Partner (GDAP): partner@northwindpartners.onmicrosoft.com manages Contoso (Billing Administrator) and Fabrikam (Global Reader).');
+		print(
+			`Partner (GDAP): ${PARTNER_USERNAME} manages Contoso (Billing Administrator) and Fabrikam (Global Reader)` +
+				`${tenantCount > 0 ? `, and each customer tenant (Billing Administrator)` : ''}; its home is ${NORTHWIND.domain}.`,
+		);
+		print(`  change a relationship: curl --cacert ${ca} -H 'content-type: application/json' -d '{"username":"${PARTNER_USERNAME}","tenant":"fabrikam.onmicrosoft.com","roles":["Billing Administrator"]}' ${url}/_emulator/gdap`);
 		print('');
 		print('Press Ctrl-C to stop.');
 

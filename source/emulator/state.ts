@@ -230,6 +230,11 @@ export class PolicyStore {
 		this.#preset = options.preset ?? 'fresh';
 	}
 
+	/** How many tenants have state so far: a tenant costs nothing here until a request or control route touches it. */
+	get size(): number {
+		return this.#tenants.size;
+	}
+
 	tenant(tenantId: string): TenantPolicies {
 		const key = tenantId.toLowerCase();
 		let tenant = this.#tenants.get(key);

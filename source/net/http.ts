@@ -20,6 +20,7 @@ import {
 	type AnswerProgress,
 	type RequestContext,
 } from '../problems/errors.js';
+import type {Gate} from './gate.js';
 import {bypassesProxy, checkProxyUrl, isLoopbackHost, redactProxy} from './urls.js';
 
 export type RetryPolicy = {
@@ -64,6 +65,8 @@ export type NetSettings = {
 	retry?: Partial<RetryPolicy>;
 	/** Told of each retry, for progress output ("throttled, retrying in 2 s"). */
 	onRetry?: (info: RetryInfo) => void;
+	/** Each attempt waits for a slot here (a fleet's limits, net/gate.ts); the waits between retries hold none. */
+	gate?: Gate;
 };
 
 export type RetryInfo = {context: RequestContext; attempt: number; delayMs: number; reason: string};
@@ -108,12 +111,33 @@ export class Net {
 	readonly timeoutMs: number;
 	readonly maxResponseBytes: number;
 	private readonly direct: Agent;
-	private readonly proxies = new Map<string, ProxyAgent>();
+	private readonly proxies: Map<string, ProxyAgent>;
 	private readonly env: NodeJS.ProcessEnv;
 	private readonly agentOptions: AgentOptions;
 	private readonly tls: Tls;
+	/** A scoped Net (see scoped) closes nothing: its connections are its parent's. */
+	private readonly owner: boolean;
 
-	constructor(private readonly settings: NetSettings = {}) {
+	constructor(settings?: NetSettings);
+	constructor(settings: NetSettings, parent: Net);
+	constructor(
+		private readonly settings: NetSettings = {},
+		parent?: Net,
+	) {
+		this.owner = parent === undefined;
+		if (parent) {
+			// The parent's connections, proxies and trust: only the gate and the retry listener differ.
+			this.env = parent.env;
+			this.retry = parent.retry;
+			this.timeoutMs = parent.timeoutMs;
+			this.maxResponseBytes = parent.maxResponseBytes;
+			this.tls = parent.tls;
+			this.agentOptions = parent.agentOptions;
+			this.direct = parent.direct;
+			this.proxies = parent.proxies;
+			return;
+		}
+		this.proxies = new Map();
 		this.env = settings.env ?? process.env;
 		this.retry = {...DEFAULT_RETRY, ...settings.retry};
 		this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -130,6 +154,14 @@ export class Net {
 			connect: {...this.tls, timeout: settings.connectTimeoutMs ?? 10_000},
 		};
 		this.direct = new Agent(this.agentOptions);
+	}
+
+	/**
+	 * A Net for one tenant of a fleet: the same connections, trust, proxy and limits, with its own
+	 * gate (its share of the run's requests) and its own retry listener.
+	 */
+	scoped(options: {gate?: Gate; onRetry?: (info: RetryInfo) => void}): Net {
+		return new Net({...this.settings, gate: options.gate, onRetry: options.onRetry ?? this.settings.onRetry}, this);
 	}
 
 	/** The proxy a URL goes through, from HTTPS_PROXY / HTTP_PROXY / NO_PROXY, if any. */
@@ -192,6 +224,7 @@ export class Net {
 			if (req.signal?.aborted) throw new CancelledError();
 			let reason: string;
 			let delayMs: number;
+			const release = await this.settings.gate?.acquire(req.signal);
 			try {
 				const response = await this.tryOnce(dispatcher, url, req, headers, context, attempt);
 				if (!RETRY_STATUS.has(response.status) || attempt >= this.retry.maxAttempts) return response;
@@ -200,11 +233,15 @@ export class Net {
 				if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) return response;
 				delayMs = retryAfter ?? this.backoff(attempt);
 				reason = `${response.status}`;
+				// Throttled: the tenant's other requests wait as long, rather than each meeting a 429 of its own.
+				if (response.status === 429) this.settings.gate?.pause(delayMs);
 			} catch (error) {
 				const code = error instanceof NetworkError ? errorCode(error.cause) : undefined;
 				if (!(code && DROPPED.has(code) && IDEMPOTENT.has(req.method) && attempt < this.retry.maxAttempts)) throw error;
 				delayMs = this.backoff(attempt);
 				reason = code;
+			} finally {
+				release?.();
 			}
 			this.settings.onRetry?.({context, attempt, delayMs, reason});
 			try {
@@ -283,6 +320,7 @@ export class Net {
 	}
 
 	async close(): Promise<void> {
+		if (!this.owner) return;
 		await Promise.all([this.direct.close(), ...[...this.proxies.values()].map(async p => p.close())]);
 	}
 }

@@ -65,6 +65,7 @@ const AADSTS: Record<number, {title: string; hints: string[]}> = {
 	700082: {title: 'Your session has expired', hints: ['Sign in again: `mscommerce login`.']},
 	70043: {title: 'Your session has expired', hints: ['Sign in again: `mscommerce login`.']},
 	50126: {title: 'Wrong user name or password', hints: ['Sign in again with the right account (`mscommerce login`).']},
+	7000229: {title: 'The app has no service principal in this tenant (never consented there)', hints: ["An admin of that tenant must consent to the app (admin consent URL: https://login.microsoftonline.com/<tenant>/adminconsent?client_id=<app's client ID>), or sign in to it another way in the tenants file (account: for a partner's GDAP access)."]},
 	7000215: {title: 'The client secret is wrong', hints: ['Pass the secret\'s value (not its ID) with --client-secret or MSCOMMERCE_CLIENT_SECRET; a secret may also have expired (Entra ID → App registrations → Certificates & secrets).']},
 	700027: {title: 'The certificate assertion was refused', hints: ['Upload the certificate of --certificate to the app registration (Certificates & secrets), and check the file holds that certificate and its private key.']},
 	90009: {title: 'App-only sign-in needs a tenant', hints: ['Pass --tenant (a domain or tenant ID): an app gets tokens for one tenant, never for organizations or common.']},

@@ -74,7 +74,8 @@ test("options are the command's own and the global ones, long forms, each once",
 	for (const name of ['--match', '--yes', '--dry-run', '--tenant', '--output', '--json', '--no-color', '--help']) assert.ok(offered.includes(name), name);
 	assert.ok(!offered.some(o => /^-[^-]/.test(o)), 'no short forms');
 	assert.equal(offered.filter(o => o === '--help').length, 1);
-	assert.deepEqual(await tab('products list --s'), ['--scope']);
+	assert.deepEqual(await tab('products list --sc'), ['--scope']);
+	assert.deepEqual(await tab('products list --s'), ['--scope', '--shard']);
 	// An option already given is not offered again.
 	assert.ok(!(await tab('products set --yes --')).includes('--yes'));
 });

@@ -1,0 +1,526 @@
+/**
+ * The commands over a fleet (`--tenants FILE`): baseline plan and apply, products / offer-types
+ * list, and undo of a change set that spans tenants. Each tenant is worked on with its own
+ * sign-in, concurrently within the run's limits (fleet/fleet.ts); one tenant's failure is shown on
+ * its own row and never stops the others. docs/fleet.md has the outputs and exit codes.
+ */
+import {randomUUID} from 'node:crypto';
+import {checkAuditLog, shortId, startChangeSet, undoPlan, type ChangeSet} from '../commerce/audit.js';
+import {applyWrites, countOutcomes, heldAfter, outcomeReason, type ApplyResult, type Change, type Outcome} from '../commerce/changes.js';
+import {serviceTarget} from '../commerce/client.js';
+import type {BaselineComparison, BaselineProblem} from '../commerce/baseline.js';
+import {sortByRow} from '../commerce/sort.js';
+import type {Row, Scope} from '../commerce/types.js';
+import {VALUE_LABEL} from '../commerce/values.js';
+import {forEachTenant, memberLabel, readFleet, runLimiter, type Fleet, type TenantResult} from '../fleet/fleet.js';
+import type {FleetMember} from '../fleet/tenantsFile.js';
+import {formatProblem} from '../files/yaml.js';
+import type {Limiter} from '../net/gate.js';
+import {UsageError} from '../problems/errors.js';
+import {ExitCode, interruptedCode} from '../problems/exitCodes.js';
+import type {Problem} from '../problems/types.js';
+import {safeJson, safeText} from '../text/safe.js';
+import {count} from '../words.js';
+import {askYes} from './account.js';
+import {compareWithTenant, comparisonJson, driftColumns, printProblems, readBaselineFile, type ReadBaseline} from './baseline.js';
+import type {Context} from './context.js';
+import {printList, toTable, valueWord, type Column} from './output.js';
+import {reportProblem} from './report.js';
+import {listAll, outcomeJson, RESULT_TEXT, signedInAs, whereLine, type Listed, type Writer} from './rows.js';
+
+/** The tenants file read and sliced, or exit 2 after printing its problems. */
+async function loadFleet(ctx: Context, file: string, shard: string | undefined): Promise<Fleet | number> {
+	const fleet = await readFleet(ctx, file, shard);
+	if ('problems' in fleet) return printProblems(ctx, fleet.file, fleet.problems);
+	if (fleet.members.length === 0) {
+		// An empty slice is no mistake: a file of three tenants split over four jobs leaves one idle.
+		ctx.note(`No tenant of ${fleet.file} is in shard ${fleet.shard?.index}/${fleet.shard?.count}: nothing to do.`);
+	}
+	return fleet;
+}
+
+/**
+ * Progress on stderr as tenants finish: on a terminal one line that counts (tenants done / total),
+ * elsewhere (a CI log) a line per tenant saying how it went.
+ */
+function fleetProgress<T>(ctx: Context, verb: string, describe: (result: TenantResult<T>) => string): (result: TenantResult<T>, done: number, total: number) => void {
+	const tty = Boolean(ctx.io.stderr.isTTY);
+	return (result, done, total) => {
+		if (tty) {
+			ctx.io.stderr.write(`\r\u001B[K${verb} ${done}/${total} tenants${done === total ? '\n' : ''}`);
+			return;
+		}
+		ctx.io.stderr.write(`${safeText(`[${done}/${total}] ${memberLabel(result.member)}: ${result.ok ? describe(result) : `failed: ${result.problem.title}`}`)}\n`);
+	};
+}
+
+/** A tenant's problem on stderr, under its name. */
+function reportTenantProblem(ctx: Context, member: FleetMember, problem: Problem): void {
+	ctx.io.stderr.write(`${safeText(`${memberLabel(member)} (${member.tenant}):`)}\n`);
+	reportProblem(ctx.io.stderr, problem);
+}
+
+// ---------------------------------------------------------------------------------------------
+// baseline plan / apply
+
+type TenantCheck = {who: Writer; baseline: string; comparison: BaselineComparison; scopes: Scope[]; rows: Row[]};
+
+/**
+ * Every baseline the fleet needs (a tenant's own, else --file), each read and checked once, before
+ * any request: a problem in any of them is exit 2 with nothing asked or sent.
+ */
+async function loadBaselines(ctx: Context, fleet: Fleet, shared: string | undefined): Promise<Map<string, ReadBaseline> | number> {
+	const without = fleet.members.filter(member => !member.baseline);
+	if (without.length > 0 && !shared) {
+		const named = without.slice(0, 5).map(m => m.tenant).join(', ');
+		throw new UsageError(`--file FILE is required: ${count(without.length, 'tenant')} of ${fleet.file} ${without.length === 1 ? 'has' : 'have'} no baseline: of ${without.length === 1 ? 'its' : 'their'} own (${named}${without.length > 5 ? ', …' : ''})`, [
+			'Give the shared baseline with --file, or a baseline: line to each tenant in the tenants file.',
+		]);
+	}
+	const paths = [...new Set(fleet.members.map(member => member.baseline ?? shared!))];
+	const read = new Map<string, ReadBaseline>();
+	let code: number | undefined;
+	for (const path of paths) {
+		const baseline = await readBaselineFile(ctx, path);
+		// Named as the tenants file names it (a tenant's own) or as given (--file).
+		const written = fleet.members.find(member => member.baseline === path)?.baselineAsWritten;
+		if (written) baseline.label = written;
+		if (!baseline.parsed.baseline || baseline.parsed.problems.length > 0) code = printProblems(ctx, baseline.label, baseline.parsed.problems);
+		read.set(path, baseline);
+	}
+	return code ?? read;
+}
+
+/** One tenant against its baseline: who signs in there, and the comparison (or the problems only it shows). */
+async function checkTenant(ctx: Context, member: FleetMember, baselines: Map<string, ReadBaseline>, shared: string | undefined): Promise<TenantCheck> {
+	const {label, parsed} = baselines.get(member.baseline ?? shared!)!;
+	const [who, compared] = await Promise.all([signedInAs(ctx), compareWithTenant(ctx, parsed.baseline!, parsed)]);
+	if ('problems' in compared) throw baselineMisfit(label, compared.problems);
+	return {who, baseline: label, ...compared};
+}
+
+/** A baseline that does not fit one tenant (an ID it does not list): that tenant's problem, the first few named. */
+function baselineMisfit(label: string, problems: readonly BaselineProblem[]): UsageError {
+	const shown = problems.slice(0, 3).map(problem => formatProblem(label, problem));
+	const more = problems.length > 3 ? `; …and ${problems.length - 3} more` : '';
+	return new UsageError(`${label} does not fit this tenant (${count(problems.length, 'problem')}): ${shown.join('; ')}${more}`);
+}
+
+type PlanOptions = {
+	tenants: string;
+	shard?: string;
+	file?: string;
+	/** Tenants worked on at once (default: as many as the run's request limit). The bench's one-at-a-time run sets 1. */
+	tenantsAtOnce?: number;
+};
+
+/** Plans the whole fleet: the tenants file, its baselines, then every tenant concurrently. */
+async function planFleet(ctx: Context, options: PlanOptions, limiter: Limiter): Promise<{fleet: Fleet; results: TenantResult<TenantCheck>[]} | number> {
+	const fleet = await loadFleet(ctx, options.tenants, options.shard);
+	if (typeof fleet === 'number') return fleet;
+	const baselines = await loadBaselines(ctx, fleet, options.file);
+	if (typeof baselines === 'number') return baselines;
+	const describe = (result: TenantResult<TenantCheck>) => {
+		if (!result.ok) return '';
+		const {drift, newRows} = result.value.comparison;
+		return `${drift.length === 0 ? 'in sync' : `${count(drift.length, 'row')} drift`}${newRows.length ? `, ${newRows.length} new` : ''}`;
+	};
+	const results = await forEachTenant(ctx, fleet.members, async (tenant, member) => checkTenant(tenant, member, baselines, options.file), {
+		limiter,
+		...(options.tenantsAtOnce ? {width: options.tenantsAtOnce} : {}),
+		onDone: fleetProgress(ctx, 'Checked', describe),
+	});
+	return {fleet, results};
+}
+
+function statusOf(result: TenantResult<TenantCheck>): 'in-sync' | 'drift' | 'failed' {
+	if (!result.ok) return 'failed';
+	return result.value.comparison.drift.length === 0 ? 'in-sync' : 'drift';
+}
+
+/** The tenant as a person knows it, with its ID once it is known (after sign-in). */
+function tenantWords(member: FleetMember, who?: Writer): string {
+	const label = memberLabel(member);
+	const id = who?.tenant ?? member.tenant;
+	return id.toLowerCase() === label.toLowerCase() ? label : `${label} (${id})`;
+}
+
+/** A flat row of the plan's CSV: one per tenant, one per drifting row, one per new row that does not drift. */
+type PlanCsvRow = {result: TenantResult<TenantCheck>; kind: 'tenant' | 'drift' | 'new'; row?: Row; wanted?: string; rule?: string; isNew?: boolean};
+
+const PLAN_CSV: Column<PlanCsvRow>[] = [
+	{header: 'tenant', value: r => r.result.member.tenant},
+	{header: 'tenantId', value: r => (r.result.ok ? r.result.value.who.tenant : '')},
+	{header: 'name', value: r => r.result.member.name},
+	{header: 'baseline', value: r => (r.result.ok ? r.result.value.baseline : '')},
+	{header: 'status', value: r => statusOf(r.result)},
+	{header: 'kind', value: r => r.kind},
+	{header: 'scope', value: r => r.row?.scope ?? ''},
+	{header: 'id', value: r => r.row?.id ?? ''},
+	{header: 'rowName', value: r => r.row?.name ?? ''},
+	{header: 'current', value: r => r.row?.value ?? ''},
+	{header: 'wanted', value: r => r.wanted ?? ''},
+	{header: 'rule', value: r => r.rule ?? ''},
+	{header: 'new', value: r => (r.kind === 'tenant' ? '' : r.isNew ? 'true' : 'false')},
+	{header: 'error', value: r => (r.kind === 'tenant' && !r.result.ok ? r.result.problem.title : '')},
+];
+
+function planJson(result: TenantResult<TenantCheck>): Record<string, unknown> {
+	const base = {tenant: result.member.tenant, name: result.member.name, status: statusOf(result)};
+	if (!result.ok) return {...base, tenantId: null, error: result.problem};
+	const {who, baseline, comparison} = result.value;
+	return {
+		...base,
+		tenantId: who.tenant,
+		account: who.account,
+		baseline,
+		inSync: comparison.drift.length === 0,
+		...comparisonJson(comparison),
+	};
+}
+
+/** `baseline plan --tenants FILE [--file F] [--shard K/N]`: exit 5 if a tenant failed, else 6 if one drifts, else 0. */
+export async function fleetPlanCommand(ctx: Context, options: PlanOptions): Promise<number> {
+	const planned = await planFleet(ctx, options, runLimiter());
+	if (typeof planned === 'number') return planned;
+	const {fleet, results} = planned;
+	const failed = results.filter(r => !r.ok);
+	const drifting = results.filter(r => statusOf(r) === 'drift');
+	const format = ctx.settings.output;
+	if (format === 'json') {
+		ctx.io.stdout.write(
+			`${safeJson(
+				{
+					tenantsFile: fleet.file,
+					...(fleet.shard ? {shard: `${fleet.shard.index}/${fleet.shard.count}`} : {}),
+					policyId: ctx.settings.policyId,
+					tenants: results.map(planJson),
+					counts: {tenants: results.length, inSync: results.length - failed.length - drifting.length, drift: drifting.length, failed: failed.length},
+				},
+				2,
+			)}\n`,
+		);
+	} else if (format === 'csv') {
+		const rows: PlanCsvRow[] = [];
+		for (const result of results) {
+			rows.push({result, kind: 'tenant'});
+			if (!result.ok) continue;
+			const {drift, newRows} = result.value.comparison;
+			for (const d of sortByRow(drift, d => d.row)) rows.push({result, kind: 'drift', row: d.row, wanted: d.to, rule: d.rule, isNew: d.isNew});
+			const driftingRows = new Set(drift.map(d => d.row));
+			for (const n of newRows.filter(n => !driftingRows.has(n.row))) rows.push({result, kind: 'new', row: n.row, wanted: n.to, rule: n.rule, isNew: true});
+		}
+		printList(ctx.io, 'csv', rows, PLAN_CSV);
+	} else {
+		printPlanText(ctx, results);
+	}
+	for (const result of failed) if (!result.ok) reportTenantProblem(ctx, result.member, result.problem);
+	const driftRows = drifting.reduce((sum, r) => sum + (r.ok ? r.value.comparison.drift.length : 0), 0);
+	const inSync = results.length - failed.length - drifting.length;
+	const parts = [`${inSync} in sync`, `${drifting.length} drift${driftRows ? ` (${count(driftRows, 'row')})` : ''}`, `${failed.length} failed`];
+	ctx.note(`${count(results.length, 'tenant')} of ${fleet.file}${fleet.shard ? ` (shard ${fleet.shard.index}/${fleet.shard.count})` : ''}: ${parts.join(', ')}.`);
+	if (drifting.length > 0) ctx.note(`Fix the drift with \`mscommerce baseline apply --tenants ${fleet.file}${options.file ? ` --file ${options.file}` : ''}${fleet.shard ? ` --shard ${fleet.shard.index}/${fleet.shard.count}` : ''}\`.`);
+	if (failed.length > 0) return ExitCode.partial;
+	return drifting.length > 0 ? ExitCode.drift : ExitCode.ok;
+}
+
+/** Text: each drifting tenant's rows under its name, new products named, then one line per tenant. */
+function printPlanText(ctx: Context, results: readonly TenantResult<TenantCheck>[]): void {
+	const width = ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined;
+	for (const result of results) {
+		if (!result.ok) continue;
+		const {comparison, scopes, who} = result.value;
+		const {drift, newRows} = comparison;
+		const drifting = new Set(drift.map(d => d.row));
+		const quietNew = newRows.filter(n => !drifting.has(n.row));
+		if (drift.length === 0 && quietNew.length === 0) continue;
+		ctx.io.stdout.write(`${safeText(`${tenantWords(result.member, who)} as ${who.account}: ${drift.length === 0 ? 'in sync' : `${count(drift.length, 'row')} drift${drift.length === 1 ? 's' : ''} from ${result.value.baseline}`}`)}\n`);
+		if (drift.length > 0) {
+			const columns = driftColumns(ctx, scopes);
+			ctx.io.stdout.write(indent(toTable(sortByRow(drift, d => d.row), columns, width === undefined ? undefined : width - 2)));
+		}
+		for (const item of quietNew) {
+			ctx.io.stdout.write(`  ${safeText(`new (never seen before): ${item.row.name} (${item.row.id}) is ${item.row.value}${item.to ? ', as the baseline wants' : ', not governed by the baseline'}`)}\n`);
+		}
+		ctx.io.stdout.write('\n');
+	}
+	const columns: Column<TenantResult<TenantCheck>>[] = [
+		{header: 'Tenant', value: r => memberLabel(r.member), shrinkTo: 16},
+		{header: 'Baseline', value: r => (r.ok ? r.value.baseline : ''), shrinkTo: 10, dropOrder: 1},
+		{header: 'Drift', value: r => (r.ok ? String(r.value.comparison.drift.length) : '-')},
+		{header: 'New', value: r => (r.ok ? String(r.value.comparison.newRows.length) : '-')},
+		{header: 'Result', value: r => (r.ok ? (r.value.comparison.drift.length === 0 ? 'in sync' : 'drift') : `failed: ${r.problem.title}`), shrinkTo: 20},
+	];
+	ctx.io.stdout.write(toTable(results, columns, width));
+}
+
+function indent(text: string): string {
+	return text
+		.split('\n')
+		.map(line => (line ? `  ${line}` : line))
+		.join('\n');
+}
+
+type ApplyOptions = PlanOptions & {yes?: boolean; dryRun?: boolean};
+
+/** What one tenant will be asked to change, and who changes it there. */
+type TenantWrite = {member: FleetMember; ctx: Context; who: Writer; changes: Change[]};
+
+/**
+ * `baseline apply --tenants FILE`: every tenant's drift, confirmed once for the whole fleet (the
+ * question names each tenant and its count) and written as one change set whose lines carry their
+ * tenant, so `undo ID` puts it back everywhere.
+ */
+export async function fleetApplyCommand(ctx: Context, options: ApplyOptions): Promise<number> {
+	const limiter = runLimiter();
+	const planned = await planFleet(ctx, options, limiter);
+	if (typeof planned === 'number') return planned;
+	const {fleet, results} = planned;
+	const writes: TenantWrite[] = [];
+	for (const result of results) {
+		if (result.ok && result.value.comparison.plan.changes.length > 0) {
+			writes.push({member: result.member, ctx: result.ctx!, who: result.value.who, changes: sortByRow(result.value.comparison.plan.changes, c => c.row)});
+		}
+	}
+	const failed = results.filter((r): r is Extract<TenantResult<TenantCheck>, {ok: false}> => !r.ok);
+	for (const result of failed) reportTenantProblem(ctx, result.member, result.problem);
+	return writeFleet(ctx, fleet, writes, failed.length, {...options, source: 'baseline apply', limiter});
+}
+
+type WriteOptions = {yes?: boolean; dryRun?: boolean; source: string; undoes?: string; limiter: Limiter};
+
+type TenantOutcome = {write: TenantWrite; result: ApplyResult};
+
+/** The plan of each tenant, the one question, the writes (concurrently, per tenant through the engine) and the report. */
+async function writeFleet(ctx: Context, fleet: Pick<Fleet, 'file'>, writes: TenantWrite[], failedTenants: number, options: WriteOptions): Promise<number> {
+	const total = writes.reduce((sum, w) => sum + w.changes.length, 0);
+	if (total === 0) {
+		ctx.note(`Nothing to change in ${count(writes.length + 0, 'tenant')}${failedTenants ? `; ${count(failedTenants, 'tenant')} could not be checked` : ''}.`);
+		return failedTenants > 0 ? ExitCode.partial : ExitCode.ok;
+	}
+	const summary = writes.map(w => `${tenantLine(w)}: ${count(w.changes.length, 'change')}`);
+	type PlanRow = {write: TenantWrite; change: Change};
+	const planRows: PlanRow[] = writes.flatMap(write => write.changes.map(change => ({write, change})));
+	const planColumns: Column<PlanRow>[] = [
+		{header: 'Tenant', value: r => memberLabel(r.write.member), shrinkTo: 12},
+		{header: 'Name', value: r => r.change.row.name, shrinkTo: 12},
+		{header: 'ID', value: r => r.change.row.id},
+		{header: 'From', value: r => valueWord(ctx, r.change.from)},
+		{header: 'To', value: r => valueWord(ctx, r.change.to)},
+	];
+	ctx.note(`Plan for ${count(writes.length, 'tenant')}, policy ${ctx.settings.policyId}:`);
+	for (const line of summary) ctx.note(`  ${line}`);
+	if (options.dryRun) {
+		printList(ctx.io, ctx.settings.output, planRows, planColumns, r => ({tenant: r.write.member.tenant, tenantId: r.write.who.tenant, name: r.change.row.name, id: r.change.row.id, scope: r.change.row.scope, from: r.change.from, to: r.change.to}));
+		ctx.note(`Dry run: ${count(total, 'change')} planned in ${count(writes.length, 'tenant')}, nothing written.`);
+		return failedTenants > 0 ? ExitCode.partial : ExitCode.ok;
+	}
+	await checkAuditLog(ctx.settings.stateDir);
+	if (!options.yes) {
+		if (!(ctx.io.stdin.isTTY && ctx.io.stderr.isTTY)) {
+			throw new UsageError(`refusing to change ${count(total, 'row')} in ${count(writes.length, 'tenant')} without confirmation: pass --yes (or --dry-run to see the plan)`);
+		}
+		ctx.io.stderr.write(toTable(planRows, planColumns, (ctx.io.stderr as {columns?: number}).columns));
+		ctx.io.stderr.write('Only trials and purchases from now on are affected; existing ones are not.\n');
+		const ok = await askYes(ctx.io.stdin, ctx.io.stderr, `Change ${count(total, 'row')} in ${count(writes.length, 'tenant')} (${writes.map(w => `${memberLabel(w.member)} ${w.changes.length}`).join(', ')})? [y/N] `, false, ctx.signal);
+		if (!ok) {
+			ctx.note('Nothing changed.');
+			return ExitCode.ok;
+		}
+	}
+	const changeSetId = randomUUID();
+	let written = 0;
+	const tty = Boolean(ctx.io.stderr.isTTY);
+	const progress = () => {
+		written++;
+		if (tty && !ctx.signal.aborted) ctx.io.stderr.write(`\r\u001B[KWritten ${written}/${total} rows`);
+	};
+	const onStop = () => ctx.io.stderr.write(`${tty ? '\r\u001B[K' : ''}Stopping: no more writes are sent; waiting for those in flight, then re-reading what is unknown. Ctrl-C again quits at once.\n`);
+	ctx.signal.addEventListener('abort', onStop, {once: true});
+	const byMember = new Map(writes.map(w => [w.member, w]));
+	let outcomes: TenantResult<TenantOutcome>[];
+	try {
+		outcomes = await forEachTenant(
+			ctx,
+			writes.map(w => w.member),
+			async (_tenant, member) => {
+				const write = byMember.get(member)!;
+				const recorder = startChangeSet({stateDir: ctx.settings.stateDir, source: options.source, ...write.who, policyId: ctx.settings.policyId, id: changeSetId, undoes: options.undoes});
+				const result = await applyWrites(serviceTarget(write.ctx.client, ctx.settings.policyId), write.changes, {journal: recorder, stop: ctx.signal, onOutcome: progress});
+				return {write, result};
+			},
+			{
+				limiter: options.limiter,
+				contextFor: member => byMember.get(member)?.ctx,
+				onDone: (result, done, all) => {
+					if (!tty) {
+						const text = result.ok ? outcomeSummary(countOutcomes(result.value.result.outcomes)) : `failed: ${result.problem.title}`;
+						ctx.io.stderr.write(`${safeText(`[${done}/${all}] ${memberLabel(result.member)}: ${text}`)}\n`);
+					}
+				},
+			},
+		);
+	} finally {
+		ctx.signal.removeEventListener('abort', onStop);
+		if (tty && written > 0) ctx.io.stderr.write('\n');
+	}
+	return reportFleet(ctx, outcomes, writes, changeSetId, failedTenants);
+}
+
+function tenantLine(write: Pick<TenantWrite, 'member' | 'who'>): string {
+	return `${memberLabel(write.member)}: ${whereLine(write.who)}`;
+}
+
+function outcomeSummary(counts: ReturnType<typeof countOutcomes>): string {
+	const skipped = counts.conflict + counts.gone;
+	const parts = [`${counts.changed} changed`];
+	if (counts.already) parts.push(`${counts.already} already there`);
+	if (skipped) parts.push(`${skipped} skipped`);
+	if (counts.failed) parts.push(`${counts.failed} failed`);
+	if (counts.unknown) parts.push(`${counts.unknown} unknown`);
+	if (counts['not-sent']) parts.push(`${counts['not-sent']} not sent`);
+	return parts.join(', ');
+}
+
+type OutcomeRow = {write: TenantWrite; outcome: Outcome; changeSetId: string};
+
+/** Every row's result with its tenant (stdout), each problem (stderr), a line per tenant, and the exit code. */
+function reportFleet(ctx: Context, results: TenantResult<TenantOutcome>[], writes: TenantWrite[], changeSetId: string, failedTenants: number): number {
+	const rows: OutcomeRow[] = [];
+	for (const result of results) if (result.ok) for (const outcome of result.value.result.outcomes) rows.push({write: result.value.write, outcome, changeSetId});
+	const columns: Column<OutcomeRow>[] = [
+		{header: 'Tenant', value: r => memberLabel(r.write.member), shrinkTo: 12},
+		{header: 'Name', value: r => r.outcome.change.row.name, shrinkTo: 12},
+		{header: 'ID', value: r => r.outcome.change.row.id},
+		{header: 'Now', value: r => {
+			const held = heldAfter(r.outcome);
+			return held ? VALUE_LABEL[held] : '?';
+		}},
+		{header: 'Result', value: r => RESULT_TEXT[r.outcome.kind] ?? `failed: ${(r.outcome as Extract<Outcome, {kind: 'failed'}>).problem.title}`, shrinkTo: 20},
+	];
+	printList(ctx.io, ctx.settings.output, rows, columns, ({write, outcome}) => ({tenant: write.member.tenant, tenantId: write.who.tenant, tenantLabel: write.member.name, ...outcomeJson(outcome), changeSetId}));
+	let troubled = failedTenants;
+	let changed = 0;
+	let unknown = 0;
+	let interrupted = false;
+	let journalError: Error | undefined;
+	for (const result of results) {
+		if (!result.ok) {
+			troubled++;
+			reportTenantProblem(ctx, result.member, result.problem);
+			continue;
+		}
+		const {write, result: applied} = result.value;
+		for (const outcome of applied.outcomes) {
+			const where = `${memberLabel(write.member)}: ${outcome.change.row.name} (${outcome.change.row.id})`;
+			if (outcome.kind === 'conflict' || outcome.kind === 'gone') ctx.note(`${where}: ${outcomeReason(outcome)}`);
+			if (outcome.kind !== 'failed' && outcome.kind !== 'unknown') continue;
+			ctx.io.stderr.write(safeText(`${where}: `));
+			reportProblem(ctx.io.stderr, outcome.problem);
+		}
+		const counts = countOutcomes(applied.outcomes);
+		changed += counts.changed;
+		unknown += counts.unknown;
+		interrupted ||= applied.interrupted;
+		journalError ??= applied.journalError;
+		if (counts.failed + counts.conflict + counts.gone + counts.unknown + counts['not-sent'] > 0) troubled++;
+		ctx.note(`${tenantLine(write)}: ${outcomeSummary(counts)}.`);
+	}
+	if (journalError) ctx.note(`error: the audit log could not be written (${journalError.message}); nothing more was sent. Each row's result is in the table above.`);
+	if (changed + unknown > 0) {
+		ctx.note(`Change set ${shortId(changeSetId)} in ${count(writes.length, 'tenant')} (see \`mscommerce history\`; \`mscommerce undo ${shortId(changeSetId)}\` reverses it in every tenant).`);
+	}
+	if (interrupted || ctx.signal.aborted) return interruptedCode(ctx.signal);
+	if (journalError) return ExitCode.failed;
+	if (troubled > 0) {
+		ctx.note(`${count(troubled, 'tenant')} not done: run the same command again to finish (rows already changed are skipped).`);
+		return ExitCode.partial;
+	}
+	ctx.note(`Done: ${count(changed, 'row')} changed in ${count(writes.length, 'tenant')}. Only trials and purchases from now on are affected.`);
+	return ExitCode.ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// products list / offer-types list
+
+type ListedIn = {result: TenantResult<{who: Writer; listed: Listed[]}>; listed: Listed};
+
+/** `products list --tenants FILE` / `offer-types list --tenants FILE`: every row of every tenant, with its tenant (the auditor's matrix). */
+export async function fleetListCommand(ctx: Context, scope: Scope, options: {tenants: string; shard?: string}, filter?: (row: Row) => boolean): Promise<number> {
+	const fleet = await loadFleet(ctx, options.tenants, options.shard);
+	if (typeof fleet === 'number') return fleet;
+	const results = await forEachTenant(
+		ctx,
+		fleet.members,
+		async (tenant) => {
+			const [who, listed] = await Promise.all([signedInAs(tenant), listAll(tenant, scope)]);
+			return {who, listed: listed.filter(l => !filter || filter(l.row))};
+		},
+		{onDone: fleetProgress(ctx, 'Listed', r => (r.ok ? count(r.value.listed.length, scope === 'product' ? 'product' : 'offer type') : ''))},
+	);
+	const rows: ListedIn[] = results.flatMap(result => (result.ok ? result.value.listed.map(listed => ({result, listed})) : []));
+	const columns: Column<ListedIn>[] = [
+		{header: 'Tenant', value: r => memberLabel(r.result.member), shrinkTo: 12},
+		{header: 'TenantId', value: r => (r.result.ok ? r.result.value.who.tenant : ''), dropOrder: 2},
+		{header: scope === 'product' ? 'Product' : 'Offer type', value: r => r.listed.row.name, shrinkTo: 12},
+		{header: 'ID', value: r => r.listed.row.id},
+		{header: 'Value', value: r => (ctx.settings.output === 'text' ? VALUE_LABEL[r.listed.row.value] : r.listed.row.value)},
+	];
+	printList(ctx.io, ctx.settings.output, rows, columns, r => ({tenant: r.result.member.tenant, tenantId: r.result.ok ? r.result.value.who.tenant : null, tenantName: r.result.member.name, ...r.listed.item}));
+	const failed = results.filter((r): r is Extract<typeof r, {ok: false}> => !r.ok);
+	for (const result of failed) reportTenantProblem(ctx, result.member, result.problem);
+	ctx.note(`${count(rows.length, 'row')} from ${count(results.length - failed.length, 'tenant')}${failed.length ? `; ${failed.length} failed` : ''}.`);
+	return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// undo of a change set that spans tenants
+
+/**
+ * `undo ID` of a fleet change set: in every tenant it wrote, with the account (or app) that wrote
+ * it there, each row put back only where it still holds what the change set left (undoPlan).
+ */
+export async function fleetUndoCommand(ctx: Context, parts: readonly ChangeSet[], options: {yes?: boolean; dryRun?: boolean}): Promise<number> {
+	const id = parts[0]!.id;
+	const members: FleetMember[] = parts.map((part, index) => ({...signInOf(part), name: part.tenantName ?? part.tenant, index}));
+	ctx.note(`Undoing change set ${shortId(id)} (${parts[0]!.source}) in ${count(parts.length, 'tenant')}.`);
+	const limiter = runLimiter();
+	const byMember = new Map(members.map((member, i) => [member, parts[i]!]));
+	const results = await forEachTenant(
+		ctx,
+		members,
+		async (tenant, member) => {
+			const part = byMember.get(member)!;
+			const scopes = [...new Set(part.rows.map(row => row.scope))];
+			const [who, current] = await Promise.all([signedInAs(tenant), Promise.all(scopes.map(async scope => tenant.client.listRows(ctx.settings.policyId, scope))).then(lists => lists.flat())]);
+			const plan = undoPlan(part, current);
+			for (const skip of plan.leftAlone) tenant.note(`left alone: ${skip.reason}`);
+			return {who, plan};
+		},
+		{limiter},
+	);
+	const writes: TenantWrite[] = [];
+	let leftAlone = 0;
+	for (const result of results) {
+		if (!result.ok) {
+			reportTenantProblem(ctx, result.member, result.problem);
+			continue;
+		}
+		leftAlone += result.value.plan.leftAlone.length;
+		if (result.value.plan.changes.length > 0) writes.push({member: result.member, ctx: result.ctx!, who: result.value.who, changes: result.value.plan.changes});
+	}
+	const failedTenants = results.filter(r => !r.ok).length;
+	const code = await writeFleet(ctx, {file: 'the audit log'}, writes, failedTenants, {...options, source: 'undo', undoes: id, limiter});
+	if (leftAlone > 0 && code === ExitCode.ok && !options.dryRun) {
+		ctx.note(`${count(leftAlone, 'row')} not undone: changed since the change set.`);
+		return ExitCode.partial;
+	}
+	return code;
+}
+
+/** How to sign in where a change set was written: as its app (`app <client id>`) or its account. */
+function signInOf(part: ChangeSet): {tenant: string; account?: string; app?: string} {
+	const app = /^app ([0-9a-f-]{36})$/i.exec(part.account)?.[1];
+	if (app) return {tenant: part.tenant, app};
+	return part.account.includes('@') ? {tenant: part.tenant, account: part.account} : {tenant: part.tenant};
+}
