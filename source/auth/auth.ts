@@ -50,6 +50,9 @@ export type BrowserOptions = {
 	signal: AbortSignal;
 };
 
+/** AADSTS50020: the account is neither member, guest nor partner (GDAP) in the tenant asked for. */
+const NO_ACCESS_TO_TENANT = 50020;
+
 export class Auth {
 	private readonly network: MsalNetwork;
 	private readonly pca: PublicClientApplication | undefined;
@@ -131,8 +134,11 @@ export class Auth {
 		} catch (error) {
 			if (error instanceof InteractionRequiredAuthError) return undefined;
 			if (this.network.lastNetworkError) throw new SignInError(error, undefined, this.network.lastNetworkError);
-			// A refresh token the service no longer accepts (expired, revoked): sign in again.
-			if (this.network.lastAnswer?.error === 'invalid_grant') return undefined;
+			// A refresh token the service no longer accepts (expired, revoked): sign in again. But an
+			// account with no access to this tenant (AADSTS50020: a partner without GDAP there) would
+			// be no better off signing in again: that is said as it is.
+			const answer = this.network.lastAnswer;
+			if (answer?.error === 'invalid_grant' && !answer.codes?.includes(NO_ACCESS_TO_TENANT)) return undefined;
 			throw new SignInError(error, this.network.lastAnswer);
 		}
 	}
