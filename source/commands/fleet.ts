@@ -367,8 +367,11 @@ async function writeFleet(ctx: Context, fleet: Pick<Fleet, 'file'>, writes: Tena
 	return reportFleet(ctx, outcomes, writes, changeSetId, failedTenants);
 }
 
+/** "Fabrikam (retail): tenant fabrikam.onmicrosoft.com (…) as …", the label left out when the tenant's own words say it. */
 function tenantLine(write: Pick<TenantWrite, 'member' | 'who'>): string {
-	return `${memberLabel(write.member)}: ${whereLine(write.who)}`;
+	const where = whereLine(write.who);
+	const label = memberLabel(write.member);
+	return where.toLowerCase().includes(label.toLowerCase()) ? where : `${label}: ${where}`;
 }
 
 function outcomeSummary(counts: ReturnType<typeof countOutcomes>): string {
@@ -430,7 +433,10 @@ function reportFleet(ctx: Context, results: TenantResult<TenantOutcome>[], write
 	if (changed + unknown > 0) {
 		ctx.note(`Change set ${shortId(changeSetId)} in ${count(writes.length, 'tenant')} (see \`mscommerce history\`; \`mscommerce undo ${shortId(changeSetId)}\` reverses it in every tenant).`);
 	}
-	if (interrupted || ctx.signal.aborted) return interruptedCode(ctx.signal);
+	if (interrupted || ctx.signal.aborted) {
+		ctx.note('Interrupted: run the same command again to finish (rows already changed are skipped).');
+		return interruptedCode(ctx.signal);
+	}
 	if (journalError) return ExitCode.failed;
 	if (troubled > 0) {
 		ctx.note(`${count(troubled, 'tenant')} not done: run the same command again to finish (rows already changed are skipped).`);
