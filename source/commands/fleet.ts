@@ -275,7 +275,7 @@ export async function fleetApplyCommand(ctx: Context, options: ApplyOptions): Pr
 	const limiter = runLimiter();
 	const planned = await planFleet(ctx, options, limiter);
 	if (typeof planned === 'number') return planned;
-	const {fleet, results} = planned;
+	const {results} = planned;
 	const writes: TenantWrite[] = [];
 	for (const result of results) {
 		if (result.ok && result.value.comparison.plan.changes.length > 0) {
@@ -284,18 +284,18 @@ export async function fleetApplyCommand(ctx: Context, options: ApplyOptions): Pr
 	}
 	const failed = results.filter((r): r is Extract<TenantResult<TenantCheck>, {ok: false}> => !r.ok);
 	for (const result of failed) reportTenantProblem(ctx, result.member, result.problem);
-	return writeFleet(ctx, fleet, writes, failed.length, {...options, source: 'baseline apply', limiter});
+	return writeFleet(ctx, writes, failed.length, {...options, source: 'baseline apply', limiter, checked: results.length - failed.length});
 }
 
-type WriteOptions = {yes?: boolean; dryRun?: boolean; source: string; undoes?: string; limiter: Limiter};
+type WriteOptions = {yes?: boolean; dryRun?: boolean; source: string; undoes?: string; limiter: Limiter; /** Tenants checked, with or without changes. */ checked: number};
 
 type TenantOutcome = {write: TenantWrite; result: ApplyResult};
 
 /** The plan of each tenant, the one question, the writes (concurrently, per tenant through the engine) and the report. */
-async function writeFleet(ctx: Context, fleet: Pick<Fleet, 'file'>, writes: TenantWrite[], failedTenants: number, options: WriteOptions): Promise<number> {
+async function writeFleet(ctx: Context, writes: TenantWrite[], failedTenants: number, options: WriteOptions): Promise<number> {
 	const total = writes.reduce((sum, w) => sum + w.changes.length, 0);
 	if (total === 0) {
-		ctx.note(`Nothing to change in ${count(writes.length + 0, 'tenant')}${failedTenants ? `; ${count(failedTenants, 'tenant')} could not be checked` : ''}.`);
+		ctx.note(`Nothing to change in ${count(options.checked, 'tenant')}${failedTenants ? `; ${count(failedTenants, 'tenant')} could not be checked` : ''}.`);
 		return failedTenants > 0 ? ExitCode.partial : ExitCode.ok;
 	}
 	const summary = writes.map(w => `${tenantLine(w)}: ${count(w.changes.length, 'change')}`);
@@ -516,7 +516,7 @@ export async function fleetUndoCommand(ctx: Context, parts: readonly ChangeSet[]
 		if (result.value.plan.changes.length > 0) writes.push({member: result.member, ctx: result.ctx!, who: result.value.who, changes: result.value.plan.changes});
 	}
 	const failedTenants = results.filter(r => !r.ok).length;
-	const code = await writeFleet(ctx, {file: 'the audit log'}, writes, failedTenants, {...options, source: 'undo', undoes: id, limiter});
+	const code = await writeFleet(ctx, writes, failedTenants, {...options, source: 'undo', undoes: id, limiter, checked: results.length - failedTenants});
 	if (leftAlone > 0 && code === ExitCode.ok && !options.dryRun) {
 		ctx.note(`${count(leftAlone, 'row')} not undone: changed since the change set.`);
 		return ExitCode.partial;
