@@ -29,31 +29,40 @@ const VERSION = typeof MSCOMMERCE_VERSION === 'string' ? MSCOMMERCE_VERSION : '0
 
 const io: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin};
 
-type GlobalFlags = Flags & {demo?: boolean; faults?: string; tenants?: string; shard?: string};
+type GlobalFlags = Flags & {demo?: boolean; faults?: string; tenants?: string; shard?: string; baseline?: string};
 
 function parseCount(text: string, option: string): number {
 	if (!/^\d+$/.test(text)) throw new UsageError(`${option}: "${text}" is not a whole number`);
 	return Number(text);
 }
 
+/** The synthetic customer tenants of a demo fleet (--demo --tenants): customer001…customer005. */
+const DEMO_TENANT_COUNT = 5;
+
 /**
  * Starts the embedded emulator for --demo and points the settings at it. The demo's audit log,
  * seen products and completion IDs go to a temporary state directory removed when the run ends:
  * the user's `history` never shows a demo change set, and a demo never marks a real product seen.
  * (The token cache stays in memory: persist false.)
+ *
+ * With --tenants (a demo fleet) the emulator also holds customer001…customer005, every tenant
+ * signs in app-only as the emulator's fleet app (its client ID and secret, as a real run would be
+ * given them: the sign-in code does not know it is a demo), and the tenants differ a little, as a
+ * real fleet does: values changed here and there, and a product Microsoft added since the last look.
  */
 async function demoSettings(settings: Settings, flags: GlobalFlags, forDashboard: boolean) {
-	const {startEmulator} = await import('./emulator/index.js');
+	const {startEmulator, FLEET_APP_ID, FABRIKAM, syntheticTenant} = await import('./emulator/index.js');
 	const stateRoot = await mkdtemp(join(tmpdir(), 'mscommerce-demo-'));
 	const removeState = () => rm(stateRoot, {recursive: true, force: true});
+	const fleet = flags.tenants !== undefined;
 	let emulator;
 	try {
-		emulator = await startEmulator({preset: 'demo', autoApproveMs: 1000, faults: flags.faults});
+		emulator = await startEmulator({preset: 'demo', autoApproveMs: 1000, faults: flags.faults, ...(fleet ? {tenantCount: DEMO_TENANT_COUNT} : {})});
 	} catch (error) {
 		await removeState();
 		throw error;
 	}
-	const demo: Settings = {
+	let demo: Settings = {
 		...settings,
 		authority: emulator.authority,
 		licensingUrl: emulator.licensingUrl,
@@ -68,6 +77,26 @@ async function demoSettings(settings: Settings, flags: GlobalFlags, forDashboard
 			await removeState();
 		}
 	};
+	if (fleet) {
+		const app = emulator.apps.find(candidate => candidate.clientId === FLEET_APP_ID);
+		const {token: _token, certificate: _certificate, ...rest} = demo;
+		demo = {...rest, clientId: FLEET_APP_ID, clientSecret: app?.secret ?? ''};
+		try {
+			const {markSeen, seenKey} = await import('./commerce/seen.js');
+			emulator.setValue(FABRIKAM.id, 'product', 'CFQ7TTC0MM8R', 'Disabled');
+			emulator.setValue(FABRIKAM.id, 'product', 'CFQ7TTC0N8SS', 'Disabled');
+			emulator.setValue(syntheticTenant(2).id, 'product', 'CFQ7TTC0H9MP', 'Enabled');
+			emulator.setValue(syntheticTenant(3).id, 'product', 'CFQ7TTC0HD33', 'OnlyTrialsWithoutPaymentMethod');
+			// customer001 was looked at before; Microsoft has added a product since.
+			const first = syntheticTenant(1).id;
+			const seen = emulator.tenantState(first).products.map(product => ({scope: 'product' as const, id: product.productId}));
+			await markSeen(demo.stateDir, seenKey(first, emulator.licensingUrl), seen, ['product']);
+			emulator.addProduct(first, {productId: 'CFQ7TTC0DEM0', productName: 'Microsoft Loop (demo: new since the last look)', policyValue: 'Enabled'});
+		} catch (error) {
+			await close();
+			throw error;
+		}
+	}
 	return {settings: demo, options: {ca: [emulator.caPem], persist: false} satisfies ContextOptions, close};
 }
 
@@ -105,6 +134,8 @@ type RunOptions = {
 	onRetry?: (info: RetryInfo) => void;
 	/** The command works over a fleet with --tenants (docs/fleet.md); any other refuses it. */
 	fleet?: boolean;
+	/** App-only sign-in needs no --tenant here: each tenant the command works in is named elsewhere (undo of a fleet's change set). */
+	tenantsElsewhere?: boolean;
 };
 
 /** What --tenants works with, for the one line that refuses it elsewhere. */
@@ -112,6 +143,9 @@ const FLEET_COMMANDS = 'baseline plan, baseline apply, products list, offer-type
 
 /** --tenants and --shard, checked before anything else: where they make sense, and with each other. */
 function checkFleetFlags(command: Command, flags: GlobalFlags, options: RunOptions): void {
+	if (flags.baseline !== undefined && !options.dashboard) {
+		throw new UsageError(`--baseline is the fleet view's shared baseline; \`${commandPath(command)}\` takes none (baseline plan and apply take --file)`);
+	}
 	if (flags.tenants === undefined && flags.shard === undefined) return;
 	if (flags.tenants === undefined) throw new UsageError('--shard needs --tenants FILE: it picks a slice of the tenants file');
 	if (!options.fleet) throw new UsageError(`--tenants works with ${FLEET_COMMANDS}; \`${commandPath(command)}\` works on one tenant (--tenant)`);
@@ -142,7 +176,7 @@ async function withContext(command: Command, options: RunOptions, action: (ctx: 
 	let closeDemo: (() => Promise<void>) | undefined;
 	try {
 		checkFleetFlags(command, flags, options);
-		let settings = resolveSettings(flags, process.env, Boolean(process.stdout.isTTY), {fleet: flags.tenants !== undefined});
+		let settings = resolveSettings(flags, process.env, Boolean(process.stdout.isTTY), {fleet: flags.tenants !== undefined || options.tenantsElsewhere});
 		// Retry notes go to stderr for commands; the dashboard shows them on its status line instead.
 		let contextOptions: ContextOptions = {onRetry: options.dashboard ? options.onRetry : noteRetry};
 		if (flags.demo) {
@@ -184,9 +218,32 @@ async function runFleetOr(
 }
 
 async function runDashboard(command: Command): Promise<void> {
+	const flags = command.optsWithGlobals<GlobalFlags>();
+	if (flags.baseline !== undefined && flags.tenants === undefined) {
+		fail(new UsageError('--baseline is the shared baseline of a fleet: give it with --tenants FILE (for one tenant: mscommerce baseline plan --file FILE)'));
+		return;
+	}
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		io.stderr.write('mscommerce: the dashboard needs a terminal; for scripts use the commands (mscommerce --help), e.g. `mscommerce products list --json`\n');
 		process.exitCode = ExitCode.usage;
+		return;
+	}
+	if (flags.tenants !== undefined) {
+		// The fleet view: the tenants file and its baselines are read and checked first (their
+		// problems are printed as the commands print them, exit 2), then every tenant loads at once.
+		const tenants = flags.tenants;
+		const fleetModule = import('./ui/realFleetBackend.js');
+		fleetModule.catch(() => undefined); // awaited below; a failure surfaces there
+		await withContext(command, {dashboard: true, fleet: true}, async ctx => {
+			const fleet = await (await fleetModule).prepareFleet(ctx, {tenants, ...(flags.shard === undefined ? {} : {shard: flags.shard}), ...(flags.baseline === undefined ? {} : {baseline: flags.baseline})});
+			if (typeof fleet === 'number') return fleet;
+			try {
+				const {renderFleet} = await import('./ui/run.js');
+				return await renderFleet(fleet, {color: ctx.settings.color});
+			} finally {
+				fleet.close();
+			}
+		});
 		return;
 	}
 	const backendModule = import('./ui/realBackend.js');
@@ -292,6 +349,7 @@ export function buildProgram(): Command {
 		.option('--faults <spec>', 'with --demo: inject faults, e.g. "latency=200ms,429=0.2,drop=0.1"')
 		.addOption(new Option('--tenants <file>', `every tenant of this tenants file (YAML; docs/fleet.md): ${FLEET_COMMANDS}`))
 		.addOption(new Option('--shard <K/N>', 'with --tenants: only slice K of N (a tenant is in slice 1 + SHA-256(tenant) mod N)'))
+		.addOption(new Option('--baseline <file>', "with --tenants, the dashboard: the baseline of every tenant without one of its own (the fleet view's Drift column)"))
 		.allowExcessArguments(true)
 		.action(async (_options, command: Command) => {
 			// The program's action is the dashboard, so commander never calls a first word unknown: this does.
@@ -302,6 +360,7 @@ export function buildProgram(): Command {
 	examples(program, [
 		'mscommerce                                  # the dashboard (on a terminal)',
 		'mscommerce --demo                           # the dashboard against the embedded emulator',
+		'mscommerce --tenants tenants.yaml           # the fleet view: every tenant of a tenants file',
 		'mscommerce login',
 		'mscommerce products list',
 		'mscommerce products set CFQ7TTC0HD33 Disabled --dry-run',
@@ -525,7 +584,7 @@ export function buildProgram(): Command {
 			.option('-y, --yes', 'do not ask for confirmation')
 			.option('--dry-run', 'show what would change, write nothing')
 			.action(async (id: string | undefined, options: {yes?: boolean; dryRun?: boolean}, command: Command) =>
-				run(command, async ctx => (await import('./commands/history.js')).undoCommand(ctx, id, options)),
+				withContext(command, {interruptible: true, tenantsElsewhere: true}, async ctx => (await import('./commands/history.js')).undoCommand(ctx, id, options)),
 			),
 		['mscommerce undo --dry-run', 'mscommerce undo --yes', 'mscommerce undo 5f3052ad --yes'],
 	);

@@ -16,10 +16,12 @@ export type AppProps = {
 	onExit?: (code: number) => void;
 	/** false for --no-color; NO_COLOR in the environment is honoured either way. */
 	color?: boolean;
+	/** The tenant's dashboard was opened from the fleet view: T (and Esc, with nothing to close) goes back to it. */
+	onFleet?: () => void;
 };
 
 /** The dashboard: sign in (skipped when the cache allows), then the main screen. */
-export function App({backend, classify = defaultClassify, onExit, color = true}: AppProps) {
+export function App({backend, classify = defaultClassify, onExit, color = true, onFleet}: AppProps) {
 	const {exit} = useApp();
 	const theme = useMemo(() => themeFor({noColor: !color}), [color]);
 	const {columns, rows} = useTerminalSize();
@@ -37,9 +39,9 @@ export function App({backend, classify = defaultClassify, onExit, color = true}:
 	return (
 		<ThemeContext.Provider value={theme}>
 			{account ? (
-				<MainScreen backend={backend} classify={classify} account={account} size={{columns, rows}} onQuit={quit} />
+				<MainScreen backend={backend} classify={classify} account={account} size={{columns, rows}} onQuit={quit} onFleet={onFleet} />
 			) : (
-				<SignInScreen signIn={signIn} width={columns} height={height} onQuit={quit} />
+				<SignInScreen signIn={signIn} width={columns} height={height} onQuit={quit} onFleet={onFleet} />
 			)}
 		</ThemeContext.Provider>
 	);

@@ -5,13 +5,19 @@
  * (helpSections) and read-only gating (a `writes` entry is refused, hidden from the footer and
  * marked in help). The README's key table ("The dashboard") says the same in prose.
  *
- * Room for later entries: `T` (tenants, the fleet view) is one more list entry with its own
- * command; a third tab needs nothing here (NextTab / PreviousTab cycle through the tabs there are).
+ * The fleet view (`mscommerce --tenants FILE`) has a mode of its own, `fleet`: its list shares the
+ * movement keys, `/`, `?` and `q` with the product list, and has its own Enter (open the tenant's
+ * dashboard), r / R (reload) and s (sort). `T` in a tenant's dashboard goes back to it. Help shows
+ * the sections of the view it is opened in (helpSections).
  */
 import type {Key} from 'ink';
 import type {Scope} from '../commerce/types.js';
 
-export type Mode = 'list' | 'filter' | 'confirm' | 'help';
+/** `fleet`: the fleet view's list of tenants; `filter` and `help` serve both views. */
+export type Mode = 'list' | 'filter' | 'confirm' | 'help' | 'fleet';
+
+/** Which screen a help overlay or footer is for: a tenant's dashboard, or the fleet view. */
+export type View = 'dashboard' | 'fleet';
 
 export const Command = {
 	Up: 'up',
@@ -40,6 +46,10 @@ export const Command = {
 	Escape: 'escape',
 	Help: 'help',
 	Quit: 'quit',
+	// The fleet: T in a tenant's dashboard; Enter and R in the fleet view.
+	Fleet: 'fleet',
+	Open: 'open',
+	ReloadAll: 'reload-all',
 	Interrupt: 'interrupt',
 	// While typing a filter.
 	FilterType: 'filter-type',
@@ -86,6 +96,10 @@ export type KeyContext = {
 	selected: boolean;
 	/** The open confirmation or help is longer than the screen. */
 	scrolls: boolean;
+	/** The dashboard is one tenant's of a fleet (T and Esc go back to the fleet view). */
+	fleet?: boolean;
+	/** Which screen the footer is for (the fleet view has no tabs). */
+	view?: View;
 };
 
 export type FooterHint = {key: string; label: string};
@@ -107,6 +121,9 @@ export type KeyAction = {
 	pinned?: boolean;
 };
 
+/** What T says in a dashboard started without --tenants (one line, on the status line). */
+export const NO_FLEET_NOTICE = 'No fleet: start one with `mscommerce --tenants FILE` (see docs/fleet.md)';
+
 const SET_HELP = 'set Enabled / Trials only / Disabled (offer types: no Trials only), then confirm';
 const MOVE_HELP = 'move (the arrows and page keys also while filtering)';
 const PAGE_HELP = 'page';
@@ -120,13 +137,19 @@ const canChange = (context: KeyContext) => context.loaded && !context.readOnly;
 
 /** The table. Its order is the help overlay's order. */
 export const KEYS: readonly KeyAction[] = [
-	{command: Command.Up, keys: ['up', 'k'], modes: ['list', 'filter'], help: MOVE_HELP, hint: () => ({label: 'move', rank: RANK.move})},
-	{command: Command.Down, keys: ['down', 'j'], modes: ['list', 'filter'], help: MOVE_HELP, hint: () => ({label: 'move', rank: RANK.move})},
-	{command: Command.PageUp, keys: ['pageup', 'ctrl+u'], modes: ['list', 'filter'], help: PAGE_HELP},
-	{command: Command.PageDown, keys: ['pagedown', 'ctrl+d'], modes: ['list', 'filter'], help: PAGE_HELP},
-	{command: Command.First, keys: ['home', 'g'], modes: ['list', 'filter'], help: ENDS_HELP},
-	{command: Command.Last, keys: ['end', 'G'], modes: ['list', 'filter'], help: ENDS_HELP},
-	{command: Command.NextTab, keys: ['tab'], modes: ['list', 'filter'], help: 'Products ↔ Offer types', hint: () => ({label: 'tab', rank: RANK.tab})},
+	{command: Command.Up, keys: ['up', 'k'], modes: ['list', 'filter', 'fleet'], help: MOVE_HELP, hint: () => ({label: 'move', rank: RANK.move})},
+	{command: Command.Down, keys: ['down', 'j'], modes: ['list', 'filter', 'fleet'], help: MOVE_HELP, hint: () => ({label: 'move', rank: RANK.move})},
+	{command: Command.PageUp, keys: ['pageup', 'ctrl+u'], modes: ['list', 'filter', 'fleet'], help: PAGE_HELP},
+	{command: Command.PageDown, keys: ['pagedown', 'ctrl+d'], modes: ['list', 'filter', 'fleet'], help: PAGE_HELP},
+	{command: Command.First, keys: ['home', 'g'], modes: ['list', 'filter', 'fleet'], help: ENDS_HELP},
+	{command: Command.Last, keys: ['end', 'G'], modes: ['list', 'filter', 'fleet'], help: ENDS_HELP},
+	{
+		command: Command.NextTab,
+		keys: ['tab'],
+		modes: ['list', 'filter'],
+		help: 'Products ↔ Offer types',
+		hint: context => (context.view === 'fleet' ? undefined : {label: 'tab', rank: RANK.tab}),
+	},
 	{command: Command.PreviousTab, keys: ['shift+tab'], modes: ['list', 'filter'], help: 'Products ↔ Offer types'},
 	{
 		command: Command.Filter,
@@ -229,7 +252,7 @@ export const KEYS: readonly KeyAction[] = [
 		command: Command.Escape,
 		keys: ['escape'],
 		modes: ['list'],
-		help: 'close the detail, else dismiss the problem, else clear the filter',
+		help: 'close the detail, else dismiss the problem, else clear the filter, else back to the fleet view (with --tenants)',
 		hint: context => {
 			if (context.detail) return {label: 'close detail', rank: RANK.dismiss};
 			if (context.problems > 0) return {label: 'dismiss', rank: RANK.dismiss};
@@ -237,9 +260,55 @@ export const KEYS: readonly KeyAction[] = [
 			return undefined;
 		},
 	},
-	{command: Command.Help, keys: ['?'], modes: ['list'], help: 'this help', pinned: true, hint: () => ({label: 'help', rank: 0})},
-	{command: Command.Quit, keys: ['q'], modes: ['list'], help: 'quit (with writes in flight: stop sending, wait for the answers, then quit)', pinned: true, hint: () => ({label: 'quit', rank: 1})},
-	{command: Command.Interrupt, keys: ['ctrl+c'], modes: ['list', 'filter', 'confirm', 'help'], help: 'quit from anywhere (again: at once)'},
+	{
+		command: Command.Fleet,
+		keys: ['T'],
+		modes: ['list'],
+		help: 'the fleet view: back to the list of tenants (mscommerce --tenants FILE)',
+		hint: context => (context.fleet ? {label: 'tenants', rank: RANK.undo - 0.5} : undefined),
+	},
+
+	{
+		command: Command.Open,
+		keys: ['return'],
+		modes: ['fleet'],
+		help: "open the tenant's dashboard (Esc or T there comes back here)",
+		hint: context => (context.selected ? {label: 'open', rank: RANK.change} : undefined),
+	},
+	{
+		command: Command.Filter,
+		keys: ['/'],
+		modes: ['fleet'],
+		help: "filter: every word must match a tenant's name, domain or ID; is:drift, is:new, is:failed, is:loading",
+		hint: () => ({label: 'filter', rank: RANK.filter}),
+	},
+	{command: Command.Sort, keys: ['s'], modes: ['fleet'], help: 'sort by name / drift / problems first', hint: () => ({label: 'sort', rank: RANK.sort})},
+	{
+		command: Command.Reload,
+		keys: ['r'],
+		modes: ['fleet'],
+		help: 'reload the selected tenant',
+		hint: context => (context.selected ? {label: 'reload', rank: RANK.reload} : undefined),
+	},
+	{command: Command.ReloadAll, keys: ['R'], modes: ['fleet'], help: 'reload every tenant', hint: () => ({label: 'reload all', rank: RANK.reload + 0.5})},
+	{
+		command: Command.Escape,
+		keys: ['escape'],
+		modes: ['fleet'],
+		help: 'clear the filter',
+		hint: context => (context.query ? {label: 'clear filter', rank: RANK.dismiss} : undefined),
+	},
+
+	{command: Command.Help, keys: ['?'], modes: ['list', 'fleet'], help: 'this help', pinned: true, hint: () => ({label: 'help', rank: 0})},
+	{
+		command: Command.Quit,
+		keys: ['q'],
+		modes: ['list', 'fleet'],
+		help: 'quit (with writes in flight: stop sending, wait for the answers, then quit)',
+		pinned: true,
+		hint: () => ({label: 'quit', rank: 1}),
+	},
+	{command: Command.Interrupt, keys: ['ctrl+c'], modes: ['list', 'filter', 'confirm', 'help', 'fleet'], help: 'quit from anywhere (again: at once)'},
 
 	{command: Command.FilterKeep, keys: ['return'], modes: ['filter'], help: 'keep the filter', hint: () => ({label: 'keep', rank: 1})},
 	{command: Command.FilterClear, keys: ['escape'], modes: ['filter'], help: 'clear the filter', hint: () => ({label: 'clear', rank: 2})},
@@ -395,19 +464,36 @@ const SECTION_TITLE: Record<Mode, string> = {
 	filter: 'While typing a filter (after /)',
 	confirm: 'In a confirmation',
 	help: 'In this help',
+	fleet: 'The fleet (one line per tenant)',
 };
 
 /**
- * The `?` overlay's sections: each entry under the first mode it works in; consecutive entries
- * with the same help text share a line, their keys side by side (↑ ↓  k j).
+ * The section an entry is listed under in a view's help, if any. The dashboard: the first mode
+ * it works in (entries only for the fleet view are left out). The fleet view: `fleet` for every
+ * entry that works there, and the filter's and help's own entries (not the tabs, which it has not).
  */
-export function helpSections(): HelpSection[] {
+function sectionOf(action: KeyAction, view: View): Mode | undefined {
+	const [first] = action.modes;
+	if (view === 'dashboard') return first === 'fleet' ? undefined : first;
+	if (action.modes.includes('fleet')) return 'fleet';
+	return (first === 'filter' || first === 'help') && action.command !== Command.NextTab && action.command !== Command.PreviousTab ? first : undefined;
+}
+
+/**
+ * The `?` overlay's sections for a view: each entry under one mode (sectionOf); consecutive
+ * entries with the same help text share a line, their keys side by side (↑ ↓  k j).
+ */
+export function helpSections(view: View = 'dashboard'): HelpSection[] {
 	const sections: HelpSection[] = [];
 	let group: KeyAction[] = [];
+	let groupMode: Mode | undefined;
 	const flush = () => {
 		const [first] = group;
-		if (!first) return;
-		const mode = first.modes[0] ?? 'list';
+		const mode = groupMode;
+		if (!first || !mode) {
+			group = [];
+			return;
+		}
 		let section = sections.find(candidate => candidate.title === SECTION_TITLE[mode]);
 		if (!section) {
 			section = {title: SECTION_TITLE[mode], lines: []};
@@ -423,9 +509,12 @@ export function helpSections(): HelpSection[] {
 		group = [];
 	};
 	for (const action of KEYS) {
+		const mode = sectionOf(action, view);
+		if (!mode) continue;
 		const [first] = group;
-		if (first && (first.help !== action.help || first.modes[0] !== action.modes[0])) flush();
+		if (first && (first.help !== action.help || groupMode !== mode)) flush();
 		group.push(action);
+		groupMode = mode;
 	}
 	flush();
 	return sections;

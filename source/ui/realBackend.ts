@@ -25,15 +25,26 @@ export type EarlyBackend = Backend & {
 
 type FirstLoads = {policy: Promise<Policy>; product: Promise<Row[]>; offerType: Promise<Row[]>};
 
-export function createBackend(ctx: Context): EarlyBackend {
+export type BackendOptions = {
+	/**
+	 * The tenant's domain, when the sign-in does not say it (app-only knows only the tenant ID): a
+	 * fleet's tenant as the tenants file names it, so the header and the change sets name it too.
+	 */
+	tenantName?: string;
+};
+
+export function createBackend(ctx: Context, options: BackendOptions = {}): EarlyBackend {
 	const {auth, client, settings} = ctx;
 	const loadPolicy = async () => (await client.getPolicy(settings.policyId)).data;
 	const loadRows = async (scope: Scope) => client.listRows(settings.policyId, scope);
 
 	let account: AccountSummary | undefined;
+	const named = (summary: AccountSummary | undefined): AccountSummary | undefined =>
+		summary && !summary.tenantName && options.tenantName ? {...summary, tenantName: options.tenantName} : summary;
 	const signedIn = (summary: AccountSummary | undefined) => {
-		account = summary ?? account;
-		return summary;
+		const said = named(summary);
+		account = said ?? account;
+		return said;
 	};
 
 	let first: FirstLoads | undefined;

@@ -1,11 +1,15 @@
 /**
- * The dashboard's entry point: the alternate screen around Ink's render, and the terminal put
- * back on every way out (q, Ctrl-C, a crash, SIGTERM / SIGHUP / SIGINT, process exit).
+ * The dashboard's entry points (one tenant, or the fleet view of --tenants): the alternate screen
+ * around Ink's render, and the terminal put back on every way out (q, Ctrl-C, a crash, SIGTERM /
+ * SIGHUP / SIGINT, process exit).
  * Ink and the App are imported here, lazily, so importing this module costs nothing.
  */
+import type {ReactElement} from 'react';
+import type {ChangeSession} from '../commerce/session.js';
 import type {Problem} from '../problems/types.js';
 import {safeText} from '../text/safe.js';
 import type {Backend} from './backend.js';
+import type {FleetBackend} from './fleetBackend.js';
 
 export type DashboardOptions = {
 	/** false for --no-color; NO_COLOR is honoured either way. */
@@ -26,9 +30,36 @@ const SIGNAL_CODE = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
 
 /** Runs the dashboard until the user quits; resolves to the exit code. */
 export async function renderDashboard(backend: Backend, options: DashboardOptions = {}): Promise<number> {
+	// Ink is imported beside the App and the warm-up (renderScreen's import then finds it loaded).
+	const [{App}] = await Promise.all([import('./App.js'), import('ink'), options.warm]);
+	return renderScreen(
+		onExit => <App backend={backend} classify={options.classify} color={options.color ?? true} onExit={onExit} />,
+		() => [{session: backend.session}],
+		options,
+	);
+}
+
+/**
+ * Runs the fleet view (`mscommerce --tenants FILE`) until the user quits; resolves to the exit
+ * code. Signals wait for the writes of every tenant's dashboard opened, and the lines after
+ * quitting say what each tenant's session changed.
+ */
+export async function renderFleet(fleet: FleetBackend, options: DashboardOptions = {}): Promise<number> {
+	const [{FleetApp}] = await Promise.all([import('./FleetApp.js'), import('ink'), options.warm]);
+	return renderScreen(
+		onExit => <FleetApp fleet={fleet} classify={options.classify} color={options.color ?? true} onExit={onExit} />,
+		() => fleet.sessions(),
+		options,
+	);
+}
+
+type Sessions = () => Array<{name?: string; session: ChangeSession}>;
+
+/** The alternate screen around Ink's render of `app`, the terminal restored on every way out. */
+async function renderScreen(app: (onExit: (code: number) => void) => ReactElement, sessions: Sessions, options: DashboardOptions): Promise<number> {
 	const stdout = options.stdout ?? process.stdout;
 	const stderr = options.stderr ?? process.stderr;
-	const [{render}, {App}] = await Promise.all([import('ink'), import('./App.js'), options.warm]);
+	const {render} = await import('ink');
 
 	let code = 0;
 	let crash: unknown;
@@ -52,9 +83,10 @@ export async function renderDashboard(backend: Backend, options: DashboardOption
 		code = SIGNAL_CODE[signal];
 		// Writes in flight: send nothing more, and leave once they are answered and settled
 		// (bounded); a second signal leaves at once.
-		if (backend.session.busy && !stopping) {
+		const busy = sessions().filter(({session}) => session.busy);
+		if (busy.length > 0 && !stopping) {
 			stopping = true;
-			void backend.session.stop().done.then(() => instance?.unmount());
+			void Promise.all(busy.map(({session}) => session.stop().done)).then(() => instance?.unmount());
 			return;
 		}
 		instance?.unmount();
@@ -69,14 +101,9 @@ export async function renderDashboard(backend: Backend, options: DashboardOption
 	process.on('unhandledRejection', onCrash);
 	try {
 		instance = render(
-			<App
-				backend={backend}
-				classify={options.classify}
-				color={options.color ?? true}
-				onExit={exitCode => {
-					code = exitCode;
-				}}
-			/>,
+			app(exitCode => {
+				code = exitCode;
+			}),
 			{
 				stdout,
 				stderr,
@@ -99,7 +126,13 @@ export async function renderDashboard(backend: Backend, options: DashboardOption
 		process.off('exit', restore);
 	}
 	// What this session wrote, once the screen is back: nothing is lost from sight on the way out.
-	for (const line of backend.session.summary()) stderr.write(`${safeText(line)}\n`);
+	for (const {name, session} of sessions()) {
+		for (const [index, line] of session.summary().entries()) {
+			// A fleet's: each tenant's lines under its name.
+			const named = name !== undefined && index === 0 ? line.replace(/^mscommerce: /, `mscommerce: ${name}: `) : line;
+			stderr.write(`${safeText(named)}\n`);
+		}
+	}
 	if (crash !== undefined) {
 		const message = crash instanceof Error ? (crash.stack ?? crash.message) : String(crash);
 		stderr.write(`mscommerce: the dashboard stopped: ${safeText(message).replaceAll('\\x0a', '\n')}\n`);

@@ -1,7 +1,9 @@
 /** Rendering the App with ink-testing-library, and waiting for what the user should see. */
 import {render} from 'ink-testing-library';
 import {App} from '../../source/ui/App.js';
+import {FleetApp} from '../../source/ui/FleetApp.js';
 import {ADMIN, FakeBackend, testClassify, type FakeOptions} from './fakeBackend.js';
+import type {FakeFleetBackend} from './fakeFleetBackend.js';
 
 export const KEY = {
 	up: '\u001B[A',
@@ -47,11 +49,24 @@ export function renderApp(options: FakeOptions & {backend?: FakeBackend; size?: 
 	const backend = options.backend ?? new FakeBackend({silentAccount: ADMIN, ...options});
 	const exits: number[] = [];
 	const instance = render(<App backend={backend} classify={testClassify} onExit={code => exits.push(code)} />);
+	return {backend, ...drive(instance, exits, options.size)};
+}
+
+export type RenderedFleet = ReturnType<typeof renderFleetApp>;
+
+/** The fleet view (`mscommerce --tenants FILE`) on a fake FleetBackend. */
+export function renderFleetApp(fleet: FakeFleetBackend, options: {size?: {columns: number; rows: number}} = {}) {
+	const exits: number[] = [];
+	const instance = render(<FleetApp fleet={fleet} classify={testClassify} onExit={code => exits.push(code)} />);
+	return {fleet, ...drive(instance, exits, options.size)};
+}
+
+/** What a test does with a rendered screen: read its frame, type keys, wait for text. */
+function drive(instance: ReturnType<typeof render>, exits: number[], size?: {columns: number; rows: number}) {
 	const {stdout, stdin} = instance;
-	if (options.size) resize(stdout, options.size);
+	if (size) resize(stdout, size);
 	const frame = () => instance.lastFrame() ?? '';
 	return {
-		backend,
 		exits,
 		frame,
 		stdout,

@@ -10,7 +10,8 @@ import {cleanup} from 'ink-testing-library';
 import {catalog} from '../../source/commerce/catalog.js';
 import {Command, KEYS, keysIn, type Mode} from '../../source/ui/keys.js';
 import {ADMIN, serverError} from './fakeBackend.js';
-import {KEY, renderApp, waitFor, type Rendered} from './harness.js';
+import {FakeFleetBackend, summary} from './fakeFleetBackend.js';
+import {KEY, renderApp, renderFleetApp, waitFor, type Rendered, type RenderedFleet} from './harness.js';
 import type {FakeOptions} from './fakeBackend.js';
 
 afterEach(() => cleanup());
@@ -64,8 +65,8 @@ type Check = (key: string, mode: Mode) => Promise<void>;
 const cursorOnFirst = /Clipchamp Premium/;
 const cursorOnSecond = /Dynamics 365 Marketing\s+CFQ7TTC0LH3N/;
 
-/** What each command's help line promises, checked after pressing one of its keys. */
-const DOES: Record<Command, Check> = {
+/** What each command's help line promises in a tenant's dashboard, checked after pressing one of its keys. */
+const DOES: Partial<Record<Command, Check>> = {
 	[Command.Up]: async (key, mode) => {
 		const app = await inMode(mode);
 		await app.press(KEY.down, key);
@@ -301,6 +302,112 @@ const DOES: Record<Command, Check> = {
 		await app.see('Clipchamp');
 		assert.deepEqual(app.exits, [], 'q closes help, it does not quit');
 	},
+	[Command.Fleet]: async key => {
+		// A dashboard started without --tenants: T says how to start a fleet (the fleet tests go back with it).
+		const app = await inMode('list');
+		await app.press(key);
+		await app.see('No fleet: start one with `mscommerce --tenants FILE`');
+	},
+};
+
+/** The fleet view of 30 tenants, "Tenant 01"…, every one loaded. */
+async function inFleet(): Promise<RenderedFleet> {
+	const fleet = new FakeFleetBackend(Array.from({length: 30}, (_, index) => ({name: `Tenant ${String(index + 1).padStart(2, '0')}`})));
+	const app = renderFleetApp(fleet);
+	await waitFor(() => fleet.pending('Tenant 30'));
+	for (const [index, tenant] of fleet.tenants.entries()) fleet.answer(tenant.name, summary({Enabled: 20 + index}, {drift: index % 3}));
+	await app.gone('loading');
+	return app;
+}
+
+const firstTenant = /Tenant 01/;
+
+/** What each command's help line promises in the fleet view. */
+const FLEET_DOES: Partial<Record<Command, (key: string) => Promise<void>>> = {
+	[Command.Up]: async key => {
+		const app = await inFleet();
+		await app.press(KEY.down, key);
+		await app.cursorOn(firstTenant);
+	},
+	[Command.Down]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		await app.cursorOn(/Tenant 02/);
+	},
+	[Command.PageUp]: async key => {
+		const app = await inFleet();
+		await app.press(KEY.pageDown);
+		await waitFor(() => !firstTenant.test(app.line('›')));
+		await app.press(key);
+		await app.cursorOn(firstTenant);
+	},
+	[Command.PageDown]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		await app.cursorOn(/Tenant (?!01)\d\d/);
+	},
+	[Command.First]: async key => {
+		const app = await inFleet();
+		await app.press(KEY.end);
+		await app.cursorOn(/Tenant 30/);
+		await app.press(key);
+		await app.cursorOn(firstTenant);
+	},
+	[Command.Last]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		await app.cursorOn(/Tenant 30/);
+	},
+	[Command.Open]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		await app.see('Clipchamp', 'tenant01.onmicrosoft.com');
+		assert.deepEqual(app.fleet.opened, [app.fleet.idOf('Tenant 01')]);
+	},
+	[Command.Filter]: async key => {
+		const app = await inFleet();
+		await app.press(key, '2', '9');
+		await app.see('1 of 30', '/29');
+	},
+	[Command.Sort]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		await app.see('by drift');
+	},
+	[Command.Reload]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		assert.deepEqual(app.fleet.loads.at(-1), [app.fleet.idOf('Tenant 01')]);
+		await app.see('1 loading');
+	},
+	[Command.ReloadAll]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		assert.equal(app.fleet.loads.at(-1)?.length, 30);
+		await app.see('30 loading');
+	},
+	[Command.Escape]: async key => {
+		const app = await inFleet();
+		await app.press('/', '2', '9', KEY.enter);
+		await app.see('1 of 30');
+		await app.press(key);
+		await app.gone('1 of 30');
+	},
+	[Command.Help]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		await app.see('The fleet (one line per tenant)');
+	},
+	[Command.Quit]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		assert.deepEqual(app.exits, [0]);
+	},
+	[Command.Interrupt]: async key => {
+		const app = await inFleet();
+		await app.press(key);
+		assert.deepEqual(app.exits, [130]);
+	},
 };
 
 /** Help, or a confirmation of ten rows: both longer than 24 lines. */
@@ -312,11 +419,12 @@ async function longer(mode: Mode): Promise<Rendered> {
 	return app;
 }
 
-test('every key in the table does what its help line says, in every mode it works in', async () => {
+test('every key in the table does what its help line says, in every mode it works in (the fleet view too)', async () => {
 	for (const action of KEYS) {
-		const check = DOES[action.command];
-		assert.ok(check, `${action.command} has a check`);
 		for (const mode of action.modes) {
+			const fleetCheck = FLEET_DOES[action.command];
+			const check: Check | undefined = mode === 'fleet' ? fleetCheck && (async key => fleetCheck(key)) : DOES[action.command];
+			assert.ok(check, `${action.command} has a check in ${mode} mode`);
 			for (const key of keysIn(action, mode)) {
 				try {
 					await check(bytes(key), mode);

@@ -49,7 +49,7 @@ type RowLineProps = {
 };
 
 /** A cell fitted to its width, with the filter's matches underlined and in the accent colour. */
-function Cell({text, width, terms}: {text: string; width: number; terms: readonly string[]}) {
+export function Cell({text, width, terms}: {text: string; width: number; terms: readonly string[]}) {
 	const theme = useTheme();
 	const fitted = fit(text, width);
 	if (terms.length === 0) return <Text>{fitted}</Text>;

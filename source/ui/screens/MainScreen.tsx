@@ -41,6 +41,8 @@ export type MainScreenProps = {
 	/** The terminal's size. */
 	size: {columns: number; rows: number};
 	onQuit: (code: number) => void;
+	/** A tenant's dashboard opened from the fleet view: T (or Esc with nothing to close) goes back. */
+	onFleet?: () => void;
 };
 
 const INTERRUPT = KEYS.find(action => action.command === Command.Interrupt);
@@ -50,7 +52,7 @@ export function osc52(text: string): string {
 	return `\u001B]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
 }
 
-export function MainScreen({backend, classify, account, size, onQuit}: MainScreenProps) {
+export function MainScreen({backend, classify, account, size, onQuit, onFleet}: MainScreenProps) {
 	const theme = useTheme();
 	const {write} = useStdout();
 	const {state, current, dispatch, reload, apply, stop} = useDashboard(backend, classify, {readOnly: account.canChange === false});
@@ -93,6 +95,8 @@ export function MainScreen({backend, classify, account, size, onQuit}: MainScree
 			case 'copy':
 				write(osc52(effect.row.id));
 				return dispatch({type: 'status', status: {text: `Copied ${effect.row.id} (${effect.row.name}) to the clipboard`, tone: 'success'}});
+			case 'fleet':
+				return onFleet?.();
 		}
 	};
 
@@ -108,13 +112,14 @@ export function MainScreen({backend, classify, account, size, onQuit}: MainScree
 			scrollPage: frame.scrollPage,
 			detailWhyNot: frame.detailWhyNot,
 			session: backend.session,
+			fleet: onFleet !== undefined,
 		};
 		const decision = decide(latest, {action, text: input}, context);
 		for (const next of decision.actions) dispatch(next);
 		if (decision.effect) run(decision.effect);
 	});
 
-	const footer = mainFooter(keyContext(state, {scrolls: screen.scrollMax > 0}));
+	const footer = mainFooter(keyContext(state, {scrolls: screen.scrollMax > 0, fleet: onFleet !== undefined}));
 	const emptyText = state.loading
 		? (retry ?? 'Loading…')
 		: !state.loaded

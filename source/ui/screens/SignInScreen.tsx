@@ -13,6 +13,8 @@ export type SignInScreenProps = {
 	width: number;
 	height: number;
 	onQuit: (code: number) => void;
+	/** A tenant's sign-in, opened from the fleet view: T (or Esc when not waiting for a code) goes back. */
+	onFleet?: () => void;
 };
 
 /** "14:59" until the code expires. */
@@ -30,7 +32,7 @@ export function spacedCode(code: string): string {
  * Device-code sign-in: the code large and easy to read, where to type it, how long it lasts,
  * and what is going on. Esc stops waiting; Enter gets a new code after expiry, cancel or a problem.
  */
-export function SignInScreen({signIn, width, height, onQuit}: SignInScreenProps) {
+export function SignInScreen({signIn, width, height, onQuit, onFleet}: SignInScreenProps) {
 	const theme = useTheme();
 	const {state} = signIn;
 	const {prompt, step, problem} = state;
@@ -40,7 +42,9 @@ export function SignInScreen({signIn, width, height, onQuit}: SignInScreenProps)
 		if (isInterrupt(input, key)) return onQuit(130);
 		if (input === 'q' && !key.ctrl) return onQuit(0);
 		const now = signIn.current().step;
+		if (onFleet && input === 'T' && !key.ctrl) return onFleet();
 		if (key.escape && now === 'waiting') return signIn.cancel();
+		if (onFleet && key.escape) return onFleet();
 		if (key.return && (now === 'expired' || now === 'cancelled' || now === 'failed')) return signIn.restart();
 	});
 
@@ -49,6 +53,7 @@ export function SignInScreen({signIn, width, height, onQuit}: SignInScreenProps)
 	if (step === 'waiting') footer.push({key: 'Esc', label: 'cancel'});
 	if (step === 'expired') footer.push({key: 'Enter', label: 'new code'});
 	if (step === 'cancelled' || step === 'failed') footer.push({key: 'Enter', label: 'try again'});
+	if (onFleet) footer.push({key: 'T', label: 'tenants'});
 	footer.push({key: 'q', label: 'quit'});
 
 	return (

@@ -6,7 +6,7 @@
  */
 import type {Row} from '../../commerce/types.js';
 import type {ChangeSession} from '../../commerce/session.js';
-import {Command, KEYS, type KeyAction} from '../keys.js';
+import {Command, KEYS, NO_FLEET_NOTICE, type KeyAction} from '../keys.js';
 import {nothingToChange, planCycle, planSet, withValue, type ChangePlan} from './changes.js';
 import {READ_ONLY_BANNER, rowKey, type DashboardAction, type DashboardState, type Status, type Tone} from './dashboard.js';
 import {shownRows, SORT_KEYS, SORT_LABEL} from './filter.js';
@@ -17,7 +17,9 @@ export type Effect =
 	| {type: 'quit'; code: number}
 	| {type: 'reload'}
 	| {type: 'apply'; plan: ChangePlan}
-	| {type: 'copy'; row: Row};
+	| {type: 'copy'; row: Row}
+	/** Back to the fleet view (a tenant's dashboard opened from it). */
+	| {type: 'fleet'};
 
 export type Decision = {actions: DashboardAction[]; effect?: Effect};
 
@@ -30,6 +32,8 @@ export type DecideContext = {
 	/** Why the detail panel cannot open at this size, when it cannot. */
 	detailWhyNot: string | undefined;
 	session: Pick<ChangeSession, 'busy' | 'failed' | 'undoPlan' | 'retryPlan'>;
+	/** This dashboard is one tenant's of a fleet: T and Esc go back to the fleet view. */
+	fleet?: boolean;
 };
 
 /** A key as decide() takes it: the table's entry, and the text typed (for the filter). */
@@ -63,6 +67,11 @@ export function decide(state: DashboardState, {action, text}: Pressed, context: 
 		return key => byKey.get(key);
 	};
 	const busy = (): DashboardAction | undefined => (context.session.busy ? say('Still saving the last change: wait for it to finish') : undefined);
+	/** T, or Esc with nothing else to close: the fleet view, once no write of this tenant is in flight. */
+	const toFleet = (): Decision => {
+		const wait = busy();
+		return wait ? only(wait) : {actions: [], effect: {type: 'fleet'}};
+	};
 
 	/** e t d Space: on the marked rows the filter shows when there are any, else on the selected row. */
 	const propose = (make: (rows: readonly Row[]) => ChangePlan): Decision => {
@@ -150,7 +159,11 @@ export function decide(state: DashboardState, {action, text}: Pressed, context: 
 			if (state.detail) return then(only({type: 'detail', open: false}));
 			if (state.problems.length > 0) return then(only({type: 'dismiss-problem'}));
 			if (view.query) return then(only(clearFilter()));
+			if (context.fleet) return then(toFleet());
 			return then(only());
+		case Command.Fleet:
+			if (!context.fleet) return then(only(say(NO_FLEET_NOTICE, 'info')));
+			return then(toFleet());
 		case Command.NextTab:
 		case Command.PreviousTab:
 			return then(only({type: 'switch-tab', direction: command === Command.NextTab ? 1 : -1}));

@@ -9,7 +9,7 @@ import {POLICY_VALUES, type Policy, type PolicyValue, type Row, type Scope} from
 import {valuesFor} from '../../commerce/values.js';
 import {describeTenant} from '../../words.js';
 import type {AccountSummary} from '../backend.js';
-import {helpSections} from '../keys.js';
+import {helpSections, type View} from '../keys.js';
 import {displayWidth, truncate, wrap} from '../text.js';
 import {SEED_NOTE, summarisePlan, type Change, type ChangePlan} from './changes.js';
 import type {FailedMark, ShownProblem} from './dashboard.js';
@@ -189,12 +189,12 @@ const KEYS_COLUMN = 24;
 export type HelpText = {lines: HelpLine[]; keysWidth: number; boxWidth: number};
 
 /**
- * The `?` overlay's lines at a width, from the key table: a section per mode, each key's line
+ * The `?` overlay's lines at a width, from the key table (the sections of `view`): a section per mode, each key's line
  * wrapped under itself, keys that change the tenant marked off when read-only, and the policy's
  * description in full at the end (the header has room for only a line of it).
  */
-export function helpText(width: number, readOnly: boolean, description: string | undefined): HelpText {
-	const sections = helpSections();
+export function helpText(width: number, readOnly: boolean, description: string | undefined, view: View = 'dashboard'): HelpText {
+	const sections = helpSections(view);
 	const entries = sections.flatMap(section => section.lines);
 	// Longer key lists get a line of their own, so one long entry does not narrow every line.
 	const keysWidth = Math.min(KEYS_COLUMN, Math.max(...entries.map(entry => displayWidth(entry.keys))));

@@ -32,7 +32,7 @@ export function marksOnShow(state: DashboardState, shown: readonly Row[] = visib
 	return {shown: onShow, hidden: marks.size - onShow.length};
 }
 
-export function keyContext(state: DashboardState, extra: {scrolls: boolean}): KeyContext {
+export function keyContext(state: DashboardState, extra: {scrolls: boolean; fleet?: boolean}): KeyContext {
 	const shown = visibleRows(state);
 	return {
 		mode: state.mode,
@@ -49,5 +49,6 @@ export function keyContext(state: DashboardState, extra: {scrolls: boolean}): Ke
 		query: state.views[state.tab].query,
 		selected: selectedRow(state, shown) !== undefined,
 		scrolls: extra.scrolls,
+		fleet: extra.fleet ?? false,
 	};
 }
