@@ -5,10 +5,10 @@ import {printTable, type BenchRow} from './table.js';
 
 // What users run: React's production build (the bundle defines NODE_ENV; tsx here does not).
 process.env.NODE_ENV = 'production';
-const [{benchBulk}, {benchKeys, benchMemory, benchStartup}] = await Promise.all([import('./bulk.js'), import('./dashboard.js')]);
+const [{benchBulk}, {benchKeys, benchMemory, benchStartup}, {benchFleet}] = await Promise.all([import('./bulk.js'), import('./dashboard.js'), import('./fleet.js')]);
 
 const rows: BenchRow[] = [];
-for (const bench of [benchStartup, benchKeys, benchMemory, benchBulk]) {
+for (const bench of [benchStartup, benchKeys, benchMemory, benchBulk, benchFleet]) {
 	try {
 		rows.push(...(await bench()));
 	} catch (error) {
