@@ -574,7 +574,8 @@ export function buildProgram(): Command {
 		program
 			.command('history')
 			.description('the change sets of the audit log, newest first ($XDG_STATE_HOME/mscommerce/audit.jsonl)')
-			.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/history.js')).historyCommand(ctx))),
+			// The log only: no sign-in, so app-only settings without --tenant are no mistake here.
+			.action(async (_o, command: Command) => withContext(command, {interruptible: true, tenantsElsewhere: true}, async ctx => (await import('./commands/history.js')).historyCommand(ctx))),
 		['mscommerce history', 'mscommerce history --json'],
 	);
 	examples(

@@ -96,7 +96,6 @@ export class Auth {
 	/** A token source for the licensing client: cached token, silent renewal after a 401. */
 	readonly token: TokenSource = async ({renew} = {}) => {
 		if (this.options.settings.token) return this.options.settings.token;
-		if (this.app && (!this.accessToken || renew)) await this.signInAsApp(Boolean(renew));
 		if (this.accessToken && !renew) return this.accessToken;
 		const signedIn = await this.signInSilently({forceRefresh: Boolean(renew)});
 		if (!signedIn || !this.accessToken) throw new NotSignedInError('Not signed in');
@@ -117,6 +116,19 @@ export class Auth {
 
 	/** Signs in without asking the user: --token, or the cache (refreshing if needed). Undefined: a device code is needed. */
 	async signInSilently(options: {forceRefresh?: boolean} = {}): Promise<SignedIn | undefined> {
+		if (options.forceRefresh) return this.signInSilentlyNow(true);
+		// Callers at the same moment (a tenant's lists and its "who" in a fleet) share one sign-in:
+		// one token request, one look at the authority's configuration.
+		this.silentInFlight ??= this.signInSilentlyNow(false).finally(() => {
+			this.silentInFlight = undefined;
+		});
+		return this.silentInFlight;
+	}
+
+	private silentInFlight: Promise<SignedIn | undefined> | undefined;
+
+	private async signInSilentlyNow(forceRefresh: boolean): Promise<SignedIn | undefined> {
+		const options = {forceRefresh};
 		const raw = this.options.settings.token;
 		if (raw) {
 			const claims = readClaims(raw);
@@ -424,6 +436,15 @@ function atHomeIn(account: AccountInfo, tenant: string): boolean {
 const METADATA_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** An authority's OpenID configuration, as MSAL fetched it, kept a day in the config directory. */
+/**
+ * The saved OpenID configurations, per file, read once per process: a fleet's hundred tenants
+ * each have their own authority, and reading and parsing the file for each (and writing it back
+ * for each, racing) lost entries and cost a fifth of a second. Writes go out one at a time, each
+ * the whole of what this process knows.
+ */
+type SavedMetadata = {entries: Record<string, {savedAt?: number; metadata?: unknown}>; writing: Promise<void>; queued: boolean};
+const savedMetadata = new Map<string, SavedMetadata>();
+
 class AuthorityMetadataCache {
 	constructor(
 		private readonly file: string,
@@ -431,29 +452,43 @@ class AuthorityMetadataCache {
 		private readonly persist: boolean,
 	) {}
 
+	private saved(): SavedMetadata {
+		let saved = savedMetadata.get(this.file);
+		if (!saved) {
+			let entries = {};
+			try {
+				const parsed: unknown = JSON.parse(readPrivateFileSyncOrNothing(this.file) ?? '{}');
+				if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) entries = parsed;
+			} catch {
+				// none yet, or unreadable: MSAL fetches the configurations
+			}
+			saved = {entries, writing: Promise.resolve(), queued: false};
+			savedMetadata.set(this.file, saved);
+		}
+		return saved;
+	}
+
 	/** The saved configuration as MSAL's authorityMetadata option, if fresh. */
 	load(): string | undefined {
 		if (!this.persist) return undefined;
-		try {
-			const saved = JSON.parse(readPrivateFileSyncOrNothing(this.file) ?? '{}') as Record<string, {savedAt?: number; metadata?: unknown}>;
-			const entry = saved[this.authority];
-			if (!entry?.metadata || typeof entry.savedAt !== 'number' || Date.now() - entry.savedAt > METADATA_MAX_AGE_MS) return undefined;
-			return JSON.stringify(entry.metadata);
-		} catch {
-			return undefined; // none yet, or unreadable: MSAL fetches it
-		}
+		const entry = this.saved().entries[this.authority];
+		if (!entry?.metadata || typeof entry.savedAt !== 'number' || Date.now() - entry.savedAt > METADATA_MAX_AGE_MS) return undefined;
+		return JSON.stringify(entry.metadata);
 	}
 
 	save(metadata: Record<string, unknown>): void {
 		if (!this.persist) return;
-		let saved: Record<string, unknown> = {};
-		try {
-			saved = JSON.parse(readPrivateFileSyncOrNothing(this.file) ?? '{}') as Record<string, unknown>;
-		} catch {
-			// start afresh
-		}
-		saved[this.authority] = {savedAt: Date.now(), metadata};
-		// Only a cache: if it cannot be written, the next run fetches the configuration again.
-		writePrivateFile(this.file, JSON.stringify(saved)).catch(() => undefined);
+		const saved = this.saved();
+		saved.entries[this.authority] = {savedAt: Date.now(), metadata};
+		// One write queued at a time holds every save made before it starts.
+		if (saved.queued) return;
+		saved.queued = true;
+		saved.writing = saved.writing
+			.then(async () => {
+				saved.queued = false;
+				await writePrivateFile(this.file, JSON.stringify(saved.entries));
+			})
+			// Only a cache: if it cannot be written, the next run fetches the configuration again.
+			.catch(() => undefined);
 	}
 }

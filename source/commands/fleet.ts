@@ -16,6 +16,7 @@ import {forEachTenant, memberLabel, readFleet, runLimiter, type Fleet, type Tena
 import type {FleetMember} from '../fleet/tenantsFile.js';
 import {formatProblem} from '../files/yaml.js';
 import type {Limiter} from '../net/gate.js';
+import {classify} from '../problems/classify.js';
 import {UsageError} from '../problems/errors.js';
 import {ExitCode, interruptedCode} from '../problems/exitCodes.js';
 import type {Problem} from '../problems/types.js';
@@ -73,7 +74,7 @@ async function loadBaselines(ctx: Context, fleet: Fleet, shared: string | undefi
 	const without = fleet.members.filter(member => !member.baseline);
 	if (without.length > 0 && !shared) {
 		const named = without.slice(0, 5).map(m => m.tenant).join(', ');
-		throw new UsageError(`--file FILE is required: ${count(without.length, 'tenant')} of ${fleet.file} ${without.length === 1 ? 'has' : 'have'} no baseline: of ${without.length === 1 ? 'its' : 'their'} own (${named}${without.length > 5 ? ', …' : ''})`, [
+		throw new UsageError(`--file FILE is required: ${count(without.length, 'tenant')} of ${fleet.file} ${without.length === 1 ? 'has' : 'have'} no baseline of ${without.length === 1 ? 'its' : 'their'} own (${named}${without.length > 5 ? ', …' : ''})`, [
 			'Give the shared baseline with --file, or a baseline: line to each tenant in the tenants file.',
 		]);
 	}
@@ -97,6 +98,26 @@ async function checkTenant(ctx: Context, member: FleetMember, baselines: Map<str
 	const [who, compared] = await Promise.all([signedInAs(ctx), compareWithTenant(ctx, parsed.baseline!, parsed)]);
 	if ('problems' in compared) throw baselineMisfit(label, compared.problems);
 	return {who, baseline: label, ...compared};
+}
+
+/**
+ * A tenant the file names twice, once by its domain and once by its ID, is found once signed in
+ * (the file alone cannot tell): the second is that tenant's failure, so nothing is planned or
+ * written twice. Across --shard jobs it cannot be found at all: docs/fleet.md says to write IDs.
+ */
+function onceEach(results: TenantResult<TenantCheck>[]): TenantResult<TenantCheck>[] {
+	const first = new Map<string, FleetMember>();
+	return results.map(result => {
+		if (!result.ok) return result;
+		const id = result.value.who.tenant.toLowerCase();
+		const earlier = first.get(id);
+		if (!earlier) {
+			first.set(id, result.member);
+			return result;
+		}
+		const problem = classify(new UsageError(`${result.member.tenant} is the same tenant as ${earlier.tenant} (tenants.${earlier.index}, ${id}): a tenant is in a fleet once; it was left out here`));
+		return {member: result.member, ...(result.ctx ? {ctx: result.ctx} : {}), ok: false, problem};
+	});
 }
 
 /** A baseline that does not fit one tenant (an ID it does not list): that tenant's problem, the first few named. */
@@ -130,7 +151,7 @@ async function planFleet(ctx: Context, options: PlanOptions, limiter: Limiter): 
 		...(options.tenantsAtOnce ? {width: options.tenantsAtOnce} : {}),
 		onDone: fleetProgress(ctx, 'Checked', describe),
 	});
-	return {fleet, results};
+	return {fleet, results: onceEach(results)};
 }
 
 function statusOf(result: TenantResult<TenantCheck>): 'in-sync' | 'drift' | 'failed' {
@@ -251,7 +272,7 @@ function printPlanText(ctx: Context, results: readonly TenantResult<TenantCheck>
 		{header: 'New', value: r => (r.ok ? String(r.value.comparison.newRows.length) : '-')},
 		{header: 'Result', value: r => (r.ok ? (r.value.comparison.drift.length === 0 ? 'in sync' : 'drift') : `failed: ${r.problem.title}`), shrinkTo: 20},
 	];
-	ctx.io.stdout.write(toTable(results, columns, width));
+	if (results.length > 0) ctx.io.stdout.write(toTable(results, columns, width));
 }
 
 function indent(text: string): string {
@@ -403,6 +424,8 @@ function reportFleet(ctx: Context, results: TenantResult<TenantOutcome>[], write
 	];
 	printList(ctx.io, ctx.settings.output, rows, columns, ({write, outcome}) => ({tenant: write.member.tenant, tenantId: write.who.tenant, tenantLabel: write.member.name, ...outcomeJson(outcome), changeSetId}));
 	let troubled = failedTenants;
+	let retryable = false;
+	let changedTenants = 0;
 	let changed = 0;
 	let unknown = 0;
 	let interrupted = false;
@@ -410,6 +433,7 @@ function reportFleet(ctx: Context, results: TenantResult<TenantOutcome>[], write
 	for (const result of results) {
 		if (!result.ok) {
 			troubled++;
+			retryable ||= result.problem.retryable;
 			reportTenantProblem(ctx, result.member, result.problem);
 			continue;
 		}
@@ -422,6 +446,8 @@ function reportFleet(ctx: Context, results: TenantResult<TenantOutcome>[], write
 			reportProblem(ctx.io.stderr, outcome.problem);
 		}
 		const counts = countOutcomes(applied.outcomes);
+		if (counts.changed + counts.unknown > 0) changedTenants++;
+		retryable ||= counts['not-sent'] + counts.unknown > 0 || applied.outcomes.some(o => o.kind === 'failed' && o.problem.retryable);
 		changed += counts.changed;
 		unknown += counts.unknown;
 		interrupted ||= applied.interrupted;
@@ -431,7 +457,7 @@ function reportFleet(ctx: Context, results: TenantResult<TenantOutcome>[], write
 	}
 	if (journalError) ctx.note(`error: the audit log could not be written (${journalError.message}); nothing more was sent. Each row's result is in the table above.`);
 	if (changed + unknown > 0) {
-		ctx.note(`Change set ${shortId(changeSetId)} in ${count(writes.length, 'tenant')} (see \`mscommerce history\`; \`mscommerce undo ${shortId(changeSetId)}\` reverses it in every tenant).`);
+		ctx.note(`Change set ${shortId(changeSetId)} in ${count(changedTenants, 'tenant')} (see \`mscommerce history\`; \`mscommerce undo ${shortId(changeSetId)}\` reverses it in every tenant).`);
 	}
 	if (interrupted || ctx.signal.aborted) {
 		ctx.note('Interrupted: run the same command again to finish (rows already changed are skipped).');
@@ -439,7 +465,7 @@ function reportFleet(ctx: Context, results: TenantResult<TenantOutcome>[], write
 	}
 	if (journalError) return ExitCode.failed;
 	if (troubled > 0) {
-		ctx.note(`${count(troubled, 'tenant')} not done: run the same command again to finish (rows already changed are skipped).`);
+		ctx.note(`${count(troubled, 'tenant')} not done (see above)${retryable ? ': run the same command again to finish (rows already changed are skipped)' : ''}.`);
 		return ExitCode.partial;
 	}
 	ctx.note(`Done: ${count(changed, 'row')} changed in ${count(writes.length, 'tenant')}. Only trials and purchases from now on are affected.`);
@@ -472,7 +498,7 @@ export async function fleetListCommand(ctx: Context, scope: Scope, options: {ten
 		{header: 'ID', value: r => r.listed.row.id},
 		{header: 'Value', value: r => (ctx.settings.output === 'text' ? VALUE_LABEL[r.listed.row.value] : r.listed.row.value)},
 	];
-	printList(ctx.io, ctx.settings.output, rows, columns, r => ({tenant: r.result.member.tenant, tenantId: r.result.ok ? r.result.value.who.tenant : null, tenantName: r.result.member.name, ...r.listed.item}));
+	printList(ctx.io, ctx.settings.output, rows, columns, r => ({tenant: r.result.member.tenant, tenantId: r.result.ok ? r.result.value.who.tenant : null, tenantLabel: r.result.member.name, ...r.listed.item}));
 	const failed = results.filter((r): r is Extract<typeof r, {ok: false}> => !r.ok);
 	for (const result of failed) reportTenantProblem(ctx, result.member, result.problem);
 	ctx.note(`${count(rows.length, 'row')} from ${count(results.length - failed.length, 'tenant')}${failed.length ? `; ${failed.length} failed` : ''}.`);

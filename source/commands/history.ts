@@ -5,6 +5,7 @@
  */
 import {auditPath, changeSets, findChangeSet, readAudit, shortId, undoPlan, unreadableWarning, type ChangeSet} from '../commerce/audit.js';
 import type {Scope} from '../commerce/types.js';
+import {isMultiTenant} from '../config.js';
 import {UsageError} from '../problems/errors.js';
 import {ExitCode} from '../problems/exitCodes.js';
 import type {Context} from './context.js';
@@ -89,7 +90,7 @@ export async function undoCommand(ctx: Context, id: string | undefined, options:
 	if (warning) ctx.note(warning);
 	if (entries.length === 0) throw new UsageError(`nothing to undo: no change recorded yet (${auditPath(ctx.settings.stateDir)})`);
 	const who = await signedInAs(ctx);
-	const lookup = findChangeSet(changeSets(entries), {tenant: who.tenant, policyId: ctx.settings.policyId}, id);
+	const lookup = findChangeSet(changeSets(entries), {tenant: who.tenant, policyId: ctx.settings.policyId, anyTenant: isMultiTenant(ctx.settings.tenant)}, id);
 	if ('error' in lookup) throw new UsageError(lookup.error, ['List change sets with `mscommerce history`.']);
 	if ('fleet' in lookup) return (await import('./fleet.js')).fleetUndoCommand(ctx, lookup.fleet, options);
 	const set = lookup.found;

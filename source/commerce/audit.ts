@@ -369,9 +369,10 @@ export type ChangeSetLookup = {found: ChangeSet} | {fleet: ChangeSet[]} | {error
 
 /**
  * The change set to undo: the named one (a full ID or a unique prefix of at least 4 characters),
- * or the last one of this tenant and policy that wrote something (or may have).
+ * or the last one of this tenant and policy that wrote something (or may have). `anyTenant` (no
+ * --tenant given): a named one made in another tenant is undone there, like a fleet's.
  */
-export function findChangeSet(sets: readonly ChangeSet[], where: {tenant: string; policyId: string}, id?: string): ChangeSetLookup {
+export function findChangeSet(sets: readonly ChangeSet[], where: {tenant: string; policyId: string; anyTenant?: boolean}, id?: string): ChangeSetLookup {
 	if (id !== undefined) {
 		const wanted = id.trim().toLowerCase();
 		if (wanted.length < 4) return {error: `"${id}" is too short: give at least 4 characters of a change set ID (see \`mscommerce history\`)`};
@@ -388,6 +389,8 @@ export function findChangeSet(sets: readonly ChangeSet[], where: {tenant: string
 			return {fleet: parts};
 		}
 		const found = matches[0]!;
+		// Named by ID with no --tenant: undone where it was made, as who made it (as a fleet's is).
+		if (found.tenant !== where.tenant && where.anyTenant && found.policyId === where.policyId && undoable(found)) return {fleet: [found]};
 		if (found.tenant !== where.tenant) return {error: `change set ${shortId(found.id)} was made in tenant ${found.tenant}; this session is for tenant ${where.tenant}`};
 		if (found.policyId !== where.policyId) return {error: `change set ${shortId(found.id)} is for policy ${found.policyId}; this run works on ${where.policyId} (--policy-id)`};
 		if (!undoable(found)) return {error: `change set ${shortId(found.id)} changed nothing: nothing to undo`};

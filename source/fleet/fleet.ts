@@ -5,6 +5,7 @@
  * One tenant's failure (sign-in, a 403, an outage) is that tenant's result and never stops the
  * others. docs/fleet.md says how it looks from outside.
  */
+import {setMaxListeners} from 'node:events';
 import {createContext, type Context} from '../commands/context.js';
 import {retryText} from '../commands/report.js';
 import {settingsForTenant} from '../config.js';
@@ -86,6 +87,8 @@ export async function forEachTenant<T>(
 	options: ForEachOptions<T> = {},
 ): Promise<TenantResult<T>[]> {
 	const limiter = options.limiter ?? runLimiter();
+	// Every request waiting for its turn listens to the run's signal (Ctrl-C): a fleet has hundreds.
+	setMaxListeners(0, run.signal);
 	const results = new Array<TenantResult<T>>(members.length);
 	let next = 0;
 	let done = 0;

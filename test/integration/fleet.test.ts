@@ -186,3 +186,33 @@ test('a bad tenants file, --shard or flag is one clear line, exit 2, and nothing
 	}
 	assert.equal(emu.requests.length, before, 'nothing was sent');
 });
+
+test('app-only: a tenant named by its domain and by its ID is planned once; a change set that wrote in one tenant is undone there by its ID alone, and history needs no --tenant', async () => {
+	const emu = await emulator({tenantCount: 2});
+	const app = emu.apps.find(a => a.clientId === FLEET_APP_ID)!;
+	const dir = await fleetHome({
+		'tenants.yaml': `tenants:\n  - ${C1}\n  - ${C2}\n  - ${syntheticTenant(1).id}\n`,
+		'base.yaml': `products:\n  default: Enabled\n`,
+	});
+	const env = cliEnv(emu, dir, {MSCOMMERCE_CLIENT_ID: app.clientId, MSCOMMERCE_CLIENT_SECRET: app.secret});
+	emu.setValue(C2, 'product', VISIO_1, 'Disabled');
+	const args = ['--tenants', join(dir, 'tenants.yaml'), '--file', join(dir, 'base.yaml')];
+	const plan = await runCli(['baseline', 'plan', ...args, '--json'], env);
+	assert.equal(plan.code, 5, plan.stderr);
+	const report = JSON.parse(plan.stdout) as PlanJson;
+	assert.deepEqual(
+		report.tenants.map(t => t.status),
+		['in-sync', 'drift', 'failed'],
+	);
+	assert.match(report.tenants[2]!.error!.title, /is the same tenant as customer001\.onmicrosoft\.com/);
+	const apply = await runCli(['baseline', 'apply', ...args, '--yes', '--json'], env);
+	const rows = JSON.parse(apply.stdout) as Array<{tenant: string; changeSetId: string}>;
+	assert.deepEqual(rows.map(r => r.tenant), [C2], 'written once, in the one tenant that drifts');
+	assert.equal(valueOf(emu, C2, VISIO_1), 'Enabled');
+	assert.match(apply.stderr, /Change set [0-9a-f]{8} in 1 tenant/);
+	const history = await runCli(['history', '--json'], env);
+	assert.equal(history.code, 0, history.stderr);
+	const undo = await runCli(['undo', rows[0]!.changeSetId.slice(0, 8), '--yes'], env);
+	assert.equal(undo.code, 0, undo.stderr);
+	assert.equal(valueOf(emu, C2, VISIO_1), 'Disabled');
+});
