@@ -2,6 +2,7 @@
 // never loads Ink and the dashboard never loads the emulator (Ink loads in half the time bundled).
 import {readFileSync, rmSync} from 'node:fs';
 import {build} from 'esbuild';
+import {NARROW_CLASS} from './narrowText.mjs';
 
 const {version} = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -28,6 +29,59 @@ const noClientAssertions = replaceModule(
 // otherwise), and a terminal is someone looking at it: CI=true in their shell must not blank it.
 // test/support/inkOnTerminals.mjs gives the tests, which run the source, the same answer.
 const inkOnTerminals = replaceModule('is-in-ci', 'export default false;');
+// Yoga (Ink's layout engine) is WebAssembly shipped as base64 in a data: URL. Emscripten's loader
+// fetches that URL with the global fetch when there is one, and the first touch of Node's fetch
+// loads its own copy of undici (~25 ms of every dashboard start). Told there is no fetch, the
+// loader decodes the same base64 itself. The build fails if the loader changes shape, rather than
+// quietly touching fetch again.
+const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(build) {
+		build.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async args => {
+			const source = readFileSync(args.path, 'utf8');
+			const uses = source.split('"function"!=typeof fetch').length - 1;
+			if (uses !== 2) throw new Error(`yoga-without-fetch: expected 2 uses of fetch in ${args.path}, found ${uses}: check the loader and this plugin`);
+			return {contents: source.replaceAll('"function"!=typeof fetch', '!0'), loader: 'js'};
+		});
+	},
+};
+// string-width (Ink measures every line of every frame with it, and so do we) builds Intl.Segmenter
+// and regular expressions over Unicode property tables when it loads: ~20 ms of every start, paid
+// before the first frame. Here both copies the bundle holds (8.x, and 7.x under wrap-ansi) build
+// them on first use instead, and a line made only of characters one column wide (NARROW_CLASS:
+// ASCII and the box drawing, arrows and punctuation the dashboard draws) is measured by its
+// length, as string-width itself measures ASCII; test/unit/narrow-text.test.ts proves the widths
+// agree. The build fails if the module changes shape.
+const fastStringWidth = {
+	name: 'fast-string-width',
+	setup(build) {
+		build.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, async args => {
+			let source = readFileSync(args.path, 'utf8');
+			const fail = what => {
+				throw new Error(`fast-string-width: ${what} in ${args.path}: check the module and this plugin`);
+			};
+			const header = /^export default function stringWidth\((\w+), options = \{\}\) \{$/m;
+			const name = header.exec(source)?.[1] ?? fail('no `export default function stringWidth(x, options = {}) {`');
+			source = source.replace(
+				header,
+				match => `${match}\n\tif (typeof ${name} === 'string' && options.ambiguousIsNarrow !== false && __narrow.test(${name})) return ${name}.length;`,
+			);
+			const tables = /^const (\w+) = (new Intl\.Segmenter\(\)|\/.+\/[a-z]*);$/gm;
+			let lazy = 0;
+			source = source.replace(tables, (_, id, make) => {
+				lazy++;
+				return `const ${id} = __lazy(() => ${make});`;
+			});
+			if (lazy === 0) fail('no module-level Segmenter or regular expression');
+			const helpers = [
+				`const __narrow = /^[${NARROW_CLASS}]*$/u;`,
+				// What string-width does with its tables: test, search, match, segment.
+				'function __lazy(make) { let made; const get = () => (made ??= make()); return {test: s => get().test(s), segment: s => get().segment(s), [Symbol.search]: s => get()[Symbol.search](s), [Symbol.match]: s => get()[Symbol.match](s)}; }',
+			];
+			return {contents: `${helpers.join('\n')}\n${source}`, loader: 'js'};
+		});
+	},
+};
 rmSync('dist', {recursive: true, force: true});
 await build({
 	entryPoints: {cli: 'source/cli.tsx'},
@@ -41,7 +95,7 @@ await build({
 	jsx: 'automatic',
 	sourcemap: 'linked',
 	logLevel: 'warning',
-	plugins: [noClientAssertions, inkOnTerminals],
+	plugins: [noClientAssertions, inkOnTerminals, yogaWithoutFetch, fastStringWidth],
 	// Ink imports react-devtools-core only when DEV=true, from its own chunk; it is not a dependency.
 	external: ['react-devtools-core'],
 	// Bundled CommonJS dependencies call require(); give the ESM bundle one.

@@ -110,6 +110,10 @@ async function renderScreen(app: (onExit: (code: number) => void) => ReactElemen
 				stdin: options.stdin ?? process.stdin,
 				// Ctrl-C is a key like q (exit code 130), so the screen is restored the same way.
 				exitOnCtrlC: false,
+				// Ink draws at most maxFps frames a second (default 30): a key pressed within 33 ms of the
+				// last frame waited for the next tick before it showed. 60 halves that wait; a frame is
+				// still drawn only when something changed.
+				maxFps: 60,
 				// Not incrementalRendering: in Ink 6.8 it moves up one line too few after a frame that
 				// ends in a newline, and the screen scrolls by a line (seen in tmux at 80x24).
 			},
