@@ -7,7 +7,7 @@
 import {startChangeSet} from '../commerce/audit.js';
 import {serviceTarget} from '../commerce/client.js';
 import {ChangeSession} from '../commerce/session.js';
-import {loadSeen, markSeen, newRows, seenKey} from '../commerce/seen.js';
+import {loadSeen, markSeen, newRows, seenKey, watching} from '../commerce/seen.js';
 import type {Context} from '../commands/context.js';
 import type {Policy, Row, Scope} from '../commerce/types.js';
 import type {RetryInfo} from '../net/http.js';
@@ -131,9 +131,11 @@ export function createBackend(ctx: Context, options: BackendOptions = {}): Early
 			const key = seenKey(account.tenantId, settings.licensingUrl);
 			// One read-merge-write of the seen file at a time (both tabs load at once).
 			const turn = seenQueue.then(async () => {
-				const fresh = newRows(await loadSeen(settings.stateDir, key), rows);
-				// Shown on screen: seen from now on (the markers stay for this session).
-				await markSeen(settings.stateDir, key, rows, [scope]);
+				const seen = await loadSeen(settings.stateDir, key);
+				const fresh = newRows(seen, rows);
+				// Shown on screen: seen from now on (the markers stay for this session). Nothing new in a
+				// scope already watched is nothing to write: the record is not read a second time.
+				if (fresh.length > 0 || !watching(seen, scope)) await markSeen(settings.stateDir, key, rows, [scope]);
 				return new Set(fresh.map(row => row.id));
 			});
 			seenQueue = turn.catch(() => undefined);
