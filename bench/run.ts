@@ -5,10 +5,16 @@ import {printTable, type BenchRow} from './table.js';
 
 // What users run: React's production build (the bundle defines NODE_ENV; tsx here does not).
 process.env.NODE_ENV = 'production';
-const [{benchBulk}, {benchKeys, benchMemory, benchStartup}, {benchFleet}] = await Promise.all([import('./bulk.js'), import('./dashboard.js'), import('./fleet.js')]);
+const [{benchBulk}, {benchKeys, benchMemory, benchStartup}, {benchFleet}, {benchUserView}] = await Promise.all([
+	import('./bulk.js'),
+	import('./dashboard.js'),
+	import('./fleet.js'),
+	import('./userview.js'),
+]);
 
 const rows: BenchRow[] = [];
-for (const bench of [benchStartup, benchKeys, benchMemory, benchBulk, benchFleet]) {
+// benchUserView: the same as a user sees it, per Node line (a pty, the emulator as its own process).
+for (const bench of [benchStartup, benchKeys, benchMemory, benchUserView, benchBulk, benchFleet]) {
 	try {
 		rows.push(...(await bench()));
 	} catch (error) {
