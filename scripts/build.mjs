@@ -86,6 +86,41 @@ const fastStringWidth = {
 		});
 	},
 };
+// Ink builds each frame's screen from scratch: a cell object for every column of every line, and
+// every line of text cut into styled characters, in caches that last one frame. At 120x40 that is
+// thousands of objects a key press and most of its garbage collection. Here the caches outlive the
+// frame (the same rows come back frame after frame; they are emptied past a bound), and blank
+// cells share one object (Ink only reads them). The build fails if Ink's Output changes shape.
+const inkOutputAcrossFrames = {
+	name: 'ink-output-across-frames',
+	setup(build) {
+		build.onLoad({filter: /[\\/]ink[\\/]build[\\/]output\.js$/}, async args => {
+			let source = readFileSync(args.path, 'utf8');
+			const swaps = [
+				['    caches = new OutputCaches();', '    caches = sharedCaches();'],
+				[
+					"                row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });",
+					'                row.push(BLANK_CELL);',
+				],
+			];
+			for (const [from, to] of swaps) {
+				if (source.split(from).length !== 2) throw new Error(`ink-output-across-frames: Ink's Output changed (${from.trim().split('\n')[0]}): check ${args.path} and this plugin`);
+				source = source.replace(from, to);
+			}
+			source += [
+				'',
+				"const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});",
+				'let shared;',
+				'function sharedCaches() {',
+				'\tif (!shared || shared.styledChars.size + shared.widths.size > 20000) shared = new OutputCaches();',
+				'\treturn shared;',
+				'}',
+				'',
+			].join('\n');
+			return {contents: source, loader: 'js'};
+		});
+	},
+};
 rmSync('dist', {recursive: true, force: true});
 await build({
 	entryPoints: {cli: 'source/cli.tsx'},
@@ -99,7 +134,7 @@ await build({
 	jsx: 'automatic',
 	sourcemap: 'linked',
 	logLevel: 'warning',
-	plugins: [noClientAssertions, inkOnTerminals, yogaWithoutFetch, fastStringWidth],
+	plugins: [noClientAssertions, inkOnTerminals, yogaWithoutFetch, fastStringWidth, inkOutputAcrossFrames],
 	// Ink imports react-devtools-core only when DEV=true, from its own chunk; it is not a dependency.
 	external: ['react-devtools-core'],
 	// Bundled CommonJS dependencies call require(); give the ESM bundle one.
