@@ -112,8 +112,8 @@ const inkOutputAcrossFrames = {
 				"const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});",
 				'let shared;',
 				'function sharedCaches() {',
-				// A screen is ~40 lines of ~120 cells; a few screens' worth stays (a few MiB at most).
-				'\tif (!shared || shared.styledChars.size > 400 || shared.widths.size > 4000) shared = new OutputCaches();',
+				// A screen is ~40 lines of ~120 cells: three screens' worth stays (about a MiB).
+				'\tif (!shared || shared.styledChars.size > 120 || shared.widths.size > 2000) shared = new OutputCaches();',
 				'\treturn shared;',
 				'}',
 				'',
