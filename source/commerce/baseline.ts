@@ -23,7 +23,7 @@
  * in the file's size: a hostile file costs a moment and gets a usage error, never a hang.
  */
 import {stringify, type Document} from 'yaml';
-import {z} from 'zod';
+import {NEVER, record as zRecord, strictObject, string as zString, unknown as zUnknown} from 'zod';
 import {clip, keysInOrder, readYamlDocument, sortProblems, YAML_LIMITS, type FileProblem, type FileWords, type YamlRead} from '../files/yaml.js';
 import {isUnsafe, safeText} from '../text/safe.js';
 import {productForFormerId} from './catalog.js';
@@ -77,30 +77,30 @@ function describe(input: unknown): string {
 
 /** A value as a person may spell it (values.ts: case-insensitive, true/false as the module's -Enabled). */
 function valueSchema(scope: Scope) {
-	return z.unknown().transform((input, ctx) => {
+	return zUnknown().transform((input, ctx) => {
 		const value = typeof input === 'string' || typeof input === 'boolean' ? parseValue(String(input)) : undefined;
 		if (!value) {
 			ctx.addIssue({code: 'custom', message: `${describe(input)} is not a value: use ${scope === 'offerType' ? 'Enabled or Disabled' : VALUE_WORDS}`});
-			return z.NEVER;
+			return NEVER;
 		}
 		if (scope === 'offerType' && value === 'OnlyTrialsWithoutPaymentMethod') {
 			ctx.addIssue({code: 'custom', message: `${value} is not allowed for offer types: use Enabled or Disabled`});
-			return z.NEVER;
+			return NEVER;
 		}
 		return value;
 	});
 }
 
 function sectionSchema(scope: Scope) {
-	return z.strictObject({
+	return strictObject({
 		default: valueSchema(scope).optional(),
 		// `except:` with nothing under it is an empty list, not a mistake.
-		except: z.record(z.string(), valueSchema(scope)).nullish(),
+		except: zRecord(zString(), valueSchema(scope)).nullish(),
 	});
 }
 
-const baselineSchema = z.strictObject({
-	policy: z.string().optional(),
+const baselineSchema = strictObject({
+	policy: zString().optional(),
 	// `products:` with nothing under it governs nothing, like leaving it out.
 	products: sectionSchema('product').nullish(),
 	offerTypes: sectionSchema('offerType').nullish(),

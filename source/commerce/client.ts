@@ -5,31 +5,31 @@
  */
 import {randomUUID} from 'node:crypto';
 // zod/mini: the same validation at a third of the import cost, which start-up feels.
-import * as z from 'zod/mini';
+import {_default, array as zArray, enum as zEnum, looseObject, minLength, object as zObject, optional as zOptional, string as zString, type infer as Infer, type ZodMiniType} from 'zod/mini';
 import type {Net} from '../net/http.js';
 import {HttpError, MalformedResponseError, type RequestContext} from '../problems/errors.js';
 import {POLICY_VALUES, type OfferTypePolicy, type Policy, type PolicyValue, type ProductPolicy, type Row} from './types.js';
 import {trialWithoutPaymentMethodFor} from './values.js';
 import {rowKey, type WriteTarget} from './changes.js';
 
-const policyValue = z.enum(POLICY_VALUES);
-const policySchema = z.looseObject({id: z.string(), description: z._default(z.string(), ''), defaultValue: policyValue});
-const productSchema = z.looseObject({
-	policyId: z.string(),
+const policyValue = zEnum(POLICY_VALUES);
+const policySchema = looseObject({id: zString(), description: _default(zString(), ''), defaultValue: policyValue});
+const productSchema = looseObject({
+	policyId: zString(),
 	policyValue,
-	productName: z.string(),
-	productId: z.string().check(z.minLength(1)),
-	scope: z.optional(z.string()),
+	productName: zString(),
+	productId: zString().check(minLength(1)),
+	scope: zOptional(zString()),
 });
-const offerTypeSchema = z.looseObject({
-	policyId: z.string(),
+const offerTypeSchema = looseObject({
+	policyId: zString(),
 	policyValue,
-	scope: z._default(z.string(), 'OfferType'),
-	scopeId: z.string().check(z.minLength(1)),
-	scopeValue: z.string(),
+	scope: _default(zString(), 'OfferType'),
+	scopeId: zString().check(minLength(1)),
+	scopeValue: zString(),
 });
 // Loose objects: fields the service adds later pass through to --json output untouched.
-const list = <T extends z.ZodMiniType>(item: T) => z.object({items: z.array(item)});
+const list = <T extends ZodMiniType>(item: T) => zObject({items: zArray(item)});
 
 const VALUES: ReadonlySet<unknown> = new Set(POLICY_VALUES);
 type Loose = Record<string, unknown>;
@@ -42,7 +42,7 @@ const text = (value: unknown, nonEmpty = false) => typeof value === 'string' && 
  * cost a tenth of the dashboard's start-up). An answer this rejects goes through the schema, which
  * says what is wrong in its words; one it accepts is the schema's result, defaults filled in.
  */
-const QUICK_ITEMS = new Map<z.ZodMiniType, (item: Loose) => boolean>([
+const QUICK_ITEMS = new Map<ZodMiniType, (item: Loose) => boolean>([
 	[productSchema, item => text(item.policyId) && VALUES.has(item.policyValue) && text(item.productName) && text(item.productId, true) && (item.scope === undefined || text(item.scope))],
 	[
 		offerTypeSchema,
@@ -53,9 +53,9 @@ const QUICK_ITEMS = new Map<z.ZodMiniType, (item: Loose) => boolean>([
 		},
 	],
 ]);
-const quickLists = new WeakMap<z.ZodMiniType, (item: Loose) => boolean>();
+const quickLists = new WeakMap<ZodMiniType, (item: Loose) => boolean>();
 
-function listOf<T extends z.ZodMiniType>(item: T) {
+function listOf<T extends ZodMiniType>(item: T) {
 	const schema = list(item);
 	const quick = QUICK_ITEMS.get(item);
 	if (quick) quickLists.set(schema, quick);
@@ -63,7 +63,7 @@ function listOf<T extends z.ZodMiniType>(item: T) {
 }
 
 /** The list answer as its schema would give it, when every item passes the quick check; else undefined. */
-function quickList(schema: z.ZodMiniType, json: unknown): unknown {
+function quickList(schema: ZodMiniType, json: unknown): unknown {
 	const quick = quickLists.get(schema);
 	if (!quick || !isObject(json) || !Array.isArray(json.items)) return undefined;
 	// Every item first: an item that fails leaves the answer to the schema untouched but for defaults, which it would set too.
@@ -177,13 +177,13 @@ export class CommerceClient {
 		return {data: offerTypeRow(data), correlationId};
 	}
 
-	private async call<T extends z.ZodMiniType>(
+	private async call<T extends ZodMiniType>(
 		method: 'GET' | 'PUT',
 		path: string,
 		schema: T,
 		resource?: RequestContext['resource'],
 		body?: unknown,
-	): Promise<Traced<z.infer<T>>> {
+	): Promise<Traced<Infer<T>>> {
 		const correlationId = randomUUID();
 		const url = `${this.options.baseUrl}${path}`;
 		let token = await this.options.token();
@@ -216,7 +216,7 @@ export class CommerceClient {
 				throw new MalformedResponseError(context, `not JSON: ${JSON.stringify(response.body.slice(0, 60))}`);
 			}
 			const quick = quickList(schema, json);
-			if (quick !== undefined) return {data: quick as z.infer<T>, correlationId: context.correlationId};
+			if (quick !== undefined) return {data: quick as Infer<T>, correlationId: context.correlationId};
 			const parsed = schema.safeParse(json);
 			if (!parsed.success) {
 				const issue = parsed.error.issues[0];

@@ -18,7 +18,7 @@
  */
 import {createHash} from 'node:crypto';
 import {dirname, isAbsolute, resolve} from 'node:path';
-import {z} from 'zod';
+import {boolean as zBoolean, number as zNumber, strictObject, string as zString, union as zUnion} from 'zod';
 import {isAccountName, isGuid, isMultiTenant, isTenantName} from '../config.js';
 import {clip, readYamlDocument, sortProblems, type FileProblem, type FileWords} from '../files/yaml.js';
 import {UsageError} from '../problems/errors.js';
@@ -56,11 +56,11 @@ const NAME_CHARS = 200;
 const TENANT_KEYS = ['tenant', 'name', 'account', 'app', 'baseline'];
 
 // A number or yes/no where text belongs is still checked as the text it was (`app: 1234` is no GUID, said so).
-const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const text = zUnion([zString(), zNumber(), zBoolean()]).transform(String);
 
-const memberSchema = z.union([
-	z.string(),
-	z.strictObject({
+const memberSchema = zUnion([
+	zString(),
+	strictObject({
 		tenant: text,
 		name: text.optional(),
 		account: text.optional(),
