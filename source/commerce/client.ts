@@ -4,75 +4,50 @@
  * becomes a problem, never an undefined on screen. A 401 renews the token once and tries again.
  */
 import {randomUUID} from 'node:crypto';
-// zod/mini: the same validation at a third of the import cost, which start-up feels.
-import {_default, array as zArray, enum as zEnum, looseObject, minLength, object as zObject, optional as zOptional, string as zString, type infer as Infer, type ZodMiniType} from 'zod/mini';
 import type {Net} from '../net/http.js';
 import {HttpError, MalformedResponseError, type RequestContext} from '../problems/errors.js';
+import type {AnswerShape} from './answers.js';
 import {POLICY_VALUES, type OfferTypePolicy, type Policy, type PolicyValue, type ProductPolicy, type Row} from './types.js';
 import {trialWithoutPaymentMethodFor} from './values.js';
 import {rowKey, type WriteTarget} from './changes.js';
-
-const policyValue = zEnum(POLICY_VALUES);
-const policySchema = looseObject({id: zString(), description: _default(zString(), ''), defaultValue: policyValue});
-const productSchema = looseObject({
-	policyId: zString(),
-	policyValue,
-	productName: zString(),
-	productId: zString().check(minLength(1)),
-	scope: zOptional(zString()),
-});
-const offerTypeSchema = looseObject({
-	policyId: zString(),
-	policyValue,
-	scope: _default(zString(), 'OfferType'),
-	scopeId: zString().check(minLength(1)),
-	scopeValue: zString(),
-});
-// Loose objects: fields the service adds later pass through to --json output untouched.
-const list = <T extends ZodMiniType>(item: T) => zObject({items: zArray(item)});
 
 const VALUES: ReadonlySet<unknown> = new Set(POLICY_VALUES);
 type Loose = Record<string, unknown>;
 const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown, nonEmpty = false) => typeof value === 'string' && (!nonEmpty || value !== '');
+const optionalText = (value: unknown) => value === undefined || typeof value === 'string';
+
+/** Checks one item in place, filling in the defaults its schema gives. */
+type Check = (item: Loose) => boolean;
+
+const policyOk: Check = item => {
+	if (!(text(item.id) && optionalText(item.description) && VALUES.has(item.defaultValue))) return false;
+	item.description ??= '';
+	return true;
+};
+const productOk: Check = item => text(item.policyId) && VALUES.has(item.policyValue) && text(item.productName) && text(item.productId, true) && optionalText(item.scope);
+const offerTypeOk: Check = item => {
+	if (!(text(item.policyId) && VALUES.has(item.policyValue) && text(item.scopeId, true) && text(item.scopeValue) && optionalText(item.scope))) return false;
+	item.scope ??= 'OfferType';
+	return true;
+};
+const one = (check: Check) => (json: unknown) => isObject(json) && check(json);
+// Every item is checked before any answer is used: one that fails goes to the schema whole.
+const list = (check: Check) => (json: unknown) => isObject(json) && Array.isArray(json.items) && (json.items as unknown[]).every(item => isObject(item) && check(item));
 
 /**
- * The product and offer-type lists checked in place: the same rules as their schemas, without
- * zod copying every one of 10,000 objects (which doubled the garbage of loading a big tenant and
- * cost a tenth of the dashboard's start-up). An answer this rejects goes through the schema, which
- * says what is wrong in its words; one it accepts is the schema's result, defaults filled in.
+ * Every answer is checked in place by these, with the rules of its schema in answers.ts: 10,000
+ * products are not copied (zod copies each loose object, which doubled the garbage of loading a
+ * big tenant), and zod is not loaded at all unless an answer fails, when it says what is wrong.
  */
-const QUICK_ITEMS = new Map<ZodMiniType, (item: Loose) => boolean>([
-	[productSchema, item => text(item.policyId) && VALUES.has(item.policyValue) && text(item.productName) && text(item.productId, true) && (item.scope === undefined || text(item.scope))],
-	[
-		offerTypeSchema,
-		item => {
-			if (!(text(item.policyId) && VALUES.has(item.policyValue) && text(item.scopeId, true) && text(item.scopeValue) && (item.scope === undefined || text(item.scope)))) return false;
-			item.scope ??= 'OfferType';
-			return true;
-		},
-	],
-]);
-const quickLists = new WeakMap<ZodMiniType, (item: Loose) => boolean>();
-
-function listOf<T extends ZodMiniType>(item: T) {
-	const schema = list(item);
-	const quick = QUICK_ITEMS.get(item);
-	if (quick) quickLists.set(schema, quick);
-	return schema;
-}
-
-/** The list answer as its schema would give it, when every item passes the quick check; else undefined. */
-function quickList(schema: ZodMiniType, json: unknown): unknown {
-	const quick = quickLists.get(schema);
-	if (!quick || !isObject(json) || !Array.isArray(json.items)) return undefined;
-	// Every item first: an item that fails leaves the answer to the schema untouched but for defaults, which it would set too.
-	for (const item of json.items as unknown[]) if (!isObject(item) || !quick(item)) return undefined;
-	return {items: json.items};
-}
-
-const PRODUCT_LIST = listOf(productSchema);
-const OFFER_TYPE_LIST = listOf(offerTypeSchema);
+export const CHECKS: Readonly<Record<AnswerShape, (json: unknown) => boolean>> = {
+	policy: one(policyOk),
+	policies: list(policyOk),
+	product: one(productOk),
+	products: list(productOk),
+	offerType: one(offerTypeOk),
+	offerTypes: list(offerTypeOk),
+};
 
 /** Gets a bearer token; `renew` asks for a fresh one after a 401. */
 export type TokenSource = (options?: {renew?: boolean}) => Promise<string>;
@@ -99,21 +74,21 @@ export class CommerceClient {
 
 	/** Get-MSCommercePolicies */
 	async listPolicies(): Promise<Traced<Policy[]>> {
-		const {data, correlationId} = await this.call('GET', '/v1.0/policies', list(policySchema));
+		const {data, correlationId} = await this.call<{items: Policy[]}>('GET', '/v1.0/policies', 'policies');
 		return {data: data.items, correlationId};
 	}
 
 	/** Get-MSCommercePolicy -PolicyId P */
 	async getPolicy(policyId: string): Promise<Traced<Policy>> {
-		return this.call('GET', `/v1.0/policies/${seg(policyId)}`, policySchema, {scope: 'policy', id: policyId});
+		return this.call<Policy>('GET', `/v1.0/policies/${seg(policyId)}`, 'policy', {scope: 'policy', id: policyId});
 	}
 
 	/** Get-MSCommerceProductPolicies -PolicyId P */
 	async listProducts(policyId: string): Promise<Traced<ProductPolicy[]>> {
-		const {data, correlationId} = await this.call(
+		const {data, correlationId} = await this.call<{items: ProductPolicy[]}>(
 			'GET',
 			`/v1.0/policies/${seg(policyId)}/products?scope=product`,
-			PRODUCT_LIST,
+			'products',
 			{scope: 'policy', id: policyId},
 		);
 		return {data: data.items, correlationId};
@@ -121,10 +96,10 @@ export class CommerceClient {
 
 	/** Get-MSCommerceProductPolicies -PolicyId P -Scope OfferType */
 	async listOfferTypes(policyId: string): Promise<Traced<OfferTypePolicy[]>> {
-		const {data, correlationId} = await this.call(
+		const {data, correlationId} = await this.call<{items: OfferTypePolicy[]}>(
 			'GET',
 			`/v1.0/policies/${seg(policyId)}/products?scope=OfferType`,
-			OFFER_TYPE_LIST,
+			'offerTypes',
 			{scope: 'policy', id: policyId},
 		);
 		return {data: data.items, correlationId};
@@ -132,22 +107,22 @@ export class CommerceClient {
 
 	/** Get-MSCommerceProductPolicy -ProductId X */
 	async getProduct(policyId: string, productId: string): Promise<Traced<ProductPolicy>> {
-		return this.call('GET', `/v1.0/policies/${seg(policyId)}/products/${seg(productId)}`, productSchema, {scope: 'product', id: productId});
+		return this.call('GET', `/v1.0/policies/${seg(policyId)}/products/${seg(productId)}`, 'product', {scope: 'product', id: productId});
 	}
 
 	/** Update-MSCommerceProductPolicy -ProductId X -Value V */
 	async setProduct(policyId: string, productId: string, value: PolicyValue): Promise<Traced<ProductPolicy>> {
-		return this.call('PUT', `/v1.0/policies/${seg(policyId)}/products/${seg(productId)}`, productSchema, {scope: 'product', id: productId}, {policyValue: value});
+		return this.call('PUT', `/v1.0/policies/${seg(policyId)}/products/${seg(productId)}`, 'product', {scope: 'product', id: productId}, {policyValue: value});
 	}
 
 	/** Get-MSCommerceProductPolicy -OfferType O */
 	async getOfferType(policyId: string, offerTypeId: string): Promise<Traced<OfferTypePolicy>> {
-		return this.call('GET', `/v1.0/policies/${seg(policyId)}/offerTypes/${seg(offerTypeId)}`, offerTypeSchema, {scope: 'offerType', id: offerTypeId});
+		return this.call('GET', `/v1.0/policies/${seg(policyId)}/offerTypes/${seg(offerTypeId)}`, 'offerType', {scope: 'offerType', id: offerTypeId});
 	}
 
 	/** Update-MSCommerceProductPolicy -OfferType O -Value V */
 	async setOfferType(policyId: string, offerTypeId: string, value: PolicyValue): Promise<Traced<OfferTypePolicy>> {
-		return this.call('PUT', `/v1.0/policies/${seg(policyId)}/offerTypes/${seg(offerTypeId)}`, offerTypeSchema, {scope: 'offerType', id: offerTypeId}, {policyValue: value});
+		return this.call('PUT', `/v1.0/policies/${seg(policyId)}/offerTypes/${seg(offerTypeId)}`, 'offerType', {scope: 'offerType', id: offerTypeId}, {policyValue: value});
 	}
 
 	/** One list (products or offer types) as rows. */
@@ -177,13 +152,7 @@ export class CommerceClient {
 		return {data: offerTypeRow(data), correlationId};
 	}
 
-	private async call<T extends ZodMiniType>(
-		method: 'GET' | 'PUT',
-		path: string,
-		schema: T,
-		resource?: RequestContext['resource'],
-		body?: unknown,
-	): Promise<Traced<Infer<T>>> {
+	private async call<T>(method: 'GET' | 'PUT', path: string, shape: AnswerShape, resource?: RequestContext['resource'], body?: unknown): Promise<Traced<T>> {
 		const correlationId = randomUUID();
 		const url = `${this.options.baseUrl}${path}`;
 		let token = await this.options.token();
@@ -215,14 +184,10 @@ export class CommerceClient {
 			} catch {
 				throw new MalformedResponseError(context, `not JSON: ${JSON.stringify(response.body.slice(0, 60))}`);
 			}
-			const quick = quickList(schema, json);
-			if (quick !== undefined) return {data: quick as Infer<T>, correlationId: context.correlationId};
-			const parsed = schema.safeParse(json);
-			if (!parsed.success) {
-				const issue = parsed.error.issues[0];
-				throw new MalformedResponseError(context, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape');
-			}
-			return {data: parsed.data, correlationId: context.correlationId};
+			if (CHECKS[shape](json)) return {data: json as T, correlationId: context.correlationId};
+			const read = (await import('./answers.js')).readAnswer(shape, json);
+			if ('problem' in read) throw new MalformedResponseError(context, read.problem);
+			return {data: read.data as T, correlationId: context.correlationId};
 		}
 	}
 }
