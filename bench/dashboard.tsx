@@ -6,7 +6,7 @@
 import {catalog} from '../source/commerce/catalog.js';
 import {execFile, execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {promisify} from 'node:util';
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
@@ -73,8 +73,8 @@ async function quit(child: ChildProcess): Promise<void> {
  */
 async function signedIn<T>(rows: number, body: (emu: Emulator, home: string) => Promise<T>): Promise<T> {
 	const emu = await startEmulator({autoApproveMs: 50, syntheticProducts: rows - CATALOG_ROWS});
+	const home = mkdtempSync(join(tmpdir(), 'mscommerce-bench-'));
 	try {
-		const home = mkdtempSync(join(tmpdir(), 'mscommerce-bench-'));
 		// Asynchronously: the emulator answers from this very process.
 		try {
 			await execFileAsync(process.execPath, [BIN, 'login'], {env: envFor(emu, home)});
@@ -84,6 +84,8 @@ async function signedIn<T>(rows: number, body: (emu: Emulator, home: string) => 
 		return await body(emu, home);
 	} finally {
 		await emu.close();
+		// The dashboard's home (token cache, state, compile cache) is the bench's to remove.
+		rmSync(home, {recursive: true, force: true});
 	}
 }
 
