@@ -44,6 +44,32 @@ const WRITES = new Set(KEYS.filter(action => action.writes).map(action => action
 const say = (text: string, tone: Tone = 'warning'): DashboardAction => ({type: 'status', status: {text, tone} satisfies Status});
 const only = (...actions: DashboardAction[]): Decision => ({actions});
 
+/** Where a scrolled panel (help, a long dialog) is after moving `delta` lines, kept within 0…max. */
+export function scrolledBy(scroll: number, max: number, delta: number): number {
+	return Math.max(0, Math.min(max, Math.min(scroll, max) + delta));
+}
+
+/** How many lines a help scrolling command moves (a line or a page), or undefined for any other command. */
+export function helpScroll(command: Command, page: number): number | undefined {
+	switch (command) {
+		case Command.ScrollUp:
+			return -1;
+		case Command.ScrollDown:
+			return 1;
+		case Command.ScrollPageUp:
+			return -page;
+		case Command.ScrollPageDown:
+			return page;
+		default:
+			return undefined;
+	}
+}
+
+/** What a filter keeps of typed text: printable characters only (a paste arrives as one string). */
+export function printable(text: string): string {
+	return [...text].filter(char => char >= ' ' && char !== '\u007F').join('');
+}
+
 export function decide(state: DashboardState, {action, text}: Pressed, context: DecideContext): Decision {
 	const {command} = action;
 	if (command === Command.Interrupt) return {actions: [], effect: {type: 'quit', code: 130}};
@@ -54,7 +80,7 @@ export function decide(state: DashboardState, {action, text}: Pressed, context: 
 	const all = state.rows[state.tab];
 	const shown = visibleRows(state);
 	const selected = selectedRow(state, shown);
-	const scrollBy = (delta: number) => only({type: 'scroll', to: Math.max(0, Math.min(context.scrollMax, Math.min(state.scroll, context.scrollMax) + delta))});
+	const scrollBy = (delta: number) => only({type: 'scroll', to: scrolledBy(state.scroll, context.scrollMax, delta)});
 	const clearFilter = (): DashboardAction => {
 		// The row under the cursor stays under it once every row shows again.
 		const unfiltered = shownRows(all, '', factsOf(state), state.sort);
@@ -91,21 +117,11 @@ export function decide(state: DashboardState, {action, text}: Pressed, context: 
 	};
 
 	switch (state.mode) {
-		case 'help':
-			switch (command) {
-				case Command.CloseHelp:
-					return only({type: 'help', open: false});
-				case Command.ScrollUp:
-					return scrollBy(-1);
-				case Command.ScrollDown:
-					return scrollBy(1);
-				case Command.ScrollPageUp:
-					return scrollBy(-context.scrollPage);
-				case Command.ScrollPageDown:
-					return scrollBy(context.scrollPage);
-				default:
-					return only();
-			}
+		case 'help': {
+			if (command === Command.CloseHelp) return only({type: 'help', open: false});
+			const delta = helpScroll(command, context.scrollPage);
+			return delta === undefined ? only() : scrollBy(delta);
+		}
 		case 'confirm':
 			switch (command) {
 				case Command.AnswerYes:
@@ -134,8 +150,7 @@ export function decide(state: DashboardState, {action, text}: Pressed, context: 
 				case Command.FilterErase:
 					return only({type: 'filter-erase'});
 				case Command.FilterType: {
-					// Printable text only (a paste arrives as one string).
-					const typed = [...text].filter(char => char >= ' ' && char !== '\u007F').join('');
+					const typed = printable(text);
 					return typed ? only({type: 'filter-type', text: typed}) : only();
 				}
 				case Command.NextTab:

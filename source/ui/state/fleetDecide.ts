@@ -6,7 +6,7 @@
 import {Command} from '../keys.js';
 import type {Tone} from './dashboard.js';
 import {entryOf, FLEET_SORT_KEYS, FLEET_SORT_LABEL, selectedTenant, type FleetAction, type FleetState} from './fleet.js';
-import type {Pressed} from './decide.js';
+import {helpScroll, printable, scrolledBy, type Pressed} from './decide.js';
 import {isMoveCommand} from './listWindow.js';
 
 export type FleetEffect = {type: 'quit'; code: number} | {type: 'open'; id: string} | {type: 'reload'; ids: string[]};
@@ -27,24 +27,14 @@ const only = (...actions: FleetAction[]): FleetDecision => ({actions});
 export function decideFleet(state: FleetState, {action, text}: Pressed, context: FleetDecideContext): FleetDecision {
 	const {command} = action;
 	if (command === Command.Interrupt) return {actions: [], effect: {type: 'quit', code: 130}};
-	const scrollBy = (delta: number) => only({type: 'scroll', to: Math.max(0, Math.min(context.scrollMax, Math.min(state.scroll, context.scrollMax) + delta))});
+	const scrollBy = (delta: number) => only({type: 'scroll', to: scrolledBy(state.scroll, context.scrollMax, delta)});
 
 	switch (state.mode) {
-		case 'help':
-			switch (command) {
-				case Command.CloseHelp:
-					return only({type: 'help', open: false});
-				case Command.ScrollUp:
-					return scrollBy(-1);
-				case Command.ScrollDown:
-					return scrollBy(1);
-				case Command.ScrollPageUp:
-					return scrollBy(-context.scrollPage);
-				case Command.ScrollPageDown:
-					return scrollBy(context.scrollPage);
-				default:
-					return only();
-			}
+		case 'help': {
+			if (command === Command.CloseHelp) return only({type: 'help', open: false});
+			const delta = helpScroll(command, context.scrollPage);
+			return delta === undefined ? only() : scrollBy(delta);
+		}
 		case 'filter':
 			if (isMoveCommand(command)) return only({type: 'move', command, height: context.page});
 			switch (command) {
@@ -55,7 +45,7 @@ export function decideFleet(state: FleetState, {action, text}: Pressed, context:
 				case Command.FilterErase:
 					return only({type: 'filter-erase'});
 				case Command.FilterType: {
-					const typed = [...text].filter(char => char >= ' ' && char !== '\u007F').join('');
+					const typed = printable(text);
 					return typed ? only({type: 'filter-type', text: typed}) : only();
 				}
 				default:

@@ -15,7 +15,7 @@ import type {PolicyValue} from '../../commerce/types.js';
 import type {FleetTenant} from '../fleetBackend.js';
 import {fitProblem, helpText, problemLines, type ProblemLine} from './panels.js';
 import {entryOf, selectedTenant, shownTenants, type FleetState} from './fleet.js';
-import {MIN_LIST_ROWS, MIN_SIZE, type HelpView} from './layout.js';
+import {helpWindow, MIN_LIST_ROWS, MIN_SIZE, type HelpView} from './layout.js';
 import {valueLabel} from './words.js';
 import {safeText} from '../../text/safe.js';
 import {displayWidth} from '../text.js';
@@ -115,7 +115,6 @@ export type FleetScreenLayout = {
 };
 
 const PROBLEM_CHROME = 2;
-const HELP_CHROME = 2;
 /** The problem panel never takes more than this; the list keeps the rest. */
 const PROBLEM_MAX = 9;
 
@@ -163,16 +162,7 @@ export function fleetLayout(size: {columns: number; rows: number}, state: FleetS
 	let scrollMax = 0;
 	let scrollPage = 1;
 	if (help) {
-		const all = helpText(width, false, undefined, 'fleet');
-		const room = Math.max(1, free - HELP_CHROME);
-		const fits = all.lines.length <= room;
-		const shown = fits ? all.lines.length : Math.max(1, room - 1);
-		scrollMax = Math.max(0, all.lines.length - shown);
-		scrollPage = Math.max(1, shown - 1);
-		const top = Math.min(state.scroll, scrollMax);
-		const helpLines = all.lines.slice(top, top + shown);
-		const position = fits ? undefined : `lines ${top + 1}–${top + helpLines.length} of ${all.lines.length} · ↑ ↓ PgUp PgDn scroll`;
-		helpView = {lines: helpLines, keysWidth: all.keysWidth, boxWidth: all.boxWidth, position};
+		({view: helpView, scrollMax, scrollPage} = helpWindow(helpText(width, false, undefined, 'fleet'), free, state.scroll));
 		free = 0;
 	}
 

@@ -111,6 +111,21 @@ const DIALOG_CHROME = 4;
 const PROBLEM_CHROME = 2;
 const HELP_CHROME = 2;
 
+/**
+ * The help text in the room it has (`free` lines, its box's two included): all of it, or a
+ * scrolled window with a line saying where it is; and how far, and by how much a page, it scrolls.
+ */
+export function helpWindow(all: ReturnType<typeof helpText>, free: number, scroll: number): {view: HelpView; scrollMax: number; scrollPage: number} {
+	const room = Math.max(1, free - HELP_CHROME);
+	const fits = all.lines.length <= room;
+	const shown = fits ? all.lines.length : Math.max(1, room - 1);
+	const scrollMax = Math.max(0, all.lines.length - shown);
+	const top = Math.min(scroll, scrollMax);
+	const lines = all.lines.slice(top, top + shown);
+	const position = fits ? undefined : `lines ${top + 1}–${top + lines.length} of ${all.lines.length} · ↑ ↓ PgUp PgDn scroll`;
+	return {view: {lines, keysWidth: all.keysWidth, boxWidth: all.boxWidth, position}, scrollMax, scrollPage: Math.max(1, shown - 1)};
+}
+
 export function layout(size: {columns: number; rows: number}, state: DashboardState, input: LayoutInput): ScreenLayout {
 	const width = size.columns;
 	// Ink redraws the whole terminal when a frame fills every line, so one line stays free.
@@ -206,16 +221,7 @@ export function layout(size: {columns: number; rows: number}, state: DashboardSt
 	let helpView: HelpView | undefined;
 	if (help) {
 		free += helpKept;
-		const all = helpText(width, state.readOnly, state.policy?.description);
-		const room = Math.max(1, free - HELP_CHROME);
-		const fits = all.lines.length <= room;
-		const shown = fits ? all.lines.length : Math.max(1, room - 1);
-		scrollMax = Math.max(0, all.lines.length - shown);
-		scrollPage = Math.max(1, shown - 1);
-		const top = Math.min(state.scroll, scrollMax);
-		const lines = all.lines.slice(top, top + shown);
-		const position = fits ? undefined : `lines ${top + 1}–${top + lines.length} of ${all.lines.length} · ↑ ↓ PgUp PgDn scroll`;
-		helpView = {lines, keysWidth: all.keysWidth, boxWidth: all.boxWidth, position};
+		({view: helpView, scrollMax, scrollPage} = helpWindow(helpText(width, state.readOnly, state.policy?.description), free, state.scroll));
 		free = 0;
 	}
 
