@@ -150,7 +150,6 @@ function checkFleetFlags(command: Command, flags: GlobalFlags, options: RunOptio
 	if (flags.tenants === undefined) throw new UsageError('--shard needs --tenants FILE: it picks a slice of the tenants file');
 	if (!options.fleet) throw new UsageError(`--tenants works with ${FLEET_COMMANDS}; \`${commandPath(command)}\` works on one tenant (--tenant)`);
 	if (flags.tenant !== undefined) throw new UsageError('give --tenant or --tenants, not both: --tenants FILE names every tenant (and how each signs in)');
-	if (flags.token !== undefined) throw new UsageError('--token is for one tenant: with --tenants each tenant signs in by itself (an account, or an app with --client-secret / --certificate)');
 }
 
 /**
@@ -177,6 +176,10 @@ async function withContext(command: Command, options: RunOptions, action: (ctx: 
 	try {
 		checkFleetFlags(command, flags, options);
 		let settings = resolveSettings(flags, process.env, Boolean(process.stdout.isTTY), {fleet: flags.tenants !== undefined || options.tenantsElsewhere});
+		// --token or MSCOMMERCE_TOKEN alike: refused once here, not as a failure of every tenant.
+		if (flags.tenants !== undefined && settings.token !== undefined) {
+			throw new UsageError('--token / MSCOMMERCE_TOKEN is for one tenant: with --tenants each tenant signs in by itself (an account, or an app with --client-secret / --certificate)');
+		}
 		// Retry notes go to stderr for commands; the dashboard shows them on its status line instead.
 		let contextOptions: ContextOptions = {onRetry: options.dashboard ? options.onRetry : noteRetry};
 		if (flags.demo) {

@@ -28,6 +28,7 @@ import {
 	type UnwritableId,
 } from '../commerce/baseline.js';
 import {readInputFile, type InputFile} from '../files/input.js';
+import type {FleetMember} from '../fleet/tenantsFile.js';
 import {isNew, loadSeen} from '../commerce/seen.js';
 import {sortByRow} from '../commerce/sort.js';
 import {valueWord} from './output.js';
@@ -118,6 +119,32 @@ export type ReadBaseline = {label: string; parsed: ParsedBaseline};
 export async function readBaselineFile(ctx: Pick<Context, 'io' | 'settings'>, file: string): Promise<ReadBaseline> {
 	const text = await readInputFile(ctx.io.stdin, file, BASELINE_FILE);
 	return {label: file === '-' ? 'stdin' : file, parsed: parseBaseline(text, {policyId: ctx.settings.policyId})};
+}
+
+/**
+ * Every baseline these tenants need (each its own, else `shared`), each read and checked once,
+ * before any request; each named as the tenants file writes it, or as given. A problem in any of
+ * them is printed and its exit code (2) comes back instead.
+ */
+export async function readBaselines(ctx: Pick<Context, 'io' | 'settings'>, members: readonly FleetMember[], shared: string | undefined): Promise<Map<string, ReadBaseline> | number> {
+	const paths = [...new Set(members.map(member => member.baseline ?? shared).filter((path): path is string => path !== undefined))];
+	const read = new Map<string, ReadBaseline>();
+	let code: number | undefined;
+	for (const path of paths) {
+		const baseline = await readBaselineFile(ctx, path);
+		const written = members.find(member => member.baseline === path)?.baselineAsWritten;
+		if (written) baseline.label = written;
+		if (!baseline.parsed.baseline || baseline.parsed.problems.length > 0) code = printProblems(ctx, baseline.label, baseline.parsed.problems);
+		read.set(path, baseline);
+	}
+	return code ?? read;
+}
+
+/** A baseline that does not fit one tenant of a fleet (an ID it does not list): that tenant's problem, the first few named. */
+export function baselineMisfit(label: string, problems: readonly BaselineProblem[]): UsageError {
+	const shown = problems.slice(0, 3).map(problem => formatProblem(label, problem));
+	const more = problems.length > 3 ? `; …and ${problems.length - 3} more` : '';
+	return new UsageError(`${label} does not fit this tenant (${count(problems.length, 'problem')}): ${shown.join('; ')}${more}`);
 }
 
 /** What one tenant holds against a baseline: the comparison, every row listed, and the scopes it governs. */

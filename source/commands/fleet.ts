@@ -8,13 +8,12 @@ import {randomUUID} from 'node:crypto';
 import {checkAuditLog, shortId, startChangeSet, undoPlan, type ChangeSet} from '../commerce/audit.js';
 import {applyWrites, countOutcomes, heldAfter, outcomeReason, type ApplyResult, type Change, type Outcome} from '../commerce/changes.js';
 import {serviceTarget} from '../commerce/client.js';
-import type {BaselineComparison, BaselineProblem} from '../commerce/baseline.js';
+import type {BaselineComparison} from '../commerce/baseline.js';
 import {sortByRow} from '../commerce/sort.js';
 import type {Row, Scope} from '../commerce/types.js';
 import {VALUE_LABEL} from '../commerce/values.js';
 import {forEachTenant, memberLabel, readFleet, runLimiter, type Fleet, type TenantResult} from '../fleet/fleet.js';
 import type {FleetMember} from '../fleet/tenantsFile.js';
-import {formatProblem} from '../files/yaml.js';
 import type {Limiter} from '../net/gate.js';
 import {classify} from '../problems/classify.js';
 import {UsageError} from '../problems/errors.js';
@@ -23,7 +22,7 @@ import type {Problem} from '../problems/types.js';
 import {safeJson, safeText} from '../text/safe.js';
 import {count} from '../words.js';
 import {askYes} from './account.js';
-import {compareWithTenant, comparisonJson, driftColumns, printProblems, readBaselineFile, type ReadBaseline} from './baseline.js';
+import {baselineMisfit, compareWithTenant, comparisonJson, driftColumns, printProblems, readBaselines, type ReadBaseline} from './baseline.js';
 import type {Context} from './context.js';
 import {printList, toTable, valueWord, type Column} from './output.js';
 import {reportProblem} from './report.js';
@@ -78,18 +77,7 @@ async function loadBaselines(ctx: Context, fleet: Fleet, shared: string | undefi
 			'Give the shared baseline with --file, or a baseline: line to each tenant in the tenants file.',
 		]);
 	}
-	const paths = [...new Set(fleet.members.map(member => member.baseline ?? shared!))];
-	const read = new Map<string, ReadBaseline>();
-	let code: number | undefined;
-	for (const path of paths) {
-		const baseline = await readBaselineFile(ctx, path);
-		// Named as the tenants file names it (a tenant's own) or as given (--file).
-		const written = fleet.members.find(member => member.baseline === path)?.baselineAsWritten;
-		if (written) baseline.label = written;
-		if (!baseline.parsed.baseline || baseline.parsed.problems.length > 0) code = printProblems(ctx, baseline.label, baseline.parsed.problems);
-		read.set(path, baseline);
-	}
-	return code ?? read;
+	return readBaselines(ctx, fleet.members, shared);
 }
 
 /** One tenant against its baseline: who signs in there, and the comparison (or the problems only it shows). */
@@ -118,13 +106,6 @@ function onceEach(results: TenantResult<TenantCheck>[]): TenantResult<TenantChec
 		const problem = classify(new UsageError(`${result.member.tenant} is the same tenant as ${earlier.tenant} (tenants.${earlier.index}, ${id}): a tenant is in a fleet once; it was left out here`));
 		return {member: result.member, ...(result.ctx ? {ctx: result.ctx} : {}), ok: false, problem};
 	});
-}
-
-/** A baseline that does not fit one tenant (an ID it does not list): that tenant's problem, the first few named. */
-function baselineMisfit(label: string, problems: readonly BaselineProblem[]): UsageError {
-	const shown = problems.slice(0, 3).map(problem => formatProblem(label, problem));
-	const more = problems.length > 3 ? `; …and ${problems.length - 3} more` : '';
-	return new UsageError(`${label} does not fit this tenant (${count(problems.length, 'problem')}): ${shown.join('; ')}${more}`);
 }
 
 type PlanOptions = {

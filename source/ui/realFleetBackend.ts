@@ -11,20 +11,17 @@
  * on a first look, as `baseline plan` does, and marks nothing seen: only its dashboard, or a
  * listing a person reads, does that.
  */
-import type {BaselineProblem} from '../commerce/baseline.js';
 import {loadSeen, newRows} from '../commerce/seen.js';
 import type {Row, Scope} from '../commerce/types.js';
 import {countValues} from '../commerce/values.js';
-import {compareWithTenant, printProblems, readBaselineFile, type ReadBaseline} from '../commands/baseline.js';
+import {baselineMisfit, compareWithTenant, printProblems, readBaselines, type ReadBaseline} from '../commands/baseline.js';
 import type {Context} from '../commands/context.js';
 import {isGuid} from '../config.js';
 import {seenKeyFor, signedInAs, startWatching} from '../commands/rows.js';
-import {formatProblem} from '../files/yaml.js';
 import {forEachTenant, readFleet, runLimiter, tenantContext, type Fleet} from '../fleet/fleet.js';
 import type {FleetMember} from '../fleet/tenantsFile.js';
 import {UsageError} from '../problems/errors.js';
 import {ExitCode} from '../problems/exitCodes.js';
-import {count} from '../words.js';
 import type {FleetBackend, FleetTenant, TenantSummary} from './fleetBackend.js';
 import {createBackend, type EarlyBackend} from './realBackend.js';
 
@@ -62,26 +59,9 @@ export async function prepareFleet(ctx: Context, flags: FleetFlags): Promise<Rea
 		ctx.note(`No tenant of ${fleet.file} is in shard ${fleet.shard?.index}/${fleet.shard?.count}: nothing to show.`);
 		return ExitCode.ok;
 	}
-	const paths = [...new Set(fleet.members.map(member => member.baseline ?? flags.baseline).filter((path): path is string => path !== undefined))];
-	const baselines = new Map<string, ReadBaseline>();
-	let code: number | undefined;
-	for (const path of paths) {
-		const read = await readBaselineFile(ctx, path);
-		// Named as the tenants file names it (a tenant's own) or as given (--baseline).
-		const written = fleet.members.find(member => member.baseline === path)?.baselineAsWritten;
-		if (written) read.label = written;
-		if (!read.parsed.baseline || read.parsed.problems.length > 0) code = printProblems(ctx, read.label, read.parsed.problems);
-		baselines.set(path, read);
-	}
-	if (code !== undefined) return code;
+	const baselines = await readBaselines(ctx, fleet.members, flags.baseline);
+	if (typeof baselines === 'number') return baselines;
 	return createFleetBackend(ctx, fleet, baselines, flags.baseline);
-}
-
-/** A baseline that does not fit one tenant (an ID it does not list): that tenant's problem, the first few named. */
-function misfit(label: string, problems: readonly BaselineProblem[]): UsageError {
-	const shown = problems.slice(0, 3).map(problem => formatProblem(label, problem));
-	const more = problems.length > 3 ? `; …and ${problems.length - 3} more` : '';
-	return new UsageError(`${label} does not fit this tenant (${count(problems.length, 'problem')}): ${shown.join('; ')}${more}`);
 }
 
 /** Of these rows, those never seen before; a scope never looked at starts its watch (and has none). */
@@ -103,7 +83,7 @@ async function summarise(ctx: Context, baseline: ReadBaseline | undefined): Prom
 	if (baseline?.parsed.baseline) {
 		// Lists the scopes the baseline governs, and starts their watch on a first look.
 		const compared = await compareWithTenant(ctx, baseline.parsed.baseline, baseline.parsed);
-		if ('problems' in compared) throw misfit(baseline.label, compared.problems);
+		if ('problems' in compared) throw baselineMisfit(baseline.label, compared.problems);
 		const others = SCOPES.filter(scope => !compared.scopes.includes(scope));
 		const extra = (await Promise.all(others.map(list))).flat();
 		rows = [...compared.rows, ...extra];

@@ -184,6 +184,10 @@ test('a bad tenants file, --shard or flag is one clear line, exit 2, and nothing
 		assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
 		assert.match(result.stderr, message);
 	}
+	// A token from the environment is refused once, like --token, not as a failure of each tenant.
+	const token = await runCli(['baseline', 'plan', '--tenants', join(dir, 'ok.yaml'), '--file', join(dir, 'base.yaml')], cliEnv(emu, dir, {MSCOMMERCE_TOKEN: emu.tokens.admin}));
+	assert.equal(token.code, 2, token.stderr);
+	assert.match(token.stderr, /^error: --token \/ MSCOMMERCE_TOKEN is for one tenant/);
 	assert.equal(emu.requests.length, before, 'nothing was sent');
 });
 
