@@ -16,6 +16,7 @@ import {
 } from '@azure/msal-node';
 import {Agent, request} from 'undici';
 import {startEmulator, type Emulator, type EmulatorOptions} from '../../source/emulator/index.js';
+import {postForm} from '../support/emulatorHttp.js';
 
 const SCOPES = ['aeb86249-8ea3-49e2-900b-54cc8e308f85/.default'];
 const CLIENT_ID = '3d5cffa9-04da-4657-8cab-c7f074657cad';
@@ -249,22 +250,6 @@ test('msal-node with an unknown tenant fails discovery (AADSTS90002 on the wire)
 	assert.equal(emu.requests[0]?.status, 400);
 });
 
-/** Raw OAuth requests, for what MSAL does not show. */
-async function post(emu: Emulator, path: string, form: Record<string, string>) {
-	const agent = new Agent({connect: {ca: [emu.caPem]}});
-	try {
-		const response = await request(`${emu.url}${path}`, {
-			method: 'POST',
-			headers: {'content-type': 'application/x-www-form-urlencoded'},
-			body: new URLSearchParams(form).toString(),
-			dispatcher: agent,
-		});
-		return {status: response.statusCode, headers: response.headers, body: (await response.body.json()) as Record<string, unknown>};
-	} finally {
-		await agent.close();
-	}
-}
-
 async function rawEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 	const emu = await startEmulator(options);
 	after(async () => emu.close());
@@ -273,26 +258,26 @@ async function rawEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 
 test("Entra's error shape: AADSTS code, description with trace and correlation IDs, error_codes, timestamp", async () => {
 	const emu = await rawEmulator();
-	const unknownClient = await post(emu, '/organizations/oauth2/v2.0/devicecode', {client_id: '00000000-1111-2222-3333-444444444444', scope: SCOPES[0] ?? ''});
+	const unknownClient = await postForm(emu, '/organizations/oauth2/v2.0/devicecode', {client_id: '00000000-1111-2222-3333-444444444444', scope: SCOPES[0] ?? ''});
 	assert.equal(unknownClient.status, 400);
 	assert.equal(unknownClient.body.error, 'unauthorized_client');
 	assert.deepEqual(unknownClient.body.error_codes, [700016]);
 	assert.match(String(unknownClient.body.error_description), /^AADSTS700016: .*\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/s);
 	assert.equal(unknownClient.body.correlation_id, unknownClient.headers['client-request-id']);
 	assert.ok(typeof unknownClient.body.trace_id === 'string' && typeof unknownClient.body.timestamp === 'string');
-	const badTenant = await post(emu, '/nowhere.example/oauth2/v2.0/devicecode', {client_id: CLIENT_ID, scope: SCOPES[0] ?? ''});
+	const badTenant = await postForm(emu, '/nowhere.example/oauth2/v2.0/devicecode', {client_id: CLIENT_ID, scope: SCOPES[0] ?? ''});
 	assert.equal(badTenant.status, 400);
 	assert.equal(badTenant.body.error, 'invalid_tenant');
 	assert.deepEqual(badTenant.body.error_codes, [90002]);
-	const badRefresh = await post(emu, '/organizations/oauth2/v2.0/token', {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: 'nope', scope: SCOPES[0] ?? ''});
+	const badRefresh = await postForm(emu, '/organizations/oauth2/v2.0/token', {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: 'nope', scope: SCOPES[0] ?? ''});
 	assert.equal(badRefresh.body.error, 'invalid_grant');
 	assert.deepEqual(badRefresh.body.error_codes, [700082]);
 });
 
 test('device code by hand: slow_down when polled faster than interval, one-time redemption, refresh and revocation, expired_token, bad_verification_code', async () => {
 	const emu = await rawEmulator({deviceCodeIntervalSeconds: 1, deviceCodeLifetimeSeconds: 1});
-	const issue = async () => (await post(emu, `/${CONTOSO}/oauth2/v2.0/devicecode`, {client_id: CLIENT_ID, scope: `${SCOPES[0]} openid profile offline_access`})).body;
-	const poll = (deviceCode: string) => post(emu, `/${CONTOSO}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: DEVICE_CODE_GRANT, device_code: deviceCode});
+	const issue = async () => (await postForm(emu, `/${CONTOSO}/oauth2/v2.0/devicecode`, {client_id: CLIENT_ID, scope: `${SCOPES[0]} openid profile offline_access`})).body;
+	const poll = (deviceCode: string) => postForm(emu, `/${CONTOSO}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: DEVICE_CODE_GRANT, device_code: deviceCode});
 	const code = await issue();
 	assert.equal(code.interval, 1);
 	assert.equal(code.expires_in, 1);
@@ -307,10 +292,10 @@ test('device code by hand: slow_down when polled faster than interval, one-time 
 	assert.equal(tokens.body.scope, SCOPES[0]);
 	assert.deepEqual(JSON.parse(Buffer.from(String(tokens.body.client_info), 'base64url').toString()), {uid: '33d5c4d6-8e7f-4091-acbd-2e3f4a5b6c7d', utid: CONTOSO});
 	assert.equal((await poll(String(code.device_code))).body.error, 'bad_verification_code', 'a device code is redeemed once');
-	const refreshed = await post(emu, `/${CONTOSO}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: String(tokens.body.refresh_token), scope: `${SCOPES[0]} offline_access`});
+	const refreshed = await postForm(emu, `/${CONTOSO}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: String(tokens.body.refresh_token), scope: `${SCOPES[0]} offline_access`});
 	assert.equal(refreshed.status, 200);
 	assert.equal(emu.revokeRefreshTokens('reader@contoso.onmicrosoft.com'), 2);
-	const revoked = await post(emu, `/${CONTOSO}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: String(refreshed.body.refresh_token), scope: `${SCOPES[0]} offline_access`});
+	const revoked = await postForm(emu, `/${CONTOSO}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: String(refreshed.body.refresh_token), scope: `${SCOPES[0]} offline_access`});
 	assert.deepEqual(revoked.body.error_codes, [700082]);
 	const late = await issue();
 	await new Promise(resolve => setTimeout(resolve, 1100));
@@ -326,7 +311,7 @@ test('a person approves with curl: POST /devicelogin and /_emulator/approve', as
 	after(async () => agent.close());
 	const codes: string[] = [];
 	for (let i = 0; i < 2; i += 1) {
-		const issued = await post(emu, '/organizations/oauth2/v2.0/devicecode', {client_id: CLIENT_ID, scope: SCOPES[0] ?? ''});
+		const issued = await postForm(emu, '/organizations/oauth2/v2.0/devicecode', {client_id: CLIENT_ID, scope: SCOPES[0] ?? ''});
 		codes.push(String(issued.body.user_code));
 	}
 	const [viaPage = '', viaControl = ''] = codes;

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import {createHash, createPrivateKey, sign, X509Certificate} from 'node:crypto';
 import {test} from 'node:test';
-import {Agent, request} from 'undici';
 import type {ProductPolicy} from '../../source/commerce/types.js';
 import {Directory, guidFrom} from '../../source/emulator/directory.js';
 import {
@@ -18,12 +17,11 @@ import {
 	NORTHWIND,
 	PARTNER_USERNAME,
 	ROLE,
-	runEmulator,
 	startEmulator,
 	syntheticTenant,
 	type Emulator,
 } from '../../source/emulator/index.js';
-import {call, start} from '../support/emulatorHttp.js';
+import {call, postForm, printedBy, start} from '../support/emulatorHttp.js';
 
 const LICENSING = 'aeb86249-8ea3-49e2-900b-54cc8e308f85';
 const CLIENT_ID = '3d5cffa9-04da-4657-8cab-c7f074657cad';
@@ -33,29 +31,13 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Body = Record<string, unknown>;
 
-/** A form POST to an identity route, as MSAL sends it. */
-async function post(emu: Emulator, path: string, form: Record<string, string>): Promise<{status: number; body: Body}> {
-	const agent = new Agent({connect: {ca: [emu.caPem]}});
-	try {
-		const response = await request(`${emu.url}${path}`, {
-			method: 'POST',
-			headers: {'content-type': 'application/x-www-form-urlencoded'},
-			body: new URLSearchParams(form).toString(),
-			dispatcher: agent,
-		});
-		return {status: response.statusCode, body: (await response.body.json()) as Body};
-	} finally {
-		await agent.close();
-	}
-}
-
 const claimsOf = (token: unknown): Body => JSON.parse(Buffer.from(String(token).split('.')[1] ?? '', 'base64url').toString()) as Body;
 
 /** The partner signs in once at home (device code, approved at once) and keeps its refresh token. */
 async function partnerRefreshToken(emu: Emulator): Promise<string> {
-	const issued = await post(emu, '/organizations/oauth2/v2.0/devicecode', {client_id: CLIENT_ID, scope: `${LICENSING}/.default offline_access`});
+	const issued = await postForm(emu, '/organizations/oauth2/v2.0/devicecode', {client_id: CLIENT_ID, scope: `${LICENSING}/.default offline_access`});
 	emu.approve(String(issued.body.user_code), PARTNER_USERNAME);
-	const tokens = await post(emu, '/organizations/oauth2/v2.0/token', {
+	const tokens = await postForm(emu, '/organizations/oauth2/v2.0/token', {
 		client_id: CLIENT_ID,
 		grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
 		device_code: String(issued.body.device_code),
@@ -66,12 +48,12 @@ async function partnerRefreshToken(emu: Emulator): Promise<string> {
 
 /** The partner's refresh token redeemed at a customer tenant: what MSAL's silent call does there. */
 const refreshAt = (emu: Emulator, tenant: string, refreshToken: string) =>
-	post(emu, `/${tenant}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: refreshToken, scope: `${LICENSING}/.default offline_access`});
+	postForm(emu, `/${tenant}/oauth2/v2.0/token`, {client_id: CLIENT_ID, grant_type: 'refresh_token', refresh_token: refreshToken, scope: `${LICENSING}/.default offline_access`});
 
 const fleetSecret = (emu: Emulator): string => emu.apps.find(app => app.clientId === FLEET_APP_ID)?.secret ?? '';
 
 const appToken = (emu: Emulator, tenant: string, form: Record<string, string> = {client_secret: fleetSecret(emu)}) =>
-	post(emu, `/${tenant}/oauth2/v2.0/token`, {client_id: FLEET_APP_ID, grant_type: 'client_credentials', scope: `${LICENSING}/.default`, ...form});
+	postForm(emu, `/${tenant}/oauth2/v2.0/token`, {client_id: FLEET_APP_ID, grant_type: 'client_credentials', scope: `${LICENSING}/.default`, ...form});
 
 const gdap = (emu: Emulator, body: string) => call(emu, 'POST', '/_emulator/gdap', {token: null, body});
 
@@ -111,9 +93,9 @@ test('synthetic tenants exist only up to tenantCount, and only in the emulator s
 	assert.throws(() => none.issueToken('admin@customer001.onmicrosoft.com'), /No account/);
 	assert.throws(() => three.tenantState('customer004.onmicrosoft.com'), /No tenant customer004\.onmicrosoft\.com: use .*customer001…customer003\.onmicrosoft\.com/);
 	// A synthetic tenant's admin is who auto-approval and a bare approve sign in as there.
-	const issued = await post(three, '/customer003.onmicrosoft.com/oauth2/v2.0/devicecode', {client_id: CLIENT_ID, scope: `${LICENSING}/.default`});
+	const issued = await postForm(three, '/customer003.onmicrosoft.com/oauth2/v2.0/devicecode', {client_id: CLIENT_ID, scope: `${LICENSING}/.default`});
 	three.approve(String(issued.body.user_code));
-	const tokens = await post(three, '/customer003.onmicrosoft.com/oauth2/v2.0/token', {client_id: CLIENT_ID, grant_type: 'device_code', device_code: String(issued.body.device_code)});
+	const tokens = await postForm(three, '/customer003.onmicrosoft.com/oauth2/v2.0/token', {client_id: CLIENT_ID, grant_type: 'device_code', device_code: String(issued.body.device_code)});
 	assert.deepEqual([claimsOf(tokens.body.access_token).upn, claimsOf(tokens.body.access_token).tid], ['admin@customer003.onmicrosoft.com', syntheticTenant(3).id]);
 });
 
@@ -279,9 +261,9 @@ test('the fleet app is refused where it has no service principal (Northwind: AAD
 	assert.equal((await appToken(noCustomers, CONTOSO.domain)).status, 200);
 
 	const contosoApp = emu.apps[0]!;
-	const abroad = await post(emu, '/customer001.onmicrosoft.com/oauth2/v2.0/token', {client_id: contosoApp.clientId, client_secret: contosoApp.secret, grant_type: 'client_credentials', scope: `${LICENSING}/.default`});
+	const abroad = await postForm(emu, '/customer001.onmicrosoft.com/oauth2/v2.0/token', {client_id: contosoApp.clientId, client_secret: contosoApp.secret, grant_type: 'client_credentials', scope: `${LICENSING}/.default`});
 	assert.deepEqual([abroad.status, abroad.body.error, abroad.body.error_codes], [400, 'unauthorized_client', [700016]]);
-	const atHome = await post(emu, `/${CONTOSO.domain}/oauth2/v2.0/token`, {client_id: contosoApp.clientId, client_secret: contosoApp.secret, grant_type: 'client_credentials', scope: `${LICENSING}/.default`});
+	const atHome = await postForm(emu, `/${CONTOSO.domain}/oauth2/v2.0/token`, {client_id: contosoApp.clientId, client_secret: contosoApp.secret, grant_type: 'client_credentials', scope: `${LICENSING}/.default`});
 	assert.deepEqual([atHome.status, claimsOf(atHome.body.access_token).tid, claimsOf(atHome.body.access_token).oid], [200, CONTOSO.id, contosoApp.oid]);
 });
 
@@ -324,24 +306,9 @@ test('an emulator with 100 tenants starts as fast as one without; tenantCount is
 });
 
 test('runEmulator prints the synthetic tenants, their admins, the fleet app and how to change GDAP', async () => {
-	const lines: string[] = [];
-	const controller = new AbortController();
-	let ready: () => void = () => undefined;
-	const printedAll = new Promise<void>(resolve => (ready = resolve));
-	const running = runEmulator({
-		cacheDir: false,
-		tenantCount: 250,
-		quiet: true,
-		signal: controller.signal,
-		print: line => {
-			lines.push(line);
-			if (line.startsWith('Press Ctrl-C')) ready();
-		},
-	});
-	await printedAll;
-	controller.abort();
-	await running;
-	const text = lines.join('\n');
+	const printed = await printedBy({cacheDir: false, tenantCount: 250});
+	await printed.stop();
+	const {text} = printed;
 	assert.match(text, /customers +250 synthetic tenants: customer001\.onmicrosoft\.com … customer250\.onmicrosoft\.com/);
 	assert.match(text, /admin@customerNNN\.onmicrosoft\.com in each of the 250 customer tenants \(Global Administrator\)/);
 	assert.doesNotMatch(text, /admin@customer002/, 'not one line per tenant');

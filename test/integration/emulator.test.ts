@@ -8,8 +8,8 @@ import {test} from 'node:test';
 import {Agent, request} from 'undici';
 import {catalog} from '../../source/commerce/catalog.js';
 import type {OfferTypePolicy, ProductPolicy} from '../../source/commerce/types.js';
-import {runEmulator, type Emulator} from '../../source/emulator/index.js';
-import {call, start} from '../support/emulatorHttp.js';
+import type {Emulator} from '../../source/emulator/index.js';
+import {call, printedBy, start} from '../support/emulatorHttp.js';
 
 const POLICY = 'AllowSelfServicePurchase';
 const PRODUCTS = `/v1.0/policies/${POLICY}/products`;
@@ -293,21 +293,7 @@ test('control routes: state, faults, requests, token; never faulted and never lo
 });
 
 test('runEmulator prints URLs, CA file, tokens and ready commands, serves the printed curl, and stops on abort', async () => {
-	const lines: string[] = [];
-	const controller = new AbortController();
-	let ready: () => void = () => undefined;
-	const printedAll = new Promise<void>(resolve => (ready = resolve));
-	const running = runEmulator({
-		cacheDir: false,
-		print: line => {
-			lines.push(line);
-			if (line.startsWith('Press Ctrl-C')) ready();
-		},
-		signal: controller.signal,
-		quiet: true,
-	});
-	await printedAll;
-	const text = lines.join('\n');
+	const {lines, text, stop} = await printedBy({cacheDir: false});
 	const curl = lines.find(line => line.trim().startsWith('curl --cacert') && line.includes('Authorization: Bearer')) ?? '';
 	const match = /--cacert (\S+) -H "Authorization: Bearer (\S+)" (https:\/\/127\.0\.0\.1:\d+)(\/v1\.0\/policies\/AllowSelfServicePurchase\/products)$/.exec(curl.trim());
 	assert.ok(match, `no curl line in:\n${text}`);
@@ -322,8 +308,7 @@ test('runEmulator prints URLs, CA file, tokens and ready commands, serves the pr
 	assert.equal(response.statusCode, 200);
 	assert.equal(((await response.body.json()) as {items: unknown[]}).items.length, catalog.products.length);
 	await agent.close();
-	controller.abort();
-	await running;
+	await stop();
 	await assert.rejects(readFile(caFile, 'utf8'), /ENOENT/, 'the temporary CA directory is removed');
 });
 
