@@ -2,7 +2,10 @@
 // never loads Ink and the dashboard never loads the emulator (Ink loads in half the time bundled).
 import {readFileSync, rmSync} from 'node:fs';
 import {build} from 'esbuild';
-import {NARROW_CLASS} from './narrowText.mjs';
+import {fileURLToPath} from 'node:url';
+
+/** The one definition of the widths the build measures itself (imported into string-width). */
+const NARROW_TEXT = fileURLToPath(import.meta.resolve('./narrowText.mjs'));
 
 const {version} = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -53,9 +56,9 @@ const yogaWithoutFetch = {
 // and regular expressions over Unicode property tables when it loads: ~20 ms of every start, paid
 // before the first frame. Here both copies the bundle holds (8.x, and 7.x under wrap-ansi) build
 // them on first use instead, and a line made only of characters one column wide (NARROW_CLASS:
-// ASCII and the box drawing, arrows and punctuation the dashboard draws) is measured by its
-// length, as string-width itself measures ASCII; test/unit/narrow-text.test.ts proves the widths
-// agree. The build fails if the module changes shape.
+// ASCII and the box drawing, arrows and punctuation the dashboard draws), styled or not, is
+// measured by its length without its colour codes (narrowText.mjs), as string-width itself measures
+// ASCII; test/unit/narrow-text.test.ts proves the widths agree. The build fails if the module changes shape.
 const fastStringWidth = {
 	name: 'fast-string-width',
 	setup(build) {
@@ -68,7 +71,7 @@ const fastStringWidth = {
 			const name = header.exec(source)?.[1] ?? fail('no `export default function stringWidth(x, options = {}) {`');
 			source = source.replace(
 				header,
-				match => `${match}\n\tif (typeof ${name} === 'string' && options.ambiguousIsNarrow !== false && __narrow.test(${name})) return ${name}.length;`,
+				match => `${match}\n\tconst __width = __narrowWidth(${name}, options);\n\tif (__width !== undefined) return __width;`,
 			);
 			const tables = /^const (\w+) = (new Intl\.Segmenter\(\)|\/.+\/[a-z]*);$/gm;
 			let lazy = 0;
@@ -78,11 +81,34 @@ const fastStringWidth = {
 			});
 			if (lazy === 0) fail('no module-level Segmenter or regular expression');
 			const helpers = [
-				`const __narrow = /^[${NARROW_CLASS}]*$/u;`,
+				`import {narrowWidth as __narrowWidth} from ${JSON.stringify(NARROW_TEXT)};`,
 				// What string-width does with its tables: test, search, match, segment.
 				'function __lazy(make) { let made; const get = () => (made ??= make()); return {test: s => get().test(s), segment: s => get().segment(s), [Symbol.search]: s => get()[Symbol.search](s), [Symbol.match]: s => get()[Symbol.match](s)}; }',
 			];
 			return {contents: `${helpers.join('\n')}\n${source}`, loader: 'js'};
+		});
+	},
+};
+// Ink cuts every line it writes into graphemes (@alcalzone/ansi-tokenize, slice-ansi) with an
+// Intl.Segmenter each makes when it loads; slice-ansi also builds an emoji regular expression
+// then. Here both use narrowText.mjs's `graphemes`: a narrow, styled line is walked without ICU
+// (whose break-iterator tables cost start-up time and resident memory), anything else still goes
+// to Intl.Segmenter; the emoji expression is made on first use. The build fails if either
+// module changes shape.
+const narrowGraphemes = {
+	name: 'narrow-graphemes',
+	setup(build) {
+		build.onLoad({filter: /([\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize|[\\/]slice-ansi[\\/]tokenize-ansi)\.js$/}, async args => {
+			let source = readFileSync(args.path, 'utf8');
+			const segmenters = /new Intl\.Segmenter\(undefined, ?\{ ?granularity: ["']grapheme["'] ?\}\)/g;
+			if ((source.match(segmenters) ?? []).length !== 1) throw new Error(`narrow-graphemes: expected one grapheme Intl.Segmenter in ${args.path}: check the module and this plugin`);
+			source = `import {graphemes as __graphemes} from ${JSON.stringify(NARROW_TEXT)};\n${source.replace(segmenters, '__graphemes')}`;
+			const emoji = 'const EMOJI_PRESENTATION_GRAPHEME_REGEX = /\\p{Emoji_Presentation}/u;';
+			if (source.includes('EMOJI_PRESENTATION_GRAPHEME_REGEX')) {
+				if (!source.includes(emoji)) throw new Error(`narrow-graphemes: slice-ansi's emoji expression changed in ${args.path}: check the module and this plugin`);
+				source = source.replace(emoji, 'let __emoji; const EMOJI_PRESENTATION_GRAPHEME_REGEX = {test: s => (__emoji ??= /\\p{Emoji_Presentation}/u).test(s)};');
+			}
+			return {contents: source, loader: 'js'};
 		});
 	},
 };
@@ -135,7 +161,7 @@ await build({
 	jsx: 'automatic',
 	sourcemap: 'linked',
 	logLevel: 'warning',
-	plugins: [noClientAssertions, inkOnTerminals, yogaWithoutFetch, fastStringWidth, inkOutputAcrossFrames],
+	plugins: [noClientAssertions, inkOnTerminals, yogaWithoutFetch, fastStringWidth, narrowGraphemes, inkOutputAcrossFrames],
 	// Ink imports react-devtools-core only when DEV=true, from its own chunk; it is not a dependency.
 	external: ['react-devtools-core'],
 	// Bundled CommonJS dependencies call require(); give the ESM bundle one.
