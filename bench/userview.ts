@@ -10,18 +10,21 @@
  *   synthetic), against a bare `node -e "console.log('READY')"` on the same harness (until READY
  *   is read), 5 runs each, bare and dashboard runs alternating;
  * - key → the next complete frame with 10,005 rows (G, k, g, j: every key changes the frame);
- * - VmHWM of the dashboard process after those keys, just before it quits.
+ * - VmHWM of the dashboard process after those keys, just before it quits;
+ * - the same start-up and memory figures for the floor (bench/floor.tsx): the least an Ink program
+ *   can do to show that list, so the budgets can be read against what the runtime and Ink cost.
  *
  * For every Node LTS line found: the machine's node, and node@20/22/24 through npx (its cache, or
  * the registry with a short timeout). The same bundle (bin/mscommerce.js) runs on each; the
  * emulator runs on the machine's node.
  */
 import {execFile, spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, realpathSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
+import {build} from 'esbuild';
 import {catalog} from '../source/commerce/catalog.js';
 import {median, percentile, type BenchRow} from './table.js';
 import {frameText, killHard, sh, Terminal, type Frame} from './terminal.js';
@@ -100,6 +103,33 @@ function freePort(): Promise<number> {
 			server.close(() => resolve(port));
 		});
 	});
+}
+
+/** bench/floor.tsx bundled as the dashboard is (one ES module, React's production build). */
+async function buildFloor(): Promise<{script: string; remove: () => void}> {
+	const dir = mkdtempSync(join(tmpdir(), 'mscommerce-bench-floor-'));
+	try {
+		// Ink imports react-devtools-core only when DEV=true; it is not installed.
+		writeFileSync(join(dir, 'no-devtools.mjs'), 'export default {};\n');
+		const script = join(dir, 'floor.mjs');
+		await build({
+			entryPoints: [join(process.cwd(), 'bench/floor.tsx')],
+			outfile: script,
+			bundle: true,
+			platform: 'node',
+			format: 'esm',
+			target: 'node20',
+			jsx: 'automatic',
+			define: {'process.env.NODE_ENV': '"production"'},
+			alias: {'react-devtools-core': join(dir, 'no-devtools.mjs')},
+			banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
+			logLevel: 'error',
+		});
+		return {script, remove: () => rmSync(dir, {recursive: true, force: true})};
+	} catch (error) {
+		rmSync(dir, {recursive: true, force: true});
+		throw error;
+	}
 }
 
 type EmulatorProcess = {products: number; licensingUrl: string; authority: string; caFile: string; token: string; close: () => Promise<void>};
@@ -184,14 +214,16 @@ function isLoaded(products: number): (frame: Frame) => boolean {
 }
 
 type Dashboard = {terminal: Terminal; loadedMs: number; home: string};
+/** What runs on the terminal: the dashboard (bin/mscommerce.js) or the floor's bundle. */
+type Program = {what: 'dashboard' | 'floor'; script: string};
 
-async function startDashboard(line: NodeLine, emu: EmulatorProcess): Promise<Dashboard> {
+async function startDashboard(line: NodeLine, emu: EmulatorProcess, program: Program): Promise<Dashboard> {
 	const home = mkdtempSync(join(tmpdir(), 'mscommerce-bench-home-'));
 	const terminal = new Terminal({
-		command: `${sh(line.path)} ${sh(BIN)}`,
+		command: `${sh(line.path)} ${sh(program.script)}`,
 		env: dashboardEnv(emu, home),
 		...SIZE,
-		capture: capturePath(`node${line.major}-dashboard-${emu.products}`),
+		capture: capturePath(`node${line.major}-${program.what}-${emu.products}`),
 	});
 	try {
 		const frame = await terminal.waitForFrame(isLoaded(emu.products), `complete frame with Products ${emu.products}`);
@@ -242,32 +274,35 @@ async function harnessRoundTrip(line: NodeLine): Promise<number[]> {
 	return times;
 }
 
+/** One program's figures on one Node line. */
+type Figures = {starts: Map<number, number[]>; keys: Map<string, number[]>; keyNotes: string[]; memoryMiB?: number};
+const figures = (): Figures => ({starts: new Map(), keys: new Map(), keyNotes: []});
+
 type LineResult = {
 	line: NodeLine;
 	roundTrip?: number[];
 	bare: number[];
-	starts: Map<number, number[]>;
-	keys: Map<string, number[]>;
-	keyNotes: string[];
-	memoryMiB?: number;
+	dashboard: Figures;
+	floor: Figures;
 	error?: string;
 };
 
-/** RUNS × (bare runtime, then the dashboard until its loaded frame), alternating. */
-async function startups(result: LineResult, emu: EmulatorProcess): Promise<void> {
-	const starts: number[] = [];
-	result.starts.set(emu.products, starts);
+/** RUNS × (bare runtime, the dashboard until its loaded frame, the floor until its), alternating. */
+async function startups(result: LineResult, emu: EmulatorProcess, programs: {dashboard: Program; floor: Program}): Promise<void> {
+	for (const what of ['dashboard', 'floor'] as const) result[what].starts.set(emu.products, []);
 	for (let i = 0; i < RUNS; i++) {
 		result.bare.push(await bareRuntime(result.line, emu));
-		const dashboard = await startDashboard(result.line, emu);
-		starts.push(dashboard.loadedMs);
-		await stopDashboard(dashboard);
+		for (const what of ['dashboard', 'floor'] as const) {
+			const dashboard = await startDashboard(result.line, emu, programs[what]);
+			result[what].starts.get(emu.products)!.push(dashboard.loadedMs);
+			await stopDashboard(dashboard);
+		}
 	}
 }
 
-/** Key → next complete frame, then the dashboard's VmHWM before it quits. */
-async function keysAndMemory(result: LineResult, emu: EmulatorProcess): Promise<void> {
-	const dashboard = await startDashboard(result.line, emu);
+/** Key → next complete frame, then the program's VmHWM before it quits. */
+async function keysAndMemory(line: NodeLine, result: Figures, emu: EmulatorProcess, program: Program): Promise<void> {
+	const dashboard = await startDashboard(line, emu, program);
 	const {terminal} = dashboard;
 	try {
 		await sleep(300);
@@ -275,7 +310,7 @@ async function keysAndMemory(result: LineResult, emu: EmulatorProcess): Promise<
 		let unchanged = 0;
 		let seen = terminal.frames.length;
 		let previous = frameText(terminal.frames.at(-1)!.raw);
-		const rounds = result.line.machine ? KEY_ROUNDS.machine : KEY_ROUNDS.other;
+		const rounds = line.machine ? KEY_ROUNDS.machine : KEY_ROUNDS.other;
 		for (let round = 0; round < rounds; round++) {
 			for (const key of KEYS) {
 				// Slower than Ink's 30 frames a second, so a key never waits for the last frame's throttle.
@@ -315,7 +350,8 @@ function rowsFor(result: LineResult): BenchRow[] {
 	const bare = median(result.bare);
 	rows.push({name: `${tag} bare node on the pty, → READY`, value: bare, unit: 'ms', note: `${where}; median of ${result.bare.length} ${range(result.bare)}, alternating with the dashboard runs`});
 	const budget = RATIO_BUDGET[line.major];
-	for (const [products, starts] of result.starts) {
+	const {dashboard, floor} = result;
+	for (const [products, starts] of dashboard.starts) {
 		const count = products === SMALL ? `${SMALL} products` : `${thousands(products)} products`;
 		const what = products === SMALL ? `the catalog: the emulator serves no fewer, so this stands for the issue's 5` : `${SMALL} + ${thousands(products - SMALL)} synthetic`;
 		const start = median(starts);
@@ -332,14 +368,14 @@ function rowsFor(result: LineResult): BenchRow[] {
 			rows.push({name: `${tag} start ÷ bare node, ${count}`, value: ratio, unit: '×', note: 'no budget: the list load, not start-up'});
 		}
 	}
-	const all = [...result.keys.values()].flat();
+	const all = [...dashboard.keys.values()].flat();
 	if (result.roundTrip) {
 		const trip = result.roundTrip;
 		rows.push({name: `${tag} pty harness: key → echoed frame`, value: median(trip), unit: 'ms', note: `median of ${trip.length}, p95 ${percentile(trip, 95).toFixed(2)} ms: a bare node answering each key; the harness's share of the key figures`});
 	}
 	if (all.length > 0) {
-		const perKey = [...result.keys].map(([key, times]) => `${key} ${median(times).toFixed(1)}`).join(', ');
-		const extra = result.keyNotes.length > 0 ? `; ${result.keyNotes.join(', ')}` : '';
+		const perKey = [...dashboard.keys].map(([key, times]) => `${key} ${median(times).toFixed(1)}`).join(', ');
+		const extra = dashboard.keyNotes.length > 0 ? `; ${dashboard.keyNotes.join(', ')}` : '';
 		const med = median(all);
 		const p95 = percentile(all, 95);
 		if (line.machine) {
@@ -349,43 +385,63 @@ function rowsFor(result: LineResult): BenchRow[] {
 			rows.push({name: `${tag} key → complete frame, ${thousands(LARGE)} rows, median`, value: med, unit: 'ms', note: `${all.length} keys, p95 ${p95.toFixed(1)} ms; budgets checked on the machine's node; per key: ${perKey}${extra}`});
 		}
 	}
-	if (result.memoryMiB !== undefined) {
+	if (dashboard.memoryMiB !== undefined) {
 		rows.push({
 			name: `${tag} peak memory, ${thousands(LARGE)} rows`,
-			value: result.memoryMiB,
+			value: dashboard.memoryMiB,
 			unit: 'MiB',
 			budget: `≤ ${MEMORY_BUDGET_MIB} MiB`,
-			ok: result.memoryMiB <= MEMORY_BUDGET_MIB,
+			ok: dashboard.memoryMiB <= MEMORY_BUDGET_MIB,
 			note: `VmHWM of the dashboard after ${all.length} keys`,
 		});
+	}
+	// The floor: no budgets of its own; the dashboard's figures read against it.
+	const floorStarts = floor.starts.get(SMALL);
+	if (floorStarts && floorStarts.length > 0) {
+		const start = median(floorStarts);
+		const ours = median(dashboard.starts.get(SMALL) ?? []);
+		rows.push({name: `${tag} floor: minimal Ink app, start ÷ bare node, ${SMALL} products`, value: start / bare, unit: '×', note: `${start.toFixed(0)} ms ${range(floorStarts)}: bench/floor.tsx; the dashboard takes ${(ours / start).toFixed(2)}× its time`});
+	}
+	if (floor.memoryMiB !== undefined) {
+		const gap = dashboard.memoryMiB === undefined ? 0 : dashboard.memoryMiB - floor.memoryMiB;
+		const over = dashboard.memoryMiB === undefined ? '' : `; the dashboard ${Math.abs(gap).toFixed(1)} MiB ${gap > 0 ? 'above' : 'below'} it`;
+		rows.push({name: `${tag} floor: minimal Ink app, peak memory, ${thousands(LARGE)} rows`, value: floor.memoryMiB, unit: 'MiB', note: `VmHWM after the same keys, Node's default V8 settings${over}`});
 	}
 	return rows;
 }
 
 export async function benchUserView(): Promise<BenchRow[]> {
 	const {lines, skipped} = await findNodeLines();
-	const results: LineResult[] = lines.map(line => ({line, bare: [], starts: new Map(), keys: new Map(), keyNotes: []}));
+	const results: LineResult[] = lines.map(line => ({line, bare: [], dashboard: figures(), floor: figures()}));
 	const machine = results.find(r => r.line.machine)!;
 	try {
 		machine.roundTrip = await harnessRoundTrip(machine.line);
 	} catch (error) {
-		machine.keyNotes.push(`no harness round trip: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+		machine.dashboard.keyNotes.push(`no harness round trip: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
 	}
-	for (const products of [SMALL, LARGE]) {
-		const emu = await startEmulatorProcess(products);
-		try {
-			for (const result of results) {
-				if (result.error) continue;
-				try {
-					await startups(result, emu);
-					if (products === LARGE) await keysAndMemory(result, emu);
-				} catch (error) {
-					result.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
+	const floor = await buildFloor();
+	const programs = {dashboard: {what: 'dashboard', script: BIN}, floor: {what: 'floor', script: floor.script}} as const;
+	try {
+		for (const products of [SMALL, LARGE]) {
+			const emu = await startEmulatorProcess(products);
+			try {
+				for (const result of results) {
+					if (result.error) continue;
+					try {
+						await startups(result, emu, programs);
+						if (products !== LARGE) continue;
+						await keysAndMemory(result.line, result.dashboard, emu, programs.dashboard);
+						await keysAndMemory(result.line, result.floor, emu, programs.floor);
+					} catch (error) {
+						result.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
+					}
 				}
+			} finally {
+				await emu.close();
 			}
-		} finally {
-			await emu.close();
 		}
+	} finally {
+		floor.remove();
 	}
 	return [...results.flatMap(rowsFor), ...skipped];
 }
