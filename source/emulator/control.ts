@@ -6,6 +6,13 @@ import type {OfferTypePolicy, PolicyValue, ProductPolicy} from '../commerce/type
 import {isPolicyValue} from '../commerce/values.js';
 import {DEFAULT_USERNAME, type EmulatorAccount} from './directory.js';
 import {escapeHtml, formOrJson, html, json, type Exchange, type Reply} from './http.js';
+import {SWITCH_NAMES, type Switches} from './state.js';
+
+/** Whether Graph's beta serves /admin/appsAndServices (docs/graph.md). */
+export type BetaAvailability = 'available' | 'unavailable';
+
+/** A tenant's four switches, and (service-wide) whether the beta resource is there. */
+export type SwitchesState = Switches & {beta: BetaAvailability};
 
 export type RequestLogEntry = {
 	/** When the request arrived (ISO 8601). */
@@ -33,7 +40,7 @@ export type ControlApi = {
 	setFaults(spec: string): void;
 	/** The fault plan in force, as a spec (`none` when there is none). */
 	faults(): string;
-	tenantState(tenantId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]};
+	tenantState(tenantId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]; switches: Switches};
 	/** Microsoft adds a product: to one tenant, or to every tenant when tenantId is undefined. */
 	addProduct(
 		tenantId: string | undefined,
@@ -43,7 +50,12 @@ export type ControlApi = {
 	setValue(tenantId: string | undefined, scope: 'product' | 'offerType', id: string, value: PolicyValue): void;
 	/** From now on, names, descriptions, device-code messages and error descriptions carry hostile text (hostile.ts). */
 	makeHostile(): void;
-	issueToken(username: string, opts?: {expiresInSeconds?: number}): string;
+	/**
+	 * A ready access token: for the licensing service, or for Graph when `scopes` name it (e.g.
+	 * `https://graph.microsoft.com/.default`: every Graph scope the emulator knows, consent or not).
+	 * `tenant`: another tenant, where the account's GDAP relationship gives its roles.
+	 */
+	issueToken(username: string, opts?: {expiresInSeconds?: number; scopes?: string[]; tenant?: string}): string;
 	/** Revokes refresh tokens (of one account, or everyone's): the next refresh answers invalid_grant AADSTS700082. */
 	revokeRefreshTokens(username?: string): number;
 	/**
@@ -52,6 +64,15 @@ export type ControlApi = {
 	 * routes answer 403), `null` none at all (a refresh at that tenant answers AADSTS50020).
 	 */
 	setGdap(username: string, tenant: string, roles: readonly string[] | null): {username: string; tenantId: string; roles: string[] | null};
+	/** A tenant's switches (Contoso's when tenantId is undefined or empty) and the beta's availability. */
+	switches(tenantId?: string): SwitchesState;
+	/**
+	 * Another admin changes switches (in the admin center, or with another tool): the ones given,
+	 * in one tenant (Contoso's by default); `beta` is service-wide. Returns the tenant's switches.
+	 */
+	setSwitches(values: Partial<Switches> & {beta?: BetaAvailability}, tenantId?: string): SwitchesState;
+	/** An admin grants (true) or revokes (false) consent to the Graph scopes in a tenant (by ID or domain). */
+	setGraphConsent(tenant: string, granted: boolean): {tenantId: string; granted: boolean};
 	/** Every account: the fixed ones, then each synthetic tenant's admin. */
 	accounts: EmulatorAccount[];
 	info(): Record<string, unknown>;
@@ -156,19 +177,49 @@ export function handleControl(exchange: Exchange, segments: string[], api: Contr
 				}
 				return api.setGdap(username, tenant, roles);
 			});
+		case 'GET switches':
+			return attempt(200, () => api.switches(exchange.url.searchParams.get('tenant') ?? undefined));
+		case 'POST switches':
+			return attempt(200, () => {
+				const body = jsonObject(exchange.body, SWITCHES_USAGE);
+				const {tenantId, beta, ...values} = body;
+				if (tenantId !== undefined && typeof tenantId !== 'string') throw new Error('tenantId must be a tenant ID or domain');
+				const unknown = Object.keys(values).filter(name => !(SWITCH_NAMES as readonly string[]).includes(name));
+				if (unknown.length > 0) throw new Error(`Unknown switch ${unknown.map(name => JSON.stringify(name.slice(0, 80))).join(', ')}: ${SWITCHES_USAGE}`);
+				const changes: Partial<Switches> = {};
+				for (const name of SWITCH_NAMES) {
+					const value = values[name];
+					if (value === undefined) continue;
+					if (typeof value !== 'boolean') throw new Error(`${name} must be true or false`);
+					changes[name] = value;
+				}
+				if (beta !== undefined && beta !== 'available' && beta !== 'unavailable') throw new Error('beta must be "available" or "unavailable"');
+				return api.setSwitches({...changes, ...(beta === undefined ? {} : {beta})}, tenantId || undefined);
+			});
+		case 'POST consent':
+			return attempt(200, () => {
+				const {tenant, granted} = jsonObject(exchange.body, 'The body must be JSON: {"tenant": "<ID or domain>", "granted": true or false}');
+				if (typeof tenant !== 'string' || !tenant) throw new Error('tenant is required (a tenant ID or domain)');
+				if (typeof granted !== 'boolean') throw new Error('granted must be true or false');
+				return api.setGraphConsent(tenant, granted);
+			});
 		case 'POST hostile':
 			return attempt(200, () => api.makeHostile());
 		case 'POST token':
 			return attempt(200, () => {
-				const {username, expires_in: expiresIn} = fields();
+				const {username, expires_in: expiresIn, scope, tenant} = fields();
 				const seconds = expiresIn === undefined ? undefined : Number(expiresIn);
 				if (seconds !== undefined && !Number.isFinite(seconds)) throw new Error('expires_in must be a number of seconds');
-				return {access_token: api.issueToken(username || DEFAULT_USERNAME, {expiresInSeconds: seconds})};
+				const scopes = scope?.split(/\s+/).filter(Boolean);
+				return {access_token: api.issueToken(username || DEFAULT_USERNAME, {expiresInSeconds: seconds, scopes: scopes?.length ? scopes : undefined, tenant: tenant || undefined})};
 			});
 		default:
 			return failure(404, `No control route ${method} /_emulator/${route}`);
 	}
 }
+
+const SWITCHES_USAGE =
+	'The body must be JSON: {"tenantId"?: "<ID or domain>", "allowedToSignUpEmailBasedSubscriptions"?: bool, "allowEmailVerifiedUsersToJoinOrganization"?: bool, "isAppAndServicesTrialEnabled"?: bool, "isOfficeStoreEnabled"?: bool, "beta"?: "available" or "unavailable"}';
 
 /** A JSON object body, or an Error with `usage` (the control routes answer it 400). */
 function jsonObject(body: string, usage: string): Record<string, unknown> {

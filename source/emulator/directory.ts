@@ -1,7 +1,8 @@
 /**
  * The emulator's directory: the demo tenants and their accounts, with the Entra role template
- * IDs (`wids` in a token) that decide what each may do with the licensing service; the app
- * registrations for app-only sign-in; GDAP relationships; and, for fleet tests, N synthetic
+ * IDs (`wids` in a token) that decide what each may do with the licensing service and Graph; the
+ * app registrations for app-only sign-in, with their licensing and Graph permissions; GDAP
+ * relationships; which tenants consented to Graph's scopes; and, for fleet tests, N synthetic
  * customer tenants. The fixed part is module constants; what one emulator holds (its synthetic
  * tenants, GDAP changed at run time) is a Directory object, so two emulators in one process never
  * see each other's tenants or changes.
@@ -14,13 +15,33 @@ export const ROLE = {
 	globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
 	billingAdministrator: 'b0f54661-2d74-4c50-afa3-1ec803f12efe',
 	globalReader: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
+	// The roles Microsoft Graph's authorizationPolicy names (docs/graph.md, Roles): none of the
+	// fixed accounts has them; a GDAP relationship (setGdap) can give them.
+	privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+	securityReader: '5d6b6bb7-de71-4623-b4af-96380a352509',
+	securityOperator: '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f',
+	securityAdministrator: '194ae4cb-b126-40b2-bd5b-6091b380977d',
+	cloudDeviceAdministrator: '7698a772-787b-4ac8-901f-60d6b08affd2',
+	licenseAdministrator: '4d6ac14f-3453-41d0-bef9-a3e0c569773a',
 } as const;
 
+// The first three in this order: error messages list them so, and people read them first.
 const ROLE_NAMES: Record<string, string> = {
 	[ROLE.globalAdministrator]: 'Global Administrator',
 	[ROLE.billingAdministrator]: 'Billing Administrator',
 	[ROLE.globalReader]: 'Global Reader',
+	[ROLE.privilegedRoleAdministrator]: 'Privileged Role Administrator',
+	[ROLE.securityReader]: 'Security Reader',
+	[ROLE.securityOperator]: 'Security Operator',
+	[ROLE.securityAdministrator]: 'Security Administrator',
+	[ROLE.cloudDeviceAdministrator]: 'Cloud Device Administrator',
+	[ROLE.licenseAdministrator]: 'License Administrator',
 };
+
+/** A role's display name from its template ID (the ID itself when the emulator does not know it). */
+export function roleName(id: string): string {
+	return ROLE_NAMES[id] ?? id;
+}
 
 /** Roles that may change a policy value (docs/service.md, Roles and permissions: Global admin or Billing admin). */
 export const WRITE_ROLES: readonly string[] = [ROLE.globalAdministrator, ROLE.billingAdministrator];
@@ -74,7 +95,7 @@ function account(tenant: EmulatorTenant, name: string, displayName: string, oid:
 		tenantId: tenant.id,
 		tenantDomain: tenant.domain,
 		roles,
-		roleNames: roles.map(role => ROLE_NAMES[role] ?? role),
+		roleNames: roles.map(roleName),
 		canRead: roles.some(role => READ_ROLES.includes(role)),
 		canWrite: roles.some(role => WRITE_ROLES.includes(role)),
 	};
@@ -117,6 +138,22 @@ export const APP_ROLE = {
 } as const;
 
 /**
+ * The Microsoft Graph permissions the emulator's Graph routes know (docs/graph.md): the same names
+ * as delegated scopes (a user token's `scp`) and as application permissions (an app token's `roles`).
+ */
+export const GRAPH_PERMISSION = {
+	policyRead: 'Policy.Read.All',
+	authorizationReadWrite: 'Policy.ReadWrite.Authorization',
+	appsRead: 'OrgSettings-AppsAndServices.Read.All',
+	appsReadWrite: 'OrgSettings-AppsAndServices.ReadWrite.All',
+} as const;
+
+export const GRAPH_PERMISSIONS: readonly string[] = Object.values(GRAPH_PERMISSION);
+
+/** Microsoft's "Microsoft Graph Command Line Tools" public client, registered in every tenant. */
+export const GRAPH_CLI_CLIENT_ID = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
+
+/**
  * App registrations for app-only sign-in (client credentials), each in its home tenant with a
  * secret (and a certificate the emulator mints on request), consented for these roles.
  */
@@ -128,7 +165,10 @@ export type EmulatorApp = {
 	/** The service principal's object ID in the home tenant (an app token's `oid` there). */
 	oid: string;
 	secret: string;
+	/** Its licensing application permissions (a licensing token's `roles`). */
 	roles: string[];
+	/** Its Microsoft Graph application permissions (a Graph token's `roles`), admin-consented with the rest. */
+	graphRoles: string[];
 	/**
 	 * A multi-tenant app (AzureADMultipleOrgs): the tenants where an admin consented, which is what
 	 * gives it a service principal there, and whether every synthetic tenant did. Without this the
@@ -148,6 +188,7 @@ export const APPS: readonly EmulatorApp[] = [
 		oid: '77b9a0b1-c2d3-44e5-a6f7-8091a2b3c4d5',
 		secret: 'emulator-secret-readwrite~do-not-use-anywhere-else',
 		roles: [APP_ROLE.readWrite],
+		graphRoles: [...GRAPH_PERMISSIONS],
 	},
 	{
 		clientId: '5f4e3d2c-1b0a-4988-8776-655443322110',
@@ -156,6 +197,7 @@ export const APPS: readonly EmulatorApp[] = [
 		oid: '88c0b1c2-d3e4-45f6-b708-91a2b3c4d5e6',
 		secret: 'emulator-secret-read~do-not-use-anywhere-else',
 		roles: [APP_ROLE.read],
+		graphRoles: [GRAPH_PERMISSION.policyRead, GRAPH_PERMISSION.appsRead],
 	},
 	// Registered with `az ad app create`, which makes no service principal: Northwind itself has
 	// none, so its own tenant answers AADSTS7000229, a tenant that knows the app but never consented.
@@ -166,6 +208,7 @@ export const APPS: readonly EmulatorApp[] = [
 		oid: '99d1c2d3-e4f5-4607-8819-a2b3c4d5e6f7',
 		secret: 'emulator-secret-fleet~do-not-use-anywhere-else',
 		roles: [APP_ROLE.readWrite],
+		graphRoles: [...GRAPH_PERMISSIONS],
 		consentedIn: {tenants: [CONTOSO.id, FABRIKAM.id], syntheticTenants: true},
 	},
 ];
@@ -219,6 +262,8 @@ export class Directory {
 	// setGdap's changes over the defaults (GDAP, and the partner's role in synthetic tenants), by
 	// user name then tenant ID; null: the relationship was ended.
 	readonly #gdap = new Map<string, Map<string, readonly string[] | null>>();
+	// setGraphConsent's changes, by tenant ID: whether an admin there consented to the Graph scopes.
+	readonly #graphConsent = new Map<string, boolean>();
 
 	constructor(options: {tenantCount?: number} = {}) {
 		const count = options.tenantCount ?? 0;
@@ -323,6 +368,24 @@ export class Directory {
 		if (!changes) this.#gdap.set(found.username, (changes = new Map()));
 		changes.set(customer.id, ids);
 		return {username: found.username, tenantId: customer.id, roles: ids};
+	}
+
+	/**
+	 * Whether an admin of the tenant consented to the four Graph scopes (GRAPH_PERMISSIONS) for the
+	 * program's clients: everywhere but Fabrikam, unless setGraphConsent changed it. Without it a
+	 * token request for them answers AADSTS65001 (docs/graph.md, Consent).
+	 */
+	graphConsented(tenantId: string): boolean {
+		const id = tenantId.trim().toLowerCase();
+		return this.#graphConsent.get(id) ?? id !== FABRIKAM.id;
+	}
+
+	/** An admin grants (or revokes) consent to the Graph scopes in a tenant (by ID or domain). */
+	setGraphConsent(tenant: string, granted: boolean): {tenantId: string; granted: boolean} {
+		const found = this.findTenant(tenant);
+		if (!found) throw new RangeError(`tenant: there is no tenant ${tenant} (use ${this.describeTenants()}, or a tenant ID)`);
+		this.#graphConsent.set(found.id, granted);
+		return {tenantId: found.id, granted};
 	}
 
 	/** The accounts, for a message: the fixed ones by name and the synthetic admins as a range. */

@@ -15,9 +15,13 @@
  * (default 1s; `500ms`, `5s`), so it completes only long after any sensible deadline.
  *
  * Two faults are about writes that apply when they seem not to, or seem to when they do not:
- * `late=800ms` applies a licensing PUT at once but answers it that much later (a client that
- * gives up early does not know it applied), and `ignore` answers a PUT 200 with the row
- * unchanged (a write that did not apply).
+ * `late=800ms` applies a licensing PUT (or a Graph PATCH) at once but answers it that much later
+ * (a client that gives up early does not know it applied), and `ignore` answers a PUT 200 with
+ * the row unchanged, or a PATCH 204 with nothing changed (a write that did not apply).
+ *
+ * `scope=` picks the routes faults apply to: `licensing` (the default), `identity` (sign-in),
+ * `graph` (Microsoft Graph's routes, graph.ts) or `all`. On Graph's routes a 429, 503, 500 or
+ * `expire` answers in Graph's error envelope.
  */
 import {UsageError} from '../problems/errors.js';
 
@@ -25,12 +29,12 @@ export const FAULT_KINDS = ['drop', '429', '503', '500', 'expire', 'redirect', '
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type FaultRate = {kind: 'rate'; probability: number} | {kind: 'count'; count: number};
-export type FaultScope = 'licensing' | 'identity' | 'all';
+export type FaultScope = 'licensing' | 'identity' | 'graph' | 'all';
 
 export type FaultPlan = {
 	/** Added delay in ms, drawn uniformly from [min, max]. */
 	latency?: {min: number; max: number};
-	/** A licensing PUT is applied at once and answered this many ms later. */
+	/** A write (licensing PUT, Graph PATCH) is applied at once and answered this many ms later. */
 	late?: number;
 	rates: Partial<Record<FaultKind, FaultRate>>;
 	/** Seconds, sent as `Retry-After` with 429 and 503. */
@@ -39,7 +43,7 @@ export type FaultPlan = {
 	trickleEveryMs: number;
 	/** Which routes faults apply to (slowdown always applies to device-code polls). */
 	scope: FaultScope;
-	/** Only licensing PUT requests are faulted. */
+	/** Only writes are faulted: licensing PUT and Graph PATCH requests. */
 	writesOnly: boolean;
 	seed: number;
 };
@@ -97,8 +101,8 @@ export function parseFaults(spec: string): FaultPlan {
 			}
 			case 'scope': {
 				const scope = value.toLowerCase();
-				if (scope !== 'licensing' && scope !== 'identity' && scope !== 'all') {
-					fail(`expected licensing, identity or all, got "${value}"`);
+				if (scope !== 'licensing' && scope !== 'identity' && scope !== 'graph' && scope !== 'all') {
+					fail(`expected licensing, identity, graph or all, got "${value}"`);
 				}
 				plan.scope = scope as FaultScope;
 				break;
@@ -166,8 +170,14 @@ export function describeFaults(plan: FaultPlan): string {
 	return parts.join(',');
 }
 
-export type FaultRoute = 'licensing' | 'identity';
+/** Where a request goes: the licensing routes, the sign-in routes, or Microsoft Graph's (graph.ts). */
+export type FaultRoute = 'licensing' | 'identity' | 'graph';
 export type FaultTarget = {route: FaultRoute; method: string};
+
+/** A request that changes something: a licensing PUT or a Graph PATCH. */
+export function isWrite(target: FaultTarget): boolean {
+	return (target.route === 'licensing' && target.method === 'PUT') || (target.route === 'graph' && target.method === 'PATCH');
+}
 
 /** Decides, request by request, which fault hits. Deterministic for a given seed and request order. */
 export class FaultInjector {
@@ -199,7 +209,7 @@ export class FaultInjector {
 	applies(target: FaultTarget): boolean {
 		const {scope, writesOnly} = this.#plan;
 		if (scope !== 'all' && scope !== target.route) return false;
-		if (writesOnly && !(target.route === 'licensing' && target.method === 'PUT')) return false;
+		if (writesOnly && !isWrite(target)) return false;
 		return true;
 	}
 
@@ -227,10 +237,10 @@ export class FaultInjector {
 		return rate.probability > 0 && this.#random() < rate.probability;
 	}
 
-	/** Milliseconds to hold the answer of a licensing PUT that was applied (0 when no `late`). */
+	/** Milliseconds to hold the answer of a write that was applied (0 when no `late`). */
 	late(target: FaultTarget): number {
 		const late = this.#plan.late;
-		if (!late || target.route !== 'licensing' || target.method !== 'PUT') return 0;
+		if (!late || !isWrite(target)) return 0;
 		return late;
 	}
 

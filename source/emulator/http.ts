@@ -60,6 +60,24 @@ export function serverErrorPage(status: number, correlationId: string, headers: 
 	);
 }
 
+/** A Graph request's IDs: `request-id` is the service's own, `client-request-id` the client's (echoed) or the same. */
+export type GraphIds = {requestId: string; clientRequestId: string};
+
+/** The client's `client-request-id` when it is fit to send back in a header (Graph echoes it), else undefined. */
+export function echoableRequestId(value: string | undefined): string | undefined {
+	return value !== undefined && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
+}
+
+/**
+ * Microsoft Graph's error envelope (docs/graph.md, Errors): `{"error": {"code", "message",
+ * "innerError": {"date", "request-id", "client-request-id"}}}`, the date in Graph's format
+ * (`2026-11-30T10:00:00`: seconds, no zone).
+ */
+export function graphError(status: number, code: string, message: string, ids: GraphIds, headers: Record<string, string> = {}): Reply {
+	const innerError = {date: new Date().toISOString().slice(0, 19), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId};
+	return json(status, {error: {code, message, innerError}}, headers);
+}
+
 /** Entra ID's timestamp format in error descriptions: `2024-05-01 12:34:56Z`. */
 function aadTimestamp(date: Date): string {
 	return `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;

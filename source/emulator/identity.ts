@@ -7,10 +7,23 @@
  * error bodies. A partner account's refresh token redeemed at a customer tenant gives a token
  * there when a GDAP relationship allows it (docs/sign-in.md); a multi-tenant app gets app-only
  * tokens in each tenant where an admin consented. Who exists where is the emulator's Directory.
+ * Scopes name the licensing service or Microsoft Graph (by its app ID, graph.microsoft.com or the
+ * emulator's own origin: docs/graph.md); a token is for one of them, and Graph's four scopes need
+ * an admin's consent in the tenant (AADSTS65001 without it).
  */
 import {createHash, createPublicKey, randomBytes, randomUUID, timingSafeEqual, verify as verifySignature, X509Certificate, constants as cryptoConstants} from 'node:crypto';
-import {CONTOSO, DEFAULT_USERNAME, type AuthorityTenant, type Directory, type EmulatorAccount, type EmulatorApp} from './directory.js';
+import {
+	CONTOSO,
+	DEFAULT_USERNAME,
+	GRAPH_CLI_CLIENT_ID,
+	GRAPH_PERMISSIONS,
+	type AuthorityTenant,
+	type Directory,
+	type EmulatorAccount,
+	type EmulatorApp,
+} from './directory.js';
 import type {FaultInjector} from './faults.js';
+import {GRAPH_APP_ID, GRAPH_RESOURCE} from './graph.js';
 import {HOSTILE} from './hostile.js';
 import {aadError, escapeHtml, formOrJson, html, json, type Exchange, type Reply} from './http.js';
 import type {TokenSigner} from './tokens.js';
@@ -21,7 +34,6 @@ export const MSCOMMERCE_CLIENT_ID = '3d5cffa9-04da-4657-8cab-c7f074657cad';
 /** The M365 licensing service app: the audience of licensing tokens. */
 export const LICENSING_APP_ID = 'aeb86249-8ea3-49e2-900b-54cc8e308f85';
 const LICENSING_APP_URI = 'https://licensing.m365.microsoft.com';
-const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 // A user code alphabet without vowels (no words) and without look-alikes.
@@ -91,7 +103,7 @@ export class Identity {
 	constructor(options: IdentityOptions) {
 		this.#options = options;
 		this.#directory = options.directory;
-		this.#publicClients = new Set([MSCOMMERCE_CLIENT_ID, ...options.clientIds].map(id => id.toLowerCase()));
+		this.#publicClients = new Set([MSCOMMERCE_CLIENT_ID, GRAPH_CLI_CLIENT_ID, ...options.clientIds].map(id => id.toLowerCase()));
 		this.#confidentialClients = new Set(options.confidentialClientIds.map(id => id.toLowerCase()));
 	}
 
@@ -230,13 +242,21 @@ export class Identity {
 		});
 	}
 
-	/** Scopes must name the licensing service (or only OpenID Connect scopes, or Graph's short names). */
+	/** Where Graph may be named in a scope besides its app ID and graph.microsoft.com: this emulator's origins. */
+	#graphOrigins(exchange?: Exchange): string[] {
+		return [this.#options.issuerBase(), exchange?.baseUrl ?? ''].filter(Boolean).map(origin => origin.toLowerCase());
+	}
+
+	/** Scopes must name the licensing service or Graph, one of them (or only OpenID Connect scopes). */
 	#scopeProblem(exchange: Exchange, scopes: string[]): Reply | undefined {
 		if (scopes.length === 0) {
 			return aadError(exchange.baseUrl, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.", exchange.correlationId);
 		}
+		const origins = this.#graphOrigins(exchange);
+		const resources = new Set<string>();
 		for (const scope of scopes) {
-			const resource = resourceOf(scope);
+			const resource = resourceOf(scope, origins);
+			if (resource !== undefined) resources.add(resource);
 			if (resource === undefined || resource === LICENSING_APP_ID || resource === GRAPH_APP_ID) continue;
 			return aadError(
 				exchange.baseUrl,
@@ -247,7 +267,27 @@ export class Identity {
 				exchange.correlationId,
 			);
 		}
+		if (resources.size > 1) {
+			return aadError(
+				exchange.baseUrl,
+				400,
+				'invalid_scope',
+				28000,
+				`Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scopes.join(' ')} is not valid.`,
+				exchange.correlationId,
+			);
+		}
 		return undefined;
+	}
+
+	/**
+	 * AADSTS65001 when the scopes ask for Graph's four (docs/graph.md) in a tenant whose admin never
+	 * consented to them: Entra asks for an interactive consent, which a token request cannot give.
+	 */
+	#consentProblem(exchange: Exchange, scopes: string[], tenantId: string, account: EmulatorAccount, clientId: string, authority: AuthorityTenant): Failure | undefined {
+		const wanted = graphScopeNames(scopes, this.#graphOrigins(exchange)).filter(name => GRAPH_PERMISSIONS.includes(name));
+		if (wanted.length === 0 || this.#directory.graphConsented(tenantId)) return undefined;
+		return failureFor(65001, account, clientId, authority);
 	}
 
 	#token(exchange: Exchange, authority: AuthorityTenant): Reply {
@@ -323,16 +363,21 @@ export class Identity {
 			const failure = failureFor(50020, account, code.clientId, code.authority);
 			return error(failure.status, failure.error, 50020, failure.message);
 		}
+		const consent = this.#consentProblem(exchange, code.scopes, account.tenantId, account, code.clientId, code.authority);
+		if (consent) {
+			this.#forget(code);
+			return error(consent.status, consent.error, 65001, `${consent.message}${this.hostile ? HOSTILE.suffix : ''}`, consent.extra);
+		}
 		code.state = 'redeemed';
 		this.#forget(code);
-		return json(200, this.#tokenResponse(account, code.clientId, code.scopes), {'cache-control': 'no-store'});
+		return json(200, this.#tokenResponse(account, code.clientId, code.scopes, undefined, exchange), {'cache-control': 'no-store'});
 	}
 
 	#redeemRefreshToken(
 		exchange: Exchange,
 		form: Record<string, string>,
 		authority: AuthorityTenant,
-		error: (status: number, code: string, aadsts: number | undefined, message: string) => Reply,
+		error: (status: number, code: string, aadsts: number | undefined, message: string, extra?: {suberror?: string; claims?: string}) => Reply,
 	): Reply {
 		const grant = form.refresh_token ? this.#refreshTokens.get(form.refresh_token) : undefined;
 		if (!grant || grant.clientId.toLowerCase() !== (form.client_id ?? '').toLowerCase()) {
@@ -355,22 +400,33 @@ export class Identity {
 				return error(failure.status, failure.error, 50020, failure.message);
 			}
 			exchange.note.tenantId = authority.tenant.id;
-			return json(200, this.#tokenResponse(grant.account, grant.clientId, scopes, {tenantId: authority.tenant.id, roles}), {'cache-control': 'no-store'});
+			const consent = this.#consentProblem(exchange, scopes, authority.tenant.id, grant.account, grant.clientId, authority);
+			if (consent) return error(consent.status, consent.error, 65001, consent.message, consent.extra);
+			return json(200, this.#tokenResponse(grant.account, grant.clientId, scopes, {tenantId: authority.tenant.id, roles}, exchange), {'cache-control': 'no-store'});
 		}
-		return json(200, this.#tokenResponse(grant.account, grant.clientId, scopes), {
+		const consent = this.#consentProblem(exchange, scopes, grant.account.tenantId, grant.account, grant.clientId, authority);
+		if (consent) return error(consent.status, consent.error, 65001, consent.message, consent.extra);
+		return json(200, this.#tokenResponse(grant.account, grant.clientId, scopes, undefined, exchange), {
 			'cache-control': 'no-store',
 		});
 	}
 
-	#tokenResponse(account: EmulatorAccount, clientId: string, scopes: string[], customer?: {tenantId: string; roles: readonly string[]}): Record<string, unknown> {
+	#tokenResponse(
+		account: EmulatorAccount,
+		clientId: string,
+		scopes: string[],
+		customer: {tenantId: string; roles: readonly string[]} | undefined,
+		exchange: Exchange,
+	): Record<string, unknown> {
 		const lifetime = this.#options.tokenLifetimeSeconds;
 		const resourceScopes = scopes.filter(scope => !OIDC_SCOPES.has(scope.toLowerCase()));
 		const response: Record<string, unknown> = {
 			token_type: 'Bearer',
+			// As asked (Graph by whichever name the client used), so MSAL finds the token in its cache again.
 			scope: resourceScopes.join(' '),
 			expires_in: lifetime,
 			ext_expires_in: lifetime,
-			access_token: this.issueAccessToken(account, {expiresInSeconds: lifetime, clientId, scopes, customer}),
+			access_token: this.issueAccessToken(account, {expiresInSeconds: lifetime, clientId, scopes, customer, graphOrigins: this.#graphOrigins(exchange)}),
 		};
 		const wants = new Set(scopes.map(scope => scope.toLowerCase()));
 		if (wants.has('offline_access')) {
@@ -400,16 +456,27 @@ export class Identity {
 		});
 	}
 
-	/** A licensing access token for an account (aud = the licensing app, wids = its roles). */
+	/**
+	 * An access token for an account, wids = its roles: for the licensing service (the default;
+	 * aud = the licensing app), or for Graph when the scopes name it (aud = Graph's app ID, scp =
+	 * the Graph scopes by their short names, `.default` standing for the four the emulator knows).
+	 */
 	issueAccessToken(
 		account: EmulatorAccount,
-		options: {expiresInSeconds?: number; clientId?: string; scopes?: string[]; customer?: {tenantId: string; roles: readonly string[]}} = {},
+		options: {
+			expiresInSeconds?: number;
+			clientId?: string;
+			scopes?: string[];
+			customer?: {tenantId: string; roles: readonly string[]};
+			graphOrigins?: readonly string[];
+		} = {},
 	): string {
 		const tenantId = options.customer?.tenantId ?? account.tenantId;
 		const now = Math.floor(Date.now() / 1000);
 		const clientId = options.clientId ?? MSCOMMERCE_CLIENT_ID;
 		const scopes = options.scopes ?? [`${LICENSING_APP_ID}/.default`];
-		const forLicensing = scopes.length === 0 || scopes.some(scope => resourceOf(scope) === LICENSING_APP_ID);
+		const origins = options.graphOrigins ?? this.#graphOrigins();
+		const forLicensing = scopes.length === 0 || scopes.some(scope => resourceOf(scope, origins) === LICENSING_APP_ID);
 		return this.#options.signer.sign({
 			aud: forLicensing ? LICENSING_APP_ID : GRAPH_APP_ID,
 			iss: `${this.#options.issuerBase()}/${tenantId}/v2.0`,
@@ -423,7 +490,7 @@ export class Identity {
 			oid: account.oid,
 			preferred_username: account.username,
 			upn: account.username,
-			scp: 'user_impersonation',
+			scp: forLicensing ? 'user_impersonation' : graphScopeNames(scopes, origins).join(' ') || 'User.Read',
 			sub: pairwiseSubject(account.oid, clientId),
 			tid: tenantId,
 			uti: randomBytes(16).toString('base64url'),
@@ -491,7 +558,7 @@ export class Identity {
 		exchange: Exchange,
 		form: Record<string, string>,
 		authority: AuthorityTenant,
-		error: (status: number, code: string, aadsts: number | undefined, message: string) => Reply,
+		error: (status: number, code: string, aadsts: number | undefined, message: string, extra?: {suberror?: string; claims?: string}) => Reply,
 	): Reply {
 		const grant = form.code ? this.#authCodes.get(form.code) : undefined;
 		if (form.code) this.#authCodes.delete(form.code); // one use
@@ -511,8 +578,11 @@ export class Identity {
 			const failure = failureFor(50020, grant.account, grant.clientId, authority);
 			return error(failure.status, failure.error, 50020, failure.message);
 		}
-		const scopes = (form.scope ?? '').split(/\s+/).filter(Boolean);
-		return json(200, this.#tokenResponse(grant.account, grant.clientId, scopes.length > 0 ? scopes : grant.scopes), {'cache-control': 'no-store'});
+		const requested = (form.scope ?? '').split(/\s+/).filter(Boolean);
+		const scopes = requested.length > 0 ? requested : grant.scopes;
+		const consent = this.#consentProblem(exchange, scopes, grant.account.tenantId, grant.account, grant.clientId, authority);
+		if (consent) return error(consent.status, consent.error, 65001, consent.message, consent.extra);
+		return json(200, this.#tokenResponse(grant.account, grant.clientId, scopes, undefined, exchange), {'cache-control': 'no-store'});
 	}
 
 	/** Registers a certificate for an app (Certificates & secrets): assertions signed with its key are accepted. */
@@ -558,7 +628,13 @@ export class Identity {
 			return error(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
 		}
 		const scopes = (form.scope ?? '').split(/\s+/).filter(Boolean);
-		if (!scopes.some(scope => scope.endsWith('/.default') && resourceOf(scope) === LICENSING_APP_ID)) {
+		const origins = this.#graphOrigins(exchange);
+		// The licensing service's or Graph's `/.default`: the app's consented permissions there.
+		const resource = scopes
+			.filter(scope => scope.endsWith('/.default'))
+			.map(scope => resourceOf(scope, origins))
+			.find(candidate => candidate === LICENSING_APP_ID || candidate === GRAPH_APP_ID);
+		if (!resource) {
 			return error(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
 		}
 		// The token is the authority's tenant's (a multi-tenant app acts there, not at home), and
@@ -567,8 +643,10 @@ export class Identity {
 		exchange.note.tenantId = tenantId;
 		const now = Math.floor(Date.now() / 1000);
 		const lifetime = this.#options.tokenLifetimeSeconds;
+		// Entra leaves `roles` out of a token whose app has no permission on the resource.
+		const roles = resource === GRAPH_APP_ID ? app.graphRoles : app.roles;
 		const token = this.#options.signer.sign({
-			aud: LICENSING_APP_ID,
+			aud: resource,
 			iss: `${this.#options.issuerBase()}/${tenantId}/v2.0`,
 			iat: now,
 			nbf: now,
@@ -578,7 +656,7 @@ export class Identity {
 			idtyp: 'app',
 			oid: servicePrincipal,
 			sub: servicePrincipal,
-			roles: app.roles,
+			...(roles.length > 0 ? {roles} : {}),
 			tid: tenantId,
 			uti: randomBytes(16).toString('base64url'),
 			ver: '2.0',
@@ -697,14 +775,48 @@ function normalizeUserCode(userCode: string): string {
 	return userCode.replace(/[\s-]/g, '').toUpperCase();
 }
 
-/** The resource app a scope names (an app ID), or undefined for OIDC and Graph short scopes. */
-function resourceOf(scope: string): string | undefined {
+/**
+ * The resource app a scope names (an app ID), or undefined for OIDC scopes. A short scope is
+ * Graph's (Entra reads `User.Read` so); so is one of graph.microsoft.com or of `graphOrigins`, the
+ * emulator's own origins, which stand for Graph when a client's graph URL is the emulator.
+ */
+function resourceOf(scope: string, graphOrigins: readonly string[]): string | undefined {
 	const slash = scope.lastIndexOf('/');
 	if (slash < 0) return OIDC_SCOPES.has(scope.toLowerCase()) ? undefined : GRAPH_APP_ID;
-	const resource = scope.slice(0, slash).toLowerCase();
+	const resource = scope.slice(0, slash).toLowerCase().replace(/\/+$/, '');
 	if (resource === LICENSING_APP_ID || resource === LICENSING_APP_URI) return LICENSING_APP_ID;
-	if (resource === GRAPH_APP_ID || resource === 'https://graph.microsoft.com') return GRAPH_APP_ID;
+	if (resource === GRAPH_APP_ID || resource === GRAPH_RESOURCE || graphOrigins.includes(resource)) return GRAPH_APP_ID;
 	return resource;
+}
+
+/**
+ * The Graph scopes among `scopes` by their short names (a token's `scp`), the four the emulator
+ * knows in their own spelling, and `.default` standing for those four (what admins consent to).
+ */
+function graphScopeNames(scopes: readonly string[], graphOrigins: readonly string[]): string[] {
+	const names = new Set<string>();
+	for (const scope of scopes) {
+		if (resourceOf(scope, graphOrigins) !== GRAPH_APP_ID) continue;
+		const name = scope.slice(scope.lastIndexOf('/') + 1);
+		if (name.toLowerCase() === '.default') {
+			for (const permission of GRAPH_PERMISSIONS) names.add(permission);
+			continue;
+		}
+		names.add(GRAPH_PERMISSIONS.find(permission => permission.toLowerCase() === name.toLowerCase()) ?? name);
+	}
+	return [...names];
+}
+
+/** Display names of the clients Entra names in its messages. */
+const CLIENT_NAMES: Record<string, string> = {
+	[MSCOMMERCE_CLIENT_ID]: 'Microsoft Commerce Tools',
+	[GRAPH_CLI_CLIENT_ID]: 'Microsoft Graph Command Line Tools',
+};
+
+/** A client's display name; any other client keeps the name the emulator always gave. */
+function clientName(clientId: string): string {
+	const id = clientId.toLowerCase();
+	return (Object.hasOwn(CLIENT_NAMES, id) ? CLIENT_NAMES[id] : undefined) ?? 'Microsoft Commerce Tools';
 }
 
 function pairwiseSubject(oid: string, clientId: string): string {
@@ -740,7 +852,7 @@ function failureFor(aadsts: number, account: EmulatorAccount | undefined, client
 			return {
 				status: 400,
 				error: 'invalid_grant',
-				message: `The user or administrator has not consented to use the application with ID '${clientId}' named 'Microsoft Commerce Tools'. Send an interactive authorization request for this user and resource.`,
+				message: `The user or administrator has not consented to use the application with ID '${clientId}' named '${clientName(clientId)}'. Send an interactive authorization request for this user and resource.`,
 				extra: {suberror: 'consent_required'},
 			};
 		case 50020:

@@ -1,7 +1,8 @@
 /**
  * startEmulator: one HTTPS listener on 127.0.0.1 serving the identity routes (Entra ID's layout),
- * the licensing routes (docs/service.md, Routes), the control routes and the device-login page; optionally a second
- * listener that only speaks TLS 1.0/1.1, and fault injection in front of both.
+ * the licensing routes (docs/service.md, Routes), two Microsoft Graph resources (docs/graph.md),
+ * the control routes and the device-login page; optionally a second listener that only speaks
+ * TLS 1.0/1.1, and fault injection in front of both.
  */
 import {randomUUID} from 'node:crypto';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
@@ -13,12 +14,13 @@ import type {OfferTypePolicy, ProductPolicy} from '../commerce/types.js';
 import {mintAppCertificate, serverCertificates, type CertificateVariant} from './ca.js';
 import {handleControl, handleDeviceLogin, type ControlApi, type RequestLogEntry} from './control.js';
 import {CONTOSO, Directory, type EmulatorAccount, type EmulatorApp, type EmulatorTenant} from './directory.js';
-import {describeFaults, FaultInjector, parseFaults, type FaultRoute} from './faults.js';
-import {aadError, json, readBody, serverErrorPage, serviceError, type Exchange, type Reply} from './http.js';
+import {describeFaults, FaultInjector, isWrite, parseFaults, type FaultRoute} from './faults.js';
+import {graphUnauthorized, handleGraph, isGraphPath} from './graph.js';
+import {aadError, echoableRequestId, graphError, json, readBody, serverErrorPage, serviceError, type Exchange, type GraphIds, type Reply} from './http.js';
 import {Identity} from './identity.js';
 import {handleLicensing, unauthorized} from './licensing.js';
 import {DEFAULT_POLICY_ID} from '../commerce/types.js';
-import {findPolicy, PolicyStore, type Preset} from './state.js';
+import {findPolicy, PolicyStore, SWITCH_NAMES, type Preset, type Switches} from './state.js';
 import {TokenSigner} from './tokens.js';
 
 export type EmulatorOptions = {
@@ -66,7 +68,7 @@ export type EmulatorOptions = {
 	clientIds?: string[];
 	/** Client IDs registered without public flows: the token endpoint answers AADSTS7000218. */
 	confidentialClientIds?: string[];
-	/** Called after each logged request (licensing and identity routes; not /_emulator or /devicelogin). */
+	/** Called after each logged request (licensing, identity and Graph routes; not /_emulator or /devicelogin). */
 	onRequest?: (entry: RequestLogEntry) => void;
 	/** Hostile text in names, descriptions, error bodies and sign-in messages from the start (hostile.ts). */
 	hostile?: boolean;
@@ -80,6 +82,8 @@ export type Emulator = Omit<ControlApi, 'info'> & {
 	url: string;
 	/** Same as url: the licensing routes live at /v1.0/... */
 	licensingUrl: string;
+	/** Same as url too: Graph's routes live at /v1.0/policies/authorizationPolicy and /beta/... (a client's graph URL). */
+	graphUrl: string;
 	/** `${url}/organizations` */
 	authority: string;
 	authorityFor(tenant: string): string;
@@ -161,13 +165,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (!found) throw new Error(`No tenant ${tenant}: use ${directory.describeTenants()} (or a tenant ID)`);
 		return found.id;
 	};
-	const issueToken = (username: string, opts: {expiresInSeconds?: number} = {}): string => {
+	const issueToken: ControlApi['issueToken'] = (username, opts = {}) => {
 		const account = directory.findAccount(username);
 		if (!account) throw new Error(`No account ${username}: use one of ${directory.describeAccounts()}`);
-		return identity.issueAccessToken(account, opts);
+		const tenantId = opts.tenant === undefined ? account.tenantId : tenantIdOf(opts.tenant);
+		let customer: {tenantId: string; roles: readonly string[]} | undefined;
+		if (tenantId !== account.tenantId) {
+			// Another tenant: what a GDAP relationship gives there, as a refresh at that tenant would.
+			const roles = directory.gdapRoles(account.username, tenantId);
+			if (!roles) throw new RangeError(`tenant: ${account.username} has no GDAP relationship with ${opts.tenant ?? tenantId}`);
+			customer = {tenantId, roles};
+		}
+		return identity.issueAccessToken(account, {expiresInSeconds: opts.expiresInSeconds, scopes: opts.scopes, customer});
 	};
-	const tenantState = (tenant: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]} =>
+	const tenantState = (tenant: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]; switches: Switches} =>
 		store.tenant(tenantIdOf(tenant || CONTOSO.id)).snapshot(findPolicy(DEFAULT_POLICY_ID)?.id ?? DEFAULT_POLICY_ID);
+	const switches: ControlApi['switches'] = tenant => ({
+		...store.tenant(tenantIdOf(tenant || CONTOSO.id)).switches(),
+		beta: store.betaAvailable ? 'available' : 'unavailable',
+	});
+	const setSwitches: ControlApi['setSwitches'] = (values, tenant) => {
+		const state = store.tenant(tenantIdOf(tenant || CONTOSO.id));
+		// Checked whole before anything changes: a caller in plain JavaScript may pass anything.
+		for (const name of SWITCH_NAMES) {
+			const value: unknown = values[name];
+			if (value !== undefined && typeof value !== 'boolean') throw new RangeError(`${name} must be true or false`);
+		}
+		const beta: unknown = values.beta;
+		if (beta !== undefined && beta !== 'available' && beta !== 'unavailable') throw new RangeError('beta must be "available" or "unavailable"');
+		state.setSwitches(values);
+		if (beta !== undefined) store.betaAvailable = beta === 'available';
+		return switches(tenant);
+	};
 	const setValue: ControlApi['setValue'] = (tenant, scope, id, value) => {
 		const state = store.tenant(tenantIdOf(tenant || CONTOSO.id));
 		if (scope === 'product') {
@@ -208,11 +237,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		issueToken,
 		revokeRefreshTokens: username => identity.revokeRefreshTokens(username),
 		setGdap: (username, tenant, roles) => directory.setGdap(username, tenant, roles),
+		switches,
+		setSwitches,
+		setGraphConsent: (tenant, granted) => directory.setGraphConsent(tenant, granted),
 		accounts: [...directory.accounts],
 		info: () => ({
 			url,
 			authority: `${url}/organizations`,
 			licensingUrl: url,
+			graphUrl: url,
+			graphBeta: store.betaAvailable ? 'available' : 'unavailable',
 			legacyTlsUrl,
 			faults: describeFaults(faults.plan),
 			tenantCount: directory.tenantCount,
@@ -239,7 +273,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			const value = req.headers[name];
 			return Array.isArray(value) ? value[0] : value;
 		};
-		const correlationId = header('x-ms-correlation-id') || header('client-request-id') || randomUUID();
 		const base = listenerBase();
 		let requestUrl: URL;
 		try {
@@ -249,6 +282,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			send(res, json(400, {error: {code: 'BadRequest', message: 'The request target is not a valid path.'}}));
 			return;
 		}
+		const segments = requestUrl.pathname.split('/').filter(Boolean);
+		const first = segments[0]?.toLowerCase();
+		// Graph's paths first: /v1.0/policies/authorizationPolicy would otherwise be the licensing service's.
+		const route: FaultRoute | undefined = isGraphPath(segments) ? 'graph' : first === 'v1.0' ? 'licensing' : segments.length > 1 ? 'identity' : undefined;
+		// Graph makes its own request-id and echoes the client's client-request-id (or sends the same ID).
+		const graphIds: GraphIds | undefined = route === 'graph' ? graphRequestIds(header('client-request-id')) : undefined;
+		const correlationId = graphIds?.requestId ?? (header('x-ms-correlation-id') || header('client-request-id') || randomUUID());
 		const exchange: Exchange = {
 			method,
 			url: requestUrl,
@@ -259,15 +299,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			baseUrl: base,
 			note: {},
 		};
-		const segments = exchange.url.pathname.split('/').filter(Boolean);
-		const first = segments[0]?.toLowerCase();
 
 		// Our own routes: no faults, no log.
 		if (first === '_emulator') return send(res, handleControl(exchange, segments.slice(1), control));
 		if (first === 'devicelogin' && segments.length === 1) return send(res, handleDeviceLogin(exchange, control));
 		if (segments.length === 0 && method === 'GET') return send(res, json(200, control.info()));
 
-		const route: FaultRoute | undefined = first === 'v1.0' ? 'licensing' : segments.length > 1 ? 'identity' : undefined;
 		const faultsHit: string[] = [];
 		const target = {route: route ?? 'licensing', method};
 		const log = (status: number): void => {
@@ -280,7 +317,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			if (requests.length > MAX_LOG_ENTRIES) requests.splice(0, requests.length - MAX_LOG_ENTRIES);
 			options.onRequest?.(entry);
 		};
-		const headers = {'x-ms-correlation-id': correlationId, ...(route === 'identity' ? {'client-request-id': correlationId} : {})};
+		const headers: Record<string, string> = graphIds
+			? {'request-id': graphIds.requestId, 'client-request-id': graphIds.clientRequestId}
+			: {'x-ms-correlation-id': correlationId, ...(route === 'identity' ? {'client-request-id': correlationId} : {})};
 
 		let reply: Reply | undefined;
 		if (route) {
@@ -301,17 +340,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				reply =
 					route === 'identity'
 						? aadError(base, 429, 'temporarily_unavailable', undefined, 'The server is busy: too many requests. Retry later.', correlationId)
-						: serviceError(429, 'TooManyRequests', `Too many requests. Retry after ${faults.retryAfter} seconds.`);
+						: graphIds
+							? graphError(429, 'TooManyRequests', 'Too many requests from this client. Please try again later.', graphIds)
+							: serviceError(429, 'TooManyRequests', `Too many requests. Retry after ${faults.retryAfter} seconds.`);
 				reply.headers = {...reply.headers, ...retryAfter};
 			} else if (faults.fire('503', target)) {
 				faultsHit.push('503');
-				reply = serverErrorPage(503, correlationId, retryAfter);
+				reply = graphIds
+					? graphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Try the request again after a delay.', graphIds, retryAfter)
+					: serverErrorPage(503, correlationId, retryAfter);
 			} else if (faults.fire('500', target)) {
 				faultsHit.push('500');
-				reply = serverErrorPage(500, correlationId);
-			} else if (route === 'licensing' && faults.fire('expire', target)) {
+				// Graph's most common 500 says nothing at all.
+				reply = graphIds ? graphError(500, 'UnknownError', '', graphIds) : serverErrorPage(500, correlationId);
+			} else if (route !== 'identity' && faults.fire('expire', target)) {
 				faultsHit.push('expire');
-				reply = unauthorized(exchange, 'The access token expired');
+				reply = graphIds ? graphUnauthorized(exchange, graphIds, 'Lifetime validation failed, the token is expired.') : unauthorized(exchange, 'The access token expired');
 			} else if (faults.fire('redirect', target)) {
 				faultsHit.push('redirect');
 				// The same URL: a client that followed it would be answered, and the log would show it.
@@ -323,11 +367,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			}
 		}
 		if (!reply) {
+			// `ignore`: a write answered as if it applied, nothing changed (a write that did not apply).
+			const ignored = isWrite(target) && faults.fire('ignore', target);
+			if (ignored) faultsHit.push('ignore');
 			if (route === 'licensing') {
-				// `ignore`: the PUT is answered as a GET would be, the row unchanged (a write that did not apply).
-				const ignored = method === 'PUT' && faults.fire('ignore', target);
-				if (ignored) faultsHit.push('ignore');
+				// The PUT is answered as a GET would be: the row unchanged.
 				reply = handleLicensing(ignored ? {...exchange, method: 'GET'} : exchange, segments.slice(1), header('authorization'), {store, signer});
+			} else if (graphIds) {
+				reply = handleGraph(exchange, segments, header('authorization'), {store, signer}, graphIds, {apply: !ignored});
 			} else if (route === 'identity') {
 				reply = identity.handle(exchange, segments);
 			}
@@ -339,7 +386,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		}
 		reply.headers = {...reply.headers, ...headers};
 		const late = route ? faults.late(target) : 0;
-		if (late > 0 && reply.status === 200) {
+		// A Graph PATCH that applied answers 204.
+		if (late > 0 && (reply.status === 200 || (route === 'graph' && reply.status === 204))) {
 			// Applied already; the answer comes late (or never, if the client has gone).
 			faultsHit.push(`late=${late}ms`);
 			await new Promise(resolve => setTimeout(resolve, late));
@@ -412,6 +460,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		return {
 			url,
 			licensingUrl: url,
+			graphUrl: url,
 			authority: `${url}/organizations`,
 			authorityFor: tenant => `${url}/${tenant}`,
 			legacyTlsUrl,
@@ -430,6 +479,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			faults: control.faults,
 			revokeRefreshTokens: control.revokeRefreshTokens,
 			setGdap: control.setGdap,
+			switches,
+			setSwitches,
+			setGraphConsent: control.setGraphConsent,
 			tenantState,
 			addProduct: (tenant, p) => addProduct(tenant, p),
 			setValue,
@@ -475,6 +527,12 @@ async function shutdown(servers: Server[], identity: Identity, temporaryDir: str
 		),
 	);
 	if (temporaryDir) await rm(temporaryDir, {recursive: true, force: true});
+}
+
+/** A Graph request's IDs: a fresh request-id; the client's client-request-id when it can be echoed, else the same. */
+function graphRequestIds(clientRequestId: string | undefined): GraphIds {
+	const requestId = randomUUID();
+	return {requestId, clientRequestId: echoableRequestId(clientRequestId) ?? requestId};
 }
 
 function send(res: ServerResponse, reply: Reply): void {

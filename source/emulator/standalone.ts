@@ -1,11 +1,12 @@
 /**
  * `mscommerce emulator`: start the emulator, print everything a person needs to use it (URLs, CA
- * file, ready tokens, copy-paste commands), log requests as they come, and stop cleanly when the
- * caller's signal aborts (the CLI wires Ctrl-C to it).
+ * file, ready tokens, copy-paste commands for the licensing service and Microsoft Graph), log
+ * requests as they come, and stop cleanly when the caller's signal aborts (the CLI wires Ctrl-C to it).
  */
 import {DEFAULT_POLICY_ID} from '../commerce/types.js';
 import type {RequestLogEntry} from './control.js';
-import {ACCOUNTS, DEFAULT_USERNAME, NORTHWIND, PARTNER_USERNAME, syntheticTenant} from './directory.js';
+import {ACCOUNTS, DEFAULT_USERNAME, GRAPH_CLI_CLIENT_ID, NORTHWIND, PARTNER_USERNAME, syntheticTenant} from './directory.js';
+import {GRAPH_RESOURCE} from './graph.js';
 import {startEmulator, type EmulatorOptions} from './server.js';
 
 export type RunEmulatorOptions = EmulatorOptions & {
@@ -55,6 +56,7 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		const hours = lifetime >= 3600 ? `${Math.round((lifetime / 3600) * 10) / 10} h` : `${lifetime} s`;
 		const admin = emulator.issueToken('admin@contoso.onmicrosoft.com', {expiresInSeconds: lifetime});
 		const reader = emulator.issueToken('reader@contoso.onmicrosoft.com', {expiresInSeconds: lifetime});
+		const graph = emulator.issueToken('admin@contoso.onmicrosoft.com', {expiresInSeconds: lifetime, scopes: [`${GRAPH_RESOURCE}/.default`]});
 		// The fixed accounts by name; synthetic tenants' admins, maybe thousands, as one line.
 		const accounts = emulator.accounts.slice(0, ACCOUNTS.length).map(a => `${a.username} (${a.roleNames.join(', ') || 'no admin role'})`);
 		const tenantCount = emulatorOptions.tenantCount ?? 0;
@@ -69,6 +71,7 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		print(`mscommerce emulator is listening (started in ${Math.round(emulator.startupMs)} ms)`);
 		print('');
 		print(`  licensing URL  ${emulator.licensingUrl}`);
+		print(`  graph URL      ${emulator.graphUrl}`);
 		print(`  authority      ${emulator.authority}`);
 		print(`  CA file        ${emulator.caFile}`);
 		if (emulator.legacyTlsUrl) print(`  legacy TLS     ${emulator.legacyTlsUrl} (speaks only TLS 1.0/1.1)`);
@@ -86,11 +89,19 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		print(`Reader token (reader@contoso.onmicrosoft.com, valid ${hours}):`);
 		print(reader);
 		print('');
+		print(`Graph token (admin@contoso.onmicrosoft.com, every Graph scope the emulator knows, valid ${hours}):`);
+		print(graph);
+		print('');
 		print('List the products:');
 		print(`  curl --cacert ${ca} -H "Authorization: Bearer ${admin}" ${url}/v1.0/policies/${DEFAULT_POLICY_ID}/products`);
+		print('Read the tenant-wide switches (Microsoft Graph; also /beta/admin/appsAndServices):');
+		print(`  curl --cacert ${ca} -H "Authorization: Bearer ${graph}" ${url}/v1.0/policies/authorizationPolicy`);
+		print('Another admin turns a switch off (POST /_emulator/switches; "tenantId" for another tenant):');
+		print(`  curl --cacert ${ca} -H 'content-type: application/json' -d '{"isOfficeStoreEnabled":false}' ${url}/_emulator/switches`);
 		print('');
 		print('Sign in with the CLI (device code):');
-		print(`  mscommerce login --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca}`);
+		print(`  mscommerce login --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca} --graph-url ${emulator.graphUrl}`);
+		print(`  mscommerce switches list --authority ${emulator.authority} --ca-file ${ca} --graph-url ${emulator.graphUrl}`);
 		print('Approve its code (or open the page in a browser):');
 		print(`  curl --cacert ${ca} -d user_code=XXXX-XXXX -d username=${DEFAULT_USERNAME} ${url}/devicelogin`);
 		print('');
@@ -98,13 +109,19 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		for (const app of emulator.apps) {
 			const where = app.consentedIn ? `, multi-tenant: consented in Contoso, Fabrikam${tenantCount > 0 ? ' and every customer tenant' : ''}` : '';
 			print(`  ${app.displayName}: --client-id ${app.clientId} --client-secret '${app.secret}' (${app.roles.join(', ')}${where})`);
+			print(`    Microsoft Graph: ${app.graphRoles.join(', ') || 'no permissions'}`);
 		}
 		const [first] = emulator.apps;
 		if (first) {
 			const {file} = await emulator.appCertificate(first.clientId);
 			print(`  or with a certificate: --client-id ${first.clientId} --certificate ${shellQuote(file)}`);
-			print(`  mscommerce whoami --tenant contoso.onmicrosoft.com --client-id ${first.clientId} --client-secret '${first.secret}' --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca}`);
+			print(`  mscommerce whoami --tenant contoso.onmicrosoft.com --client-id ${first.clientId} --client-secret '${first.secret}' --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca} --graph-url ${emulator.graphUrl}`);
 		}
+		print(
+			`Graph sign-in: this program's client and Microsoft Graph Command Line Tools (${GRAPH_CLI_CLIENT_ID}) may ask for Policy.Read.All, ` +
+				`Policy.ReadWrite.Authorization and OrgSettings-AppsAndServices.(Read|ReadWrite).All; an admin consented in Contoso, Northwind` +
+				`${tenantCount > 0 ? ' and every customer tenant' : ''}, not in Fabrikam (AADSTS65001 there).`,
+		);
 		print(
 			`Partner (GDAP): ${PARTNER_USERNAME} manages Contoso (Billing Administrator) and Fabrikam (Global Reader)` +
 				`${tenantCount > 0 ? `, and each customer tenant (Billing Administrator)` : ''}; its home is ${NORTHWIND.domain}.`,

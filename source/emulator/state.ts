@@ -1,6 +1,7 @@
 /**
  * The policy values each tenant holds, in memory, created on first use from the catalog (plus any
- * synthetic products and products "Microsoft added" since start).
+ * synthetic products and products "Microsoft added" since start), and beside them the tenant-wide
+ * settings Microsoft Graph serves (docs/graph.md): authorizationPolicy and adminAppsAndServices.
  */
 import {HOSTILE, HOSTILE_PRODUCT_ID} from './hostile.js';
 import {catalog} from '../commerce/catalog.js';
@@ -23,6 +24,75 @@ export type ProductEntry = {
 export type OfferTypeEntry = {scopeId: string; scopeValue: string; policyValue: PolicyValue};
 
 export type Preset = 'fresh' | 'demo';
+
+/**
+ * The four tenant-wide switches beside the self-service purchase policy: two properties of Graph's
+ * authorizationPolicy (v1.0) and the two settings of adminAppsAndServices (beta). All on by default.
+ */
+export type Switches = {
+	allowedToSignUpEmailBasedSubscriptions: boolean;
+	allowEmailVerifiedUsersToJoinOrganization: boolean;
+	isAppAndServicesTrialEnabled: boolean;
+	isOfficeStoreEnabled: boolean;
+};
+
+export const SWITCH_NAMES: readonly (keyof Switches)[] = [
+	'allowedToSignUpEmailBasedSubscriptions',
+	'allowEmailVerifiedUsersToJoinOrganization',
+	'isAppAndServicesTrialEnabled',
+	'isOfficeStoreEnabled',
+];
+
+/** defaultUserRolePermissions, as a new tenant has it. */
+export type DefaultUserRolePermissions = {
+	allowedToCreateApps: boolean;
+	allowedToCreateSecurityGroups: boolean;
+	allowedToCreateTenants: boolean;
+	allowedToReadBitlockerKeysForOwnedDevice: boolean;
+	allowedToReadOtherUsers: boolean;
+	permissionGrantPoliciesAssigned: string[];
+};
+
+/** authorizationPolicy's properties (all but id), in the order Graph answers them. */
+export type AuthorizationPolicyState = {
+	displayName: string;
+	description: string;
+	allowInvitesFrom: string;
+	allowedToSignUpEmailBasedSubscriptions: boolean;
+	allowedToUseSSPR: boolean;
+	allowEmailVerifiedUsersToJoinOrganization: boolean;
+	allowUserConsentForRiskyApps: boolean;
+	blockMsolPowerShell: boolean;
+	guestUserRoleId: string;
+	defaultUserRolePermissions: DefaultUserRolePermissions;
+};
+
+export type AppsAndServicesSettings = {isAppAndServicesTrialEnabled: boolean; isOfficeStoreEnabled: boolean};
+
+/** The Guest User role template: a new tenant's guests get it. */
+export const GUEST_USER_ROLE_ID = '10dae51f-b6af-4016-8d66-8c2a99b929b3';
+
+function defaultAuthorizationPolicy(): AuthorizationPolicyState {
+	return {
+		displayName: 'Authorization Policy',
+		description: 'Used to manage authorization related settings across the company.',
+		allowInvitesFrom: 'everyone',
+		allowedToSignUpEmailBasedSubscriptions: true,
+		allowedToUseSSPR: true,
+		allowEmailVerifiedUsersToJoinOrganization: true,
+		allowUserConsentForRiskyApps: false,
+		blockMsolPowerShell: false,
+		guestUserRoleId: GUEST_USER_ROLE_ID,
+		defaultUserRolePermissions: {
+			allowedToCreateApps: true,
+			allowedToCreateSecurityGroups: true,
+			allowedToCreateTenants: true,
+			allowedToReadBitlockerKeysForOwnedDevice: true,
+			allowedToReadOtherUsers: true,
+			permissionGrantPoliciesAssigned: ['ManagePermissionGrantsForSelf.microsoft-user-default-legacy'],
+		},
+	};
+}
 
 /** The offer-type list's `scope` value, as the module shows it. */
 export const OFFER_TYPE_SCOPE = 'OfferType';
@@ -91,6 +161,10 @@ export function syntheticProducts(count: number): ProductSeed[] {
 export class TenantPolicies {
 	readonly products: ProductEntry[] = [];
 	readonly offerTypes: OfferTypeEntry[];
+	/** Graph's authorizationPolicy of this tenant (a PATCH changes it in place). */
+	readonly authorizationPolicy: AuthorizationPolicyState = defaultAuthorizationPolicy();
+	/** Graph's adminAppsAndServices settings of this tenant. */
+	readonly appsAndServices: AppsAndServicesSettings = {isAppAndServicesTrialEnabled: true, isOfficeStoreEnabled: true};
 	readonly #products = new Map<string, ProductEntry>();
 	readonly #offerTypes = new Map<string, OfferTypeEntry>();
 	// Serialized lists, until the next change: 10,000 rows then answer in a few ms.
@@ -167,10 +241,27 @@ export class TenantPolicies {
 		this.#lists.clear();
 	}
 
-	snapshot(policyId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]} {
+	/** The four switches as they stand. */
+	switches(): Switches {
+		const {allowedToSignUpEmailBasedSubscriptions, allowEmailVerifiedUsersToJoinOrganization} = this.authorizationPolicy;
+		return {allowedToSignUpEmailBasedSubscriptions, allowEmailVerifiedUsersToJoinOrganization, ...this.appsAndServices};
+	}
+
+	/** Sets some of the switches (the others keep their values). */
+	setSwitches(values: Partial<Switches>): void {
+		for (const name of SWITCH_NAMES) {
+			const value = values[name];
+			if (value === undefined) continue;
+			if (name === 'isAppAndServicesTrialEnabled' || name === 'isOfficeStoreEnabled') this.appsAndServices[name] = value;
+			else this.authorizationPolicy[name] = value;
+		}
+	}
+
+	snapshot(policyId: string): {products: ProductPolicy[]; offerTypes: OfferTypePolicy[]; switches: Switches} {
 		return {
 			products: this.products.map(entry => productItem(policyId, entry)),
 			offerTypes: this.offerTypes.map(entry => offerTypeItem(policyId, entry)),
+			switches: this.switches(),
 		};
 	}
 }
@@ -214,6 +305,12 @@ export function offerTypeItem(policyId: string, entry: OfferTypeEntry): OfferTyp
 export class PolicyStore {
 	/** Hostile text everywhere the service answers with names and descriptions (source/emulator/hostile.ts). */
 	hostile = false;
+	/**
+	 * Whether Graph's beta serves /admin/appsAndServices: service-wide, like a beta resource that
+	 * Microsoft withdraws (or has not rolled out); false makes it answer as Graph does for a
+	 * segment it does not know (docs/graph.md).
+	 */
+	betaAvailable = true;
 	readonly #tenants = new Map<string, TenantPolicies>();
 	readonly #seeds: ProductSeed[];
 	readonly #preset: Preset;
