@@ -194,8 +194,13 @@ test('a write answered later than the engine waits is settled by a re-read: appl
 	emu.setFaults('late=800ms');
 	const journal = startChangeSet({stateDir: user.stateDir, source: 'test', account: 'a', tenant: tenantOf(emu), policyId: P});
 	const stop = new AbortController();
-	setTimeout(() => stop.abort('SIGINT'), 150);
-	const result = await applyWrites(serviceTarget(client, P), planChanges(rows, 'Disabled').changes, {journal, stop: stop.signal, drainMs: 100});
+	// Ctrl-C once the service has applied eight writes (the engine's eight in flight), whose answers
+	// are still 800 ms away: not after a fixed time, which a busy machine may not have reached.
+	const disabled = () => emu.tenantState(tenantOf(emu)).products.filter(p => p.policyValue === 'Disabled').length;
+	const watch = setInterval(() => {
+		if (disabled() >= 8) stop.abort('SIGINT');
+	}, 5);
+	const result = await applyWrites(serviceTarget(client, P), planChanges(rows, 'Disabled').changes, {journal, stop: stop.signal, drainMs: 100}).finally(() => clearInterval(watch));
 	assert.equal(result.interrupted, true);
 	const kinds = new Set(result.outcomes.map(o => o.kind));
 	assert.ok(!kinds.has('unknown'), 'every write in flight was settled by the re-read');
