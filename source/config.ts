@@ -12,6 +12,10 @@ export const DEFAULT_CLIENT_ID = '3d5cffa9-04da-4657-8cab-c7f074657cad';
 export const LICENSING_SCOPE = 'aeb86249-8ea3-49e2-900b-54cc8e308f85/.default';
 export const DEFAULT_LICENSING_URL = 'https://licensing.m365.microsoft.com';
 export const DEFAULT_TENANT = 'organizations';
+/** Microsoft Graph, for the tenant-wide switches (docs/switches.md). */
+export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
+/** The Microsoft Graph Command Line Tools public client (Microsoft Graph PowerShell's): the default client for Graph. */
+export const GRAPH_CLI_CLIENT_ID = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
 
 export type OutputFormat = 'text' | 'json' | 'csv';
 
@@ -21,7 +25,13 @@ export type Settings = {
 	clientId: string;
 	authority: string;
 	licensingUrl: string;
+	/** --graph-url / MSCOMMERCE_GRAPH_URL: Microsoft Graph (the tenant-wide switches); its origin is the resource of Graph scopes. */
+	graphUrl: string;
+	/** --graph-client-id / MSCOMMERCE_GRAPH_CLIENT_ID: the public client that signs in to Graph (delegated). */
+	graphClientId: string;
 	token?: string;
+	/** --graph-token / MSCOMMERCE_GRAPH_TOKEN: a Graph token to use instead of signing in to Graph (--token is the licensing service's). */
+	graphToken?: string;
 	/** --account / MSCOMMERCE_ACCOUNT: the signed-in account to act as (else the default account). */
 	account?: string;
 	/** App-only sign-in: --client-secret / MSCOMMERCE_CLIENT_SECRET (never printed, never cached on disk). */
@@ -47,7 +57,10 @@ export type Flags = {
 	clientId?: string;
 	authority?: string;
 	licensingUrl?: string;
+	graphUrl?: string;
+	graphClientId?: string;
 	token?: string;
+	graphToken?: string;
 	account?: string;
 	clientSecret?: string;
 	certificate?: string;
@@ -124,6 +137,11 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 	if (!/^[A-Za-z0-9_-]+$/.test(policyId)) throw new UsageError(`--policy-id: "${policyId}" is not a policy ID`);
 	const token = pick(flags.token, 'MSCOMMERCE_TOKEN')?.replace(/^Bearer\s+/i, '').trim();
 	if (token !== undefined && (token === '' || /\s/.test(token))) throw new UsageError('--token: the token must be one word (the raw bearer token)');
+	const graphUrl = checkGraphUrl(pick(flags.graphUrl, 'MSCOMMERCE_GRAPH_URL') ?? DEFAULT_GRAPH_URL);
+	const graphClientId = pick(flags.graphClientId, 'MSCOMMERCE_GRAPH_CLIENT_ID') ?? GRAPH_CLI_CLIENT_ID;
+	if (!GUID.test(graphClientId)) throw new UsageError(`--graph-client-id: "${graphClientId}" is not an application (client) ID (a GUID)`);
+	const graphToken = pick(flags.graphToken, 'MSCOMMERCE_GRAPH_TOKEN')?.replace(/^Bearer\s+/i, '').trim();
+	if (graphToken !== undefined && (graphToken === '' || /\s/.test(graphToken))) throw new UsageError('--graph-token: the token must be one word (the raw bearer token)');
 	const account = pick(flags.account, 'MSCOMMERCE_ACCOUNT')?.trim();
 	if (account !== undefined && !isAccountName(account)) throw new UsageError(`--account: "${account}" is not an account (a user name such as admin@contoso.onmicrosoft.com)`);
 	const clientSecret = pick(flags.clientSecret, 'MSCOMMERCE_CLIENT_SECRET');
@@ -150,7 +168,10 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		clientId,
 		authority,
 		licensingUrl,
+		graphUrl,
+		graphClientId,
 		token,
+		...(graphToken !== undefined ? {graphToken} : {}),
 		...(account ? {account} : {}),
 		...(clientSecret !== undefined ? {clientSecret} : {}),
 		...(certificate !== undefined ? {certificate} : {}),
@@ -162,6 +183,18 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		stateDir: stateDirOf(env),
 		env,
 	};
+}
+
+/**
+ * --graph-url: a service URL (https, or http for this machine), without the API version: the
+ * program adds /v1.0/ and /beta/ itself, and the origin is the resource scopes are asked for.
+ */
+function checkGraphUrl(text: string): string {
+	const url = checkServiceUrl(text, '--graph-url');
+	if (/\/(v1\.0|beta)$/i.test(new URL(url).pathname)) {
+		throw new UsageError(`--graph-url: "${text}" names an API version; give Microsoft Graph's address without it (e.g. ${DEFAULT_GRAPH_URL})`);
+	}
+	return url;
 }
 
 /** $XDG_STATE_HOME/mscommerce (else ~/.local/state/mscommerce): also what shell completion reads, which never fails on a bad flag. */

@@ -36,6 +36,9 @@ function parseCount(text: string, option: string): number {
 	return Number(text);
 }
 
+/** The account commands act as under --demo (the emulator's Contoso Global Administrator). */
+const DEMO_ADMIN = 'admin@contoso.onmicrosoft.com';
+
 /** The synthetic customer tenants of a demo fleet (--demo --tenants): customer001…customer005. */
 const DEMO_TENANT_COUNT = 5;
 
@@ -68,6 +71,9 @@ async function demoSettings(settings: Settings, flags: GlobalFlags, forDashboard
 		licensingUrl: emulator.licensingUrl,
 		// The dashboard shows the device-code sign-in (approved by itself); commands act as the demo admin.
 		token: forDashboard ? undefined : emulator.tokens.admin,
+		// Microsoft Graph (the tenant-wide switches) is the same emulator; commands act as the demo admin there too.
+		graphUrl: emulator.graphUrl,
+		...(forDashboard ? {} : {graphToken: emulator.issueToken(DEMO_ADMIN, {scopes: [`${emulator.graphUrl}/.default`]})}),
 		stateDir: join(stateRoot, 'mscommerce'),
 	};
 	const close = async () => {
@@ -339,10 +345,13 @@ export function buildProgram(): Command {
 		.addOption(new Option('--client-id <id>', 'public client app ID used to sign in (env MSCOMMERCE_CLIENT_ID)').default(undefined, 'the MSCommerce module\'s'))
 		.addOption(new Option('--authority <url>', 'sign-in authority URL (env MSCOMMERCE_AUTHORITY)').default(undefined, 'https://login.microsoftonline.com/<tenant>'))
 		.addOption(new Option('--licensing-url <url>', 'licensing service URL (env MSCOMMERCE_LICENSING_URL)').default(undefined, 'https://licensing.m365.microsoft.com'))
+		.addOption(new Option('--graph-url <url>', 'Microsoft Graph URL, for the tenant-wide switches (env MSCOMMERCE_GRAPH_URL)').default(undefined, 'https://graph.microsoft.com'))
+		.addOption(new Option('--graph-client-id <id>', 'public client app ID used to sign in to Microsoft Graph (env MSCOMMERCE_GRAPH_CLIENT_ID)').default(undefined, 'Microsoft Graph Command Line Tools'))
 		.addOption(new Option('--account <upn>', 'the signed-in account to act as (env MSCOMMERCE_ACCOUNT)').default(undefined, 'the default account'))
 		.addOption(new Option('--client-secret <secret>', 'app-only sign-in with this client secret (env MSCOMMERCE_CLIENT_SECRET; needs --client-id and --tenant)'))
 		.addOption(new Option('--certificate <file>', 'app-only sign-in with this certificate and private key, PEM (env MSCOMMERCE_CERTIFICATE; needs --client-id and --tenant)'))
-		.addOption(new Option('--token <token>', 'use this bearer token instead of signing in (env MSCOMMERCE_TOKEN)'))
+		.addOption(new Option('--token <token>', 'use this bearer token for the licensing service instead of signing in (env MSCOMMERCE_TOKEN)'))
+		.addOption(new Option('--graph-token <token>', 'use this bearer token for Microsoft Graph (the switches) instead of signing in (env MSCOMMERCE_GRAPH_TOKEN)'))
 		.addOption(new Option('--ca-file <file>', 'extra trusted CA certificate, PEM (env MSCOMMERCE_CA_FILE; NODE_EXTRA_CA_CERTS works too)'))
 		.addOption(new Option('--timeout <seconds>', 'give up on an answer not complete within this many seconds, per try (env MSCOMMERCE_TIMEOUT)').default(undefined, '60'))
 		.addOption(oneOf(new Option('-o, --output <format>', 'output format, in any case'), ['text', 'json', 'csv']))
@@ -376,13 +385,21 @@ export function buildProgram(): Command {
 		.option('--browser', 'sign in in a browser (authorization code with PKCE; the browser comes back to this machine)')
 		.option('--port <n>', 'with --browser: the loopback port the browser comes back to (default: a free one; forward it over SSH)')
 		.option('--redirect-uri <uri>', "with --browser: the app's registered redirect URI (default http://localhost/m365/commerce for the MSCommerce app, http://localhost/ for others)")
-		.action(async (options: {browser?: boolean; port?: string; redirectUri?: string}, command: Command) =>
-			run(command, async ctx => (await import('./commands/account.js')).login(ctx, options)),
+		.option('--graph', 'sign in to Microsoft Graph (device code), for the tenant-wide switches: once, as the account commands use')
+		.action(async (options: {browser?: boolean; port?: string; redirectUri?: string; graph?: boolean}, command: Command) =>
+			run(command, async ctx => {
+				if (options.graph) {
+					if (options.browser || options.port !== undefined || options.redirectUri !== undefined) throw new UsageError('login --graph signs in with a device code: --browser, --port and --redirect-uri are for the licensing sign-in');
+					return (await import('./commands/switches.js')).loginGraph(ctx);
+				}
+				return (await import('./commands/account.js')).login(ctx, options);
+			}),
 		);
 	examples(login, [
 		'mscommerce login',
 		'mscommerce login --tenant contoso.onmicrosoft.com',
 		'mscommerce login --browser --port 8400        # over SSH: ssh -L 8400:localhost:8400 HOST',
+		'mscommerce login --graph                      # Microsoft Graph, for mscommerce switches and explain',
 	]);
 	const logout = program
 		.command('logout')
@@ -519,6 +536,43 @@ export function buildProgram(): Command {
 				run(command, async ctx => (await import('./commands/rows.js')).setCommand(ctx, 'offerType', args, options)),
 			),
 		['mscommerce offer-types set SaaS POWERBIVISUALS Disabled --yes', 'mscommerce offer-types set SaaS Enabled --dry-run'],
+	);
+
+	const switches = program
+		.command('switches')
+		.description('the tenant-wide switches (Microsoft Graph) that decide, beside each product, who may buy or trial');
+	examples(switches, ['mscommerce switches list', 'mscommerce switches get trialsOnBehalfOfOrg', 'mscommerce switches set trialsOnBehalfOfOrg off']);
+	examples(
+		switches
+			.command('list')
+			.description('every switch: its value, what on allows, and who may change it')
+			.action(async (_o, command: Command) => run(command, async ctx => (await import('./commands/switches.js')).switchesList(ctx))),
+		['mscommerce switches list', 'mscommerce switches list --json'],
+	);
+	examples(
+		switches
+			.command('get <name>')
+			.description('one switch: emailSignUp, emailJoin, trialsOnBehalfOfOrg or officeStore')
+			.action(async (name: string, _o, command: Command) => run(command, async ctx => (await import('./commands/switches.js')).switchesGet(ctx, name))),
+		['mscommerce switches get trialsOnBehalfOfOrg', 'mscommerce switches get emailSignUp --json'],
+	);
+	examples(
+		switches
+			.command('set <name> [value]')
+			.description('turn a switch on or off (true / false work too); confirmed like products set, logged and undoable')
+			.option('-y, --yes', 'do not ask for confirmation')
+			.option('--dry-run', 'show what would change, write nothing')
+			.action(async (name: string, value: string | undefined, options: {yes?: boolean; dryRun?: boolean}, command: Command) =>
+				run(command, async ctx => (await import('./commands/switches.js')).switchesSet(ctx, name, value, options)),
+			),
+		['mscommerce switches set trialsOnBehalfOfOrg off', 'mscommerce switches set emailSignUp off --yes', 'mscommerce switches set officeStore on --dry-run'],
+	);
+	examples(
+		program
+			.command('explain <product>')
+			.description("who can buy or trial a product (ID or name): its value and the tenant-wide switches together, and what that does not cover")
+			.action(async (product: string, _o, command: Command) => run(command, async ctx => (await import('./commands/switches.js')).explainCommand(ctx, product))),
+		['mscommerce explain CFQ7TTC0HD33', 'mscommerce explain "Visio Plan 1" --json'],
 	);
 
 	const baseline = program

@@ -85,10 +85,10 @@ export class AppOnlyClient {
 		this.cca.catch(() => undefined); // surfaced by token()
 	}
 
-	/** A token for the licensing service; `renew` skips MSAL's in-memory cache. */
-	async token(renew = false): Promise<AuthenticationResult> {
+	/** A token for the licensing service (or `scopes`: Microsoft Graph's `/.default`); `renew` skips MSAL's in-memory cache. */
+	async token(renew = false, scopes: string[] = [LICENSING_SCOPE]): Promise<AuthenticationResult> {
 		const cca = await this.cca;
-		const result = await cca.acquireTokenByClientCredential({scopes: [LICENSING_SCOPE], skipCache: renew});
+		const result = await cca.acquireTokenByClientCredential({scopes, skipCache: renew});
 		if (!result) throw new UsageError('app-only sign-in returned no token');
 		return result;
 	}

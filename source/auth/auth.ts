@@ -216,52 +216,9 @@ export class Auth {
 
 	async signInWithDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void, signal: AbortSignal): Promise<SignedIn> {
 		this.refuseInteractive('with a device code');
-		const pca = this.pca!;
-		this.network.begin(signal);
-		let refuse: (error: unknown) => void = () => undefined;
-		const request: DeviceCodeRequest = {
-			scopes: [LICENSING_SCOPE],
-			deviceCodeCallback: response => {
-				if (!response.userCode) {
-					// MSAL does not check the device-code answer: an error (an unknown client ID, say)
-					// arrives here as an empty response, and MSAL would go on polling with no code.
-					request.cancel = true;
-					refuse(new SignInError(new Error('The identity service gave no sign-in code'), this.network.lastAnswer));
-					return;
-				}
-				onPrompt({
-					userCode: response.userCode,
-					verificationUri: response.verificationUri,
-					expiresAt: Date.now() + response.expiresIn * 1000,
-					message: response.message,
-				});
-			},
-		};
-		let onAbort: () => void = () => undefined;
-		const aborted = new Promise<never>((_resolve, reject) => {
-			refuse = reject;
-			onAbort = () => {
-				request.cancel = true; // MSAL checks this before each poll
-				reject(new CancelledError('Sign-in cancelled'));
-			};
-			if (signal.aborted) onAbort();
-			else signal.addEventListener('abort', onAbort, {once: true});
-		});
-		const pending = pca.acquireTokenByDeviceCode(request);
-		pending.catch(() => undefined); // after a cancel, MSAL's own rejection has no one to tell
-		try {
-			const result = await Promise.race([pending, aborted]);
-			if (!result) throw new SignInError(new Error('The identity service returned no token'));
-			await this.setCurrent(result.account);
-			return this.remember(result, 'device-code');
-		} catch (error) {
-			if (error instanceof SignInError) throw error;
-			if (signal.aborted || error instanceof CancelledError) throw new CancelledError('Sign-in cancelled');
-			if (this.network.lastNetworkError) throw new SignInError(error, undefined, this.network.lastNetworkError);
-			throw new SignInError(error, this.network.lastAnswer);
-		} finally {
-			signal.removeEventListener('abort', onAbort);
-		}
+		const result = await deviceCodeSignIn(this.pca!, this.network, [LICENSING_SCOPE], onPrompt, signal);
+		await this.setCurrent(result.account);
+		return this.remember(result, 'device-code');
 	}
 
 	/** Forgets one account (by user name) or all; resolves with the user names removed. */
@@ -313,6 +270,16 @@ export class Auth {
 		// which gets a token for a customer tenant silently through GDAP).
 		this.account = accounts.find(a => atHomeIn(a, tenant)) ?? fallback;
 		return this.account;
+	}
+
+	/**
+	 * The account this run acts as, as MSAL should look it up for the tenant named (undefined when
+	 * none is signed in): another client (Microsoft Graph's, source/auth/graph.ts) acts as the same.
+	 */
+	async actingAccount(): Promise<AccountInfo | undefined> {
+		if (!this.pca) return undefined;
+		const account = await this.chooseAccount();
+		return account ? this.inTenant(account) : undefined;
 	}
 
 	/**
@@ -401,7 +368,67 @@ export class Auth {
 	}
 }
 
-function summarise(claims: TokenClaims | undefined, account?: AccountInfo): AccountSummary {
+/**
+ * The device code flow for `scopes` (the licensing service's, or Graph's: source/auth/graph.ts):
+ * `onPrompt` shows the code; aborting `signal` stops polling at once. Failures are SignInErrors
+ * carrying the identity service's own answer (or CancelledError).
+ */
+export async function deviceCodeSignIn(
+	pca: PublicClientApplication,
+	network: MsalNetwork,
+	scopes: string[],
+	onPrompt: (prompt: DeviceCodePrompt) => void,
+	signal: AbortSignal,
+	wrap: (error: unknown, answer: MsalNetwork['lastAnswer'], network?: unknown) => SignInError = (error, answer, failure) => new SignInError(error, answer, failure),
+): Promise<AuthenticationResult> {
+	network.begin(signal);
+	let refuse: (error: unknown) => void = () => undefined;
+	const request: DeviceCodeRequest = {
+		scopes,
+		deviceCodeCallback: response => {
+			if (!response.userCode) {
+				// MSAL does not check the device-code answer: an error (an unknown client ID, say)
+				// arrives here as an empty response, and MSAL would go on polling with no code.
+				request.cancel = true;
+				refuse(wrap(new Error('The identity service gave no sign-in code'), network.lastAnswer));
+				return;
+			}
+			onPrompt({
+				userCode: response.userCode,
+				verificationUri: response.verificationUri,
+				expiresAt: Date.now() + response.expiresIn * 1000,
+				message: response.message,
+			});
+		},
+	};
+	let onAbort: () => void = () => undefined;
+	const aborted = new Promise<never>((_resolve, reject) => {
+		refuse = reject;
+		onAbort = () => {
+			request.cancel = true; // MSAL checks this before each poll
+			reject(new CancelledError('Sign-in cancelled'));
+		};
+		if (signal.aborted) onAbort();
+		else signal.addEventListener('abort', onAbort, {once: true});
+	});
+	const pending = pca.acquireTokenByDeviceCode(request);
+	pending.catch(() => undefined); // after a cancel, MSAL's own rejection has no one to tell
+	try {
+		const result = await Promise.race([pending, aborted]);
+		if (!result) throw wrap(new Error('The identity service returned no token'), undefined);
+		return result;
+	} catch (error) {
+		if (error instanceof SignInError) throw error;
+		if (signal.aborted || error instanceof CancelledError) throw new CancelledError('Sign-in cancelled');
+		if (network.lastNetworkError) throw wrap(error, undefined, network.lastNetworkError);
+		throw wrap(error, network.lastAnswer);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
+
+/** Who a token (and the account MSAL names) says is signed in, in which tenant, with which roles. */
+export function summarise(claims: TokenClaims | undefined, account?: AccountInfo): AccountSummary {
 	const {roles, canChange} = rolesOf(claims);
 	const username = account?.username || claims?.username || (claims?.idtyp === 'app' && claims.appId ? `app ${claims.appId}` : 'unknown account');
 	// The token's tenant: a partner's account is at home elsewhere (MSAL's account names its home).
@@ -445,7 +472,7 @@ const METADATA_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 type SavedMetadata = {entries: Record<string, {savedAt?: number; metadata?: unknown}>; writing: Promise<void>; queued: boolean};
 const savedMetadata = new Map<string, SavedMetadata>();
 
-class AuthorityMetadataCache {
+export class AuthorityMetadataCache {
 	constructor(
 		private readonly file: string,
 		private readonly authority: string,

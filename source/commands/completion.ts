@@ -10,7 +10,8 @@ import type {Command, Option} from 'commander';
 import {DEFAULT_TENANT} from '../config.js';
 import type {Scope} from '../commerce/types.js';
 import {POLICY_VALUES} from '../commerce/types.js';
-import {valuesFor} from '../commerce/values.js';
+import {SWITCH_VALUES, valuesFor} from '../commerce/values.js';
+import {SWITCH_NAMES} from '../switches/definitions.js';
 import {ExitCode} from '../problems/exitCodes.js';
 import {readPrivateFile, writePrivateFile} from '../privateFiles.js';
 import {safeText} from '../text/safe.js';
@@ -34,6 +35,7 @@ const ID_ARGUMENTS: Record<string, {scope: Scope; value: boolean}> = {
 	'products set': {scope: 'product', value: true},
 	'offer-types get': {scope: 'offerType', value: false},
 	'offer-types set': {scope: 'offerType', value: true},
+	explain: {scope: 'product', value: false},
 };
 
 type Remembered = Partial<Record<Scope, string[]>>;
@@ -232,6 +234,9 @@ async function argumentCandidates(at: Position, stateDir: string): Promise<strin
 	if (visible.length > 0) return visible.map(c => c.name());
 	const path = commandPath(at.command);
 	if (path === 'completion') return at.positionals.length === 0 ? [...SHELLS] : [];
+	// The tenant-wide switches: their names, then on / off (docs/switches.md).
+	if (path === 'switches get') return at.positionals.length === 0 ? [...SWITCH_NAMES] : [];
+	if (path === 'switches set') return at.positionals.length === 0 ? [...SWITCH_NAMES] : at.positionals.length === 1 ? [...SWITCH_VALUES] : [];
 	const ids = ID_ARGUMENTS[path];
 	if (!ids) return [];
 	const values = valuesFor({scope: ids.scope, trialWithoutPaymentMethod: ids.scope === 'product'});

@@ -1,7 +1,8 @@
 /**
  * mscommerce history | undo: the change sets of the audit log, and putting one back. Undo never
  * overwrites a row changed again since (by anyone): it reports it and leaves it alone, and the
- * undo itself is a new change set in the log.
+ * undo itself is a new change set in the log. A change set of tenant-wide switches
+ * (docs/switches.md) is undone the same way, through Microsoft Graph (commands/switches.ts).
  */
 import {auditPath, changeSets, findChangeSet, readAudit, shortId, undoPlan, unreadableWarning, type ChangeSet} from '../commerce/audit.js';
 import type {Scope} from '../commerce/types.js';
@@ -53,7 +54,7 @@ export async function historyCommand(ctx: Context): Promise<number> {
 		failed: set.failed,
 		skipped: set.skipped,
 		unknown: set.unknown,
-		rows: set.rows.map(row => ({
+		rows: [...set.rows, ...set.switches].map(row => ({
 			scope: row.scope,
 			id: row.id,
 			name: row.name,
@@ -68,7 +69,7 @@ export async function historyCommand(ctx: Context): Promise<number> {
 	if (sets.length === 0) ctx.note(`No change recorded yet (${auditPath(ctx.settings.stateDir)}).`);
 	else if (ctx.settings.output === 'text') {
 		for (const set of sets) {
-			const unknown = set.rows.filter(row => row.status === 'unknown');
+			const unknown = [...set.rows, ...set.switches].filter(row => row.status === 'unknown');
 			if (unknown.length === 0) continue;
 			const named = unknown.slice(0, 3).map(row => `${row.name} (${row.id})`).join(', ');
 			const more = unknown.length > 3 ? ` and ${unknown.length - 3} more` : '';
@@ -92,8 +93,14 @@ export async function undoCommand(ctx: Context, id: string | undefined, options:
 	const who = await signedInAs(ctx);
 	const lookup = findChangeSet(changeSets(entries), {tenant: who.tenant, policyId: ctx.settings.policyId, anyTenant: isMultiTenant(ctx.settings.tenant)}, id);
 	if ('error' in lookup) throw new UsageError(lookup.error, ['List change sets with `mscommerce history`.']);
-	if ('fleet' in lookup) return (await import('./fleet.js')).fleetUndoCommand(ctx, lookup.fleet, options);
+	if ('fleet' in lookup) {
+		// Switches are changed in one tenant, as one account: undone there, named with --tenant.
+		const withSwitches = lookup.fleet.find(part => part.switches.length > 0);
+		if (withSwitches) throw new UsageError(`change set ${shortId(withSwitches.id)} changed tenant-wide switches in tenant ${withSwitches.tenant}: undo it there with --tenant ${withSwitches.tenantName ?? withSwitches.tenant}`);
+		return (await import('./fleet.js')).fleetUndoCommand(ctx, lookup.fleet, options);
+	}
 	const set = lookup.found;
+	if (set.switches.length > 0) return undoSwitchSet(ctx, set, options);
 	const scopes = [...new Set(set.rows.map(row => row.scope))] as Scope[];
 	const current = (await Promise.all(scopes.map(async scope => ctx.client.listRows(ctx.settings.policyId, scope)))).flat();
 	const undo = undoPlan(set, current);
@@ -108,4 +115,14 @@ export async function undoCommand(ctx: Context, id: string | undefined, options:
 		return ExitCode.partial;
 	}
 	return code;
+}
+
+/** Undo of a change set that changed tenant-wide switches: back through Microsoft Graph, by the same rule (commands/switches.ts). */
+async function undoSwitchSet(ctx: Context, set: ChangeSet, options: {yes?: boolean; dryRun?: boolean}): Promise<number> {
+	const written = set.switches.filter(row => row.status === 'ok' || row.status === 'unknown');
+	ctx.note(
+		`Undoing change set ${shortId(set.id)} (${set.source}, ${set.time}, ${set.account}): ${count(set.changed, 'switch', 'switches')} written${set.unknown ? `, ${set.unknown} unknown (re-read now)` : ''}.`,
+	);
+	const {undoSwitches} = await import('./switches.js');
+	return undoSwitches(ctx, written, {yes: options.yes, dryRun: options.dryRun, source: 'undo', undoes: set.id});
 }

@@ -4,7 +4,7 @@
  * listed in the dashboard's order (commerce/sort.ts), so a table and the dashboard read alike.
  */
 import {checkAuditLog, shortId, startChangeSet, type ChangeSetMeta} from '../commerce/audit.js';
-import {applyWrites, countOutcomes, DEFAULT_DRAIN_MS, heldAfter, outcomeReason, planChanges, type ApplyResult, type Outcome, type Plan} from '../commerce/changes.js';
+import {applyWrites, countOutcomes, DEFAULT_DRAIN_MS, heldAfter, outcomeReason, planChanges, type ApplyResult, type Outcome, type Plan, type Writable} from '../commerce/changes.js';
 import {offerTypeRow, productRow, serviceTarget} from '../commerce/client.js';
 import {loadSeen, markSeen, newRows, seenKey, watching, type Seen} from '../commerce/seen.js';
 import {otherScopeId, rowsForIds, rowsMatching, wrongScopeError} from '../commerce/select.js';
@@ -339,7 +339,7 @@ export const RESULT_WORD: Record<Outcome['kind'], string> = {
 };
 
 /** One row's result as `--json` gives it (a fleet's adds its tenant's fields). */
-export function outcomeJson(o: Outcome): Record<string, unknown> {
+export function outcomeJson<R extends Writable = Row>(o: Outcome<R>): Record<string, unknown> {
 	return {
 		id: o.change.row.id,
 		name: o.change.row.name,

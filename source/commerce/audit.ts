@@ -15,13 +15,18 @@ import {constants} from 'node:fs/promises';
 import {join} from 'node:path';
 import {ensurePrivateDir, openPrivateFile, readPrivateFile} from '../privateFiles.js';
 import {AuditLogError, UsageError} from '../problems/errors.js';
-import {planUndo, rowKey, type Change, type Journal, type Outcome, type Plan, type WrittenRow} from './changes.js';
-import {isPolicyValue} from './values.js';
+import {planUndo, rowKey, type AnyRow, type Change, type Journal, type Outcome, type Plan, type WrittenRow} from './changes.js';
+import {isPolicyValue, isSwitchValue, type SwitchValue} from './values.js';
 import type {PolicyValue, Row, Scope} from './types.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
 
 export type EntryResult = 'intent' | 'ok' | 'failed' | 'skipped';
+
+/** What a line is about: a product, an offer type, or a tenant-wide switch (docs/switches.md). */
+export type AuditScope = Scope | 'switch';
+/** A product's or offer type's policy value, or a switch's `on` / `off`. */
+export type AuditValue = PolicyValue | SwitchValue;
 
 /** One line. The JSON field names are a contract: add, never rename. */
 export type AuditEntry = {
@@ -36,17 +41,18 @@ export type AuditEntry = {
 	/** The tenant's domain, where it is known for that tenant. */
 	tenantName?: string;
 	policyId: string;
-	scope: Scope;
+	/** `product`, `offerType`, or `switch` (a tenant-wide switch: its name is the id, its values on / off). */
+	scope: AuditScope;
 	id: string;
 	name: string;
 	/** The value the person confirmed from. */
-	from: PolicyValue;
+	from: AuditValue;
 	/** The value asked for. */
-	to: PolicyValue;
+	to: AuditValue;
 	/** `intent`: about to be sent; then `ok`, `failed` or `skipped` (someone else changed it, or it is gone). */
 	result: EntryResult;
 	/** What the service held, where the outcome says (skipped, not applied, settled after a stop). */
-	now?: PolicyValue;
+	now?: AuditValue;
 	correlationId?: string;
 	/** The problem's title, when the write failed or was skipped. */
 	problem?: string;
@@ -62,14 +68,15 @@ export type ChangeSetMeta = {
 	account: string;
 	tenant: string;
 	tenantName?: string;
+	/** The run's policy (--policy-id); a switch's lines carry it too, so `undo` finds them as the last change set of this tenant. */
 	policyId: string;
 	undoes?: string;
 	/** Normally left out: a fresh UUID. Given: continue that change set (R retries its failed rows). */
 	id?: string;
 };
 
-/** A change set being written: the engine's journal (intent before each write, outcome after). */
-export type ChangeSetRecorder = Journal & {
+/** A change set being written: the engine's journal (intent before each write, outcome after), for rows and switches alike. */
+export type ChangeSetRecorder = Journal<AnyRow> & {
 	readonly id: string;
 	readonly meta: ChangeSetMeta;
 	/** The lines written so far. */
@@ -147,7 +154,7 @@ export function startChangeSet(meta: ChangeSetMeta): ChangeSetRecorder {
 		chain = done.catch(() => undefined);
 		return done;
 	};
-	const base = (change: Change) => ({
+	const base = (change: Change<AnyRow>) => ({
 		time: new Date().toISOString(),
 		changeSetId: id,
 		source: meta.source,
@@ -174,7 +181,7 @@ export function startChangeSet(meta: ChangeSetMeta): ChangeSetRecorder {
 }
 
 /** The outcome's line, or undefined for outcomes that wrote nothing and need no line. */
-function entryFor(outcome: Outcome): Pick<AuditEntry, 'result' | 'now' | 'correlationId' | 'problem'> | undefined {
+function entryFor(outcome: Outcome<AnyRow>): Pick<AuditEntry, 'result' | 'now' | 'correlationId' | 'problem'> | undefined {
 	switch (outcome.kind) {
 		case 'changed':
 			return {result: 'ok', now: outcome.row.value, ...(outcome.correlationId ? {correlationId: outcome.correlationId} : {})};
@@ -235,8 +242,10 @@ function asEntry(value: unknown): AuditEntry | undefined {
 	const e = value as Record<string, unknown>;
 	const text = (field: unknown, fallback: string) => (typeof field === 'string' && field !== '' ? field : fallback);
 	if (typeof e.changeSetId !== 'string' || e.changeSetId === '' || typeof e.id !== 'string' || e.id === '') return undefined;
-	if (e.scope !== 'product' && e.scope !== 'offerType') return undefined;
-	if (!isPolicyValue(e.from) || !isPolicyValue(e.to) || !RESULTS.includes(e.result as EntryResult)) return undefined;
+	if (e.scope !== 'product' && e.scope !== 'offerType' && e.scope !== 'switch') return undefined;
+	// A switch's values are on / off; a product's or offer type's, policy values.
+	const isValue = e.scope === 'switch' ? isSwitchValue : isPolicyValue;
+	if (!isValue(e.from) || !isValue(e.to) || !RESULTS.includes(e.result as EntryResult)) return undefined;
 	const entry: AuditEntry = {
 		time: text(e.time, ''),
 		changeSetId: e.changeSetId,
@@ -252,7 +261,7 @@ function asEntry(value: unknown): AuditEntry | undefined {
 		result: e.result as EntryResult,
 	};
 	if (typeof e.tenantName === 'string' && e.tenantName) entry.tenantName = e.tenantName;
-	if (isPolicyValue(e.now)) entry.now = e.now;
+	if (isValue(e.now)) entry.now = e.now;
 	if (typeof e.correlationId === 'string') entry.correlationId = e.correlationId;
 	if (typeof e.problem === 'string') entry.problem = e.problem;
 	if (typeof e.undoes === 'string') entry.undoes = e.undoes;
@@ -263,6 +272,11 @@ function asEntry(value: unknown): AuditEntry | undefined {
 export type RowStatus = 'ok' | 'failed' | 'skipped' | 'unknown';
 
 export type ChangeSetRow = WrittenRow & {status: RowStatus; now?: PolicyValue; problem?: string; correlationId?: string};
+
+/** A tenant-wide switch a change set wrote (docs/switches.md): its name, on / off. */
+export type SwitchChangeSetRow = {scope: 'switch'; id: string; name: string; from: SwitchValue; to: SwitchValue; status: RowStatus; now?: SwitchValue; problem?: string; correlationId?: string};
+
+type AnyChangeSetRow = Omit<ChangeSetRow, 'scope' | 'from' | 'to' | 'now'> & {scope: AuditScope; from: AuditValue; to: AuditValue; now?: AuditValue};
 
 export type ChangeSet = {
 	id: string;
@@ -282,13 +296,16 @@ export type ChangeSet = {
 	skipped: number;
 	/** Rows sent whose outcome was never recorded: re-read them (undo does). */
 	unknown: number;
+	/** Its products and offer types. */
 	rows: ChangeSetRow[];
+	/** Its tenant-wide switches (counted in changed, failed, skipped and unknown with the rows). */
+	switches: SwitchChangeSetRow[];
 	entries: AuditEntry[];
 };
 
 /** Each row's last word: `ok` wins (a retry in the same set), then an intent with no outcome after it is unknown. */
-function rowsOf(entries: readonly AuditEntry[]): ChangeSetRow[] {
-	const rows = new Map<string, ChangeSetRow>();
+function rowsOf(entries: readonly AuditEntry[]): AnyChangeSetRow[] {
+	const rows = new Map<string, AnyChangeSetRow>();
 	for (const entry of entries) {
 		const key = rowKey(entry);
 		const row = rows.get(key);
@@ -320,8 +337,10 @@ function rowsOf(entries: readonly AuditEntry[]): ChangeSetRow[] {
 function changeSetOf(entries: readonly AuditEntry[]): ChangeSet | undefined {
 	const first = entries[0];
 	if (!first) return undefined;
-	const rows = rowsOf(entries);
-	const counted = (status: RowStatus) => rows.filter(row => row.status === status).length;
+	const all = rowsOf(entries);
+	const counted = (status: RowStatus) => all.filter(row => row.status === status).length;
+	const rows = all.filter((row): row is ChangeSetRow => row.scope !== 'switch');
+	const switches = all.filter((row): row is SwitchChangeSetRow => row.scope === 'switch');
 	const set: ChangeSet = {
 		id: first.changeSetId,
 		time: first.time,
@@ -334,6 +353,7 @@ function changeSetOf(entries: readonly AuditEntry[]): ChangeSet | undefined {
 		skipped: counted('skipped'),
 		unknown: counted('unknown'),
 		rows,
+		switches,
 		entries: [...entries],
 	};
 	const named = entries.find(entry => entry.tenantName);

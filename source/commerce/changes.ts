@@ -10,23 +10,36 @@
  * goes through it: `products set`, `offer-types set`, `baseline apply`, `undo`, and the
  * dashboard's single, bulk, R and u.
  *
- * Rows are products and offer types today; the engine only needs a key, a value and a target
- * that can read and write them, so later kinds of row (tenant switches written with PATCH and
- * verified by GET) fit the same model.
+ * Rows are products and offer types (Row), and the tenant-wide switches (SwitchRow: written
+ * with PATCH and verified by GET, source/switches/): the engine only needs a key, a name, a value
+ * and a target that can read and write them, so its types take the kind of row as a parameter
+ * (Row unless said otherwise).
  */
 import {NotAppliedError, CancelledError} from '../problems/errors.js';
 import {classify as defaultClassify} from '../problems/classify.js';
 import type {Problem} from '../problems/types.js';
 import type {PolicyValue, Row} from './types.js';
-import {checkValue} from './values.js';
+import {checkValue, type SwitchValue} from './values.js';
+
+/** What the engine needs of a row: a key (scope and ID), a name to report, and its value. */
+export type Writable = {scope: string; id: string; name: string; value: string};
+
+/**
+ * A tenant-wide switch as the engine and the audit log see it (source/switches/definitions.ts
+ * names them): scope `switch`, the switch's name as its ID, `on` or `off` as its value.
+ */
+export type SwitchRow = {scope: 'switch'; id: string; name: string; value: SwitchValue};
+
+/** Every kind of row the audit log records. */
+export type AnyRow = Row | SwitchRow;
 
 /** A row's key: the same for a listed row, a plan's row and an audit entry (IDs compare case-insensitively). */
-export function rowKey(row: Pick<Row, 'scope' | 'id'>): string {
+export function rowKey(row: {scope: string; id: string}): string {
 	return `${row.scope}:${row.id.toUpperCase()}`;
 }
 
 /** One row to change: from the value the person confirmed from, to the value wanted. */
-export type Change = {row: Row; from: PolicyValue; to: PolicyValue};
+export type Change<R extends Writable = Row> = {row: R; from: R['value']; to: R['value']};
 
 /** A row left out of a plan, and why (it cannot take the value; it changed since; it is gone). */
 export type Skip = {row: Row; reason: string};
@@ -72,13 +85,13 @@ export type WrittenRow = Pick<Row, 'scope' | 'id' | 'name'> & {from: PolicyValue
  * behind `undo` and the dashboard's u. Only a row still holding the value the change set left is
  * put back; a row changed since, by anyone, or no longer listed, is never written.
  */
-export type UndoStep =
-	| {kind: 'revert'; row: Row; to: PolicyValue}
-	| {kind: 'unchanged'; row: Row}
-	| {kind: 'changed-since'; row: Row}
+export type UndoStep<R extends Writable = Row> =
+	| {kind: 'revert'; row: R; to: R['value']}
+	| {kind: 'unchanged'; row: R}
+	| {kind: 'changed-since'; row: R}
 	| {kind: 'gone'};
 
-export function undoStep(written: {from: PolicyValue; to: PolicyValue}, now: Row | undefined): UndoStep {
+export function undoStep<R extends Writable = Row>(written: {from: R['value']; to: R['value']}, now: R | undefined): UndoStep<R> {
 	if (!now) return {kind: 'gone'};
 	if (now.value !== written.to) return {kind: 'changed-since', row: now};
 	if (now.value === written.from) return {kind: 'unchanged', row: now};
@@ -106,53 +119,53 @@ export function planUndo(written: readonly WrittenRow[], current: (key: string) 
 }
 
 /** What happened to one row of a plan. */
-export type Outcome =
+export type Outcome<R extends Writable = Row> =
 	/** Written, and the answer holds the wanted value. */
-	| {kind: 'changed'; change: Change; row: Row; correlationId?: string}
+	| {kind: 'changed'; change: Change<R>; row: R; correlationId?: string}
 	/** The re-read found the wanted value already there: nothing sent. */
-	| {kind: 'already'; change: Change; row: Row}
+	| {kind: 'already'; change: Change<R>; row: R}
 	/** The re-read found another value than the one confirmed from: someone else changed it. Nothing sent. */
-	| {kind: 'conflict'; change: Change; row: Row}
+	| {kind: 'conflict'; change: Change<R>; row: R}
 	/** The row is no longer listed. Nothing sent. */
-	| {kind: 'gone'; change: Change}
+	| {kind: 'gone'; change: Change<R>}
 	/** Not changed: the write (or the re-read before it) failed, or the answer did not hold the value. */
-	| {kind: 'failed'; change: Change; problem: Problem; row?: Row; sent: boolean}
+	| {kind: 'failed'; change: Change<R>; problem: Problem; row?: R; sent: boolean}
 	/** Sent, but whether it applied is not known (interrupted, or the connection dropped, and no re-read could tell). */
-	| {kind: 'unknown'; change: Change; problem: Problem}
+	| {kind: 'unknown'; change: Change<R>; problem: Problem}
 	/** Stopped before it was sent. */
-	| {kind: 'not-sent'; change: Change};
+	| {kind: 'not-sent'; change: Change<R>};
 
 export type OutcomeKind = Outcome['kind'];
 
-/** Reads and writes rows where they live (the licensing service, or a test's memory). */
-export type WriteTarget = {
+/** Reads and writes rows where they live (the licensing service, Microsoft Graph, or a test's memory). */
+export type WriteTarget<R extends Writable = Row> = {
 	/**
 	 * The rows of these changes as the service holds them now, by rowKey; a row missing from the
 	 * map is no longer listed. Used right before writing (one list per scope for several rows,
 	 * or one GET for a single row) and to settle writes whose outcome is unknown.
 	 */
-	read(changes: readonly Change[], signal: AbortSignal): Promise<Map<string, Row>>;
-	/** Writes one row; resolves with the row as the answer holds it. */
-	write(change: Change, signal: AbortSignal): Promise<{row: Row; correlationId?: string}>;
+	read(changes: readonly Change<R>[], signal: AbortSignal): Promise<Map<string, R>>;
+	/** Writes one row; resolves with the row as the answer holds it (or as a read right after the write found it). */
+	write(change: Change<R>, signal: AbortSignal): Promise<{row: R; correlationId?: string}>;
 };
 
 /**
  * Where intents and outcomes are written ahead (the audit log). `intent` must be on disk before
  * the write is sent: if it throws, the write is not sent and the engine stops.
  */
-export type Journal = {
-	intent(change: Change): Promise<void>;
-	outcome(outcome: Outcome): Promise<void>;
+export type Journal<R extends Writable = Row> = {
+	intent(change: Change<R>): Promise<void>;
+	outcome(outcome: Outcome<R>): Promise<void>;
 };
 
-export type ApplyOptions = {
+export type ApplyOptions<R extends Writable = Row> = {
 	/** Requests in flight at once (4 to 8 is kind to the service and fast). */
 	concurrency?: number;
-	journal?: Journal;
+	journal?: Journal<R>;
 	/** Told as each row's outcome is known, in completion order (unknown rows once more when settled). */
-	onOutcome?: (outcome: Outcome) => void;
+	onOutcome?: (outcome: Outcome<R>) => void;
 	/** Told right before each write is sent (after its intent is on disk). */
-	onSend?: (change: Change) => void;
+	onSend?: (change: Change<R>) => void;
 	/** Turns a failure into a Problem (default: the one classifier). */
 	classify?: (error: unknown) => Problem;
 	/** Stop: send nothing more, wait up to `drainMs` for the writes in flight, re-read the unknown. */
@@ -163,15 +176,15 @@ export type ApplyOptions = {
 	rereadAfterMs?: number;
 };
 
-export type ApplyResult = {
+export type ApplyResult<R extends Writable = Row> = {
 	/** In the plan's order. */
-	outcomes: Outcome[];
+	outcomes: Outcome<R>[];
 	/** Whether a stop cut the run short (some rows not sent, or waited for). */
 	interrupted: boolean;
 	/** The journal could not be written: the writes after it were not sent. */
 	journalError?: Error;
 	/** Outcomes the journal could not record (print them: nothing may be lost). */
-	unjournaled: Outcome[];
+	unjournaled: Outcome<R>[];
 };
 
 // 8 in flight: at 100 ms a request, 100 rows take ~1.4 s instead of ~10 s one by one (bench/bulk.ts),
@@ -180,20 +193,20 @@ export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_DRAIN_MS = 10_000;
 const DEFAULT_REREAD_AFTER_MS = 2_000;
 /**
- * Failures after which a sent write may still have applied: no answer came back, or one too large
- * or garbled to read. The row is re-read to tell.
+ * Failures after which a sent write may still have applied: no answer came back, one too large or
+ * garbled to read, or an accepted write whose read-back failed. The row is re-read to tell.
  */
-const UNANSWERED: ReadonlySet<Problem['kind']> = new Set(['connection', 'timeout', 'cancelled', 'too-large', 'malformed']);
+const UNANSWERED: ReadonlySet<Problem['kind']> = new Set(['connection', 'timeout', 'cancelled', 'too-large', 'malformed', 'unverified']);
 
 /**
  * The engine: each change re-read, written only while it still holds what the person confirmed
  * from, verified, and journaled ahead; at most `concurrency` at a time. Resolves with an outcome
  * per change, in the plan's order.
  */
-export async function applyWrites(target: WriteTarget, changes: readonly Change[], options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyWrites<R extends Writable = Row>(target: WriteTarget<R>, changes: readonly Change<R>[], options: ApplyOptions<NoInfer<R>> = {}): Promise<ApplyResult<R>> {
 	const classify = options.classify ?? defaultClassify;
-	const outcomes: Outcome[] = new Array(changes.length);
-	const unjournaled: Outcome[] = [];
+	const outcomes: Outcome<R>[] = new Array(changes.length);
+	const unjournaled: Outcome<R>[] = [];
 	// Our own stop: the caller's, or a journal that failed.
 	const halt = new AbortController();
 	const onStop = () => halt.abort(options.stop?.reason);
@@ -209,7 +222,7 @@ export async function applyWrites(target: WriteTarget, changes: readonly Change[
 	let journalError: Error | undefined;
 	let interrupted = false;
 
-	const tell = async (outcome: Outcome, journaled: boolean) => {
+	const tell = async (outcome: Outcome<R>, journaled: boolean) => {
 		if (journaled && options.journal) {
 			try {
 				await options.journal.outcome(outcome);
@@ -224,8 +237,8 @@ export async function applyWrites(target: WriteTarget, changes: readonly Change[
 	// One snapshot of the rows for a bulk write, refreshed when older than rereadAfterMs; a single
 	// row is read on its own. A failed read is not kept: the next row tries again.
 	const single = changes.length === 1;
-	let snapshot: {at: number; rows: Promise<Map<string, Row>>} | undefined;
-	const current = (change: Change): Promise<Map<string, Row>> => {
+	let snapshot: {at: number; rows: Promise<Map<string, R>>} | undefined;
+	const current = (change: Change<R>): Promise<Map<string, R>> => {
 		if (single) return target.read([change], halt.signal);
 		const now = performance.now();
 		if (!snapshot || now - snapshot.at > (options.rereadAfterMs ?? DEFAULT_REREAD_AFTER_MS)) {
@@ -239,9 +252,9 @@ export async function applyWrites(target: WriteTarget, changes: readonly Change[
 	};
 
 	let next = 0;
-	const one = async (change: Change): Promise<{outcome: Outcome; journaled: boolean}> => {
+	const one = async (change: Change<R>): Promise<{outcome: Outcome<R>; journaled: boolean}> => {
 		if (halt.signal.aborted) return {outcome: {kind: 'not-sent', change}, journaled: false};
-		let now: Row | undefined;
+		let now: R | undefined;
 		try {
 			now = (await current(change)).get(rowKey(change.row));
 		} catch (error) {
@@ -297,7 +310,7 @@ export async function applyWrites(target: WriteTarget, changes: readonly Change[
 		const unknown = outcomes.map((outcome, index) => ({outcome, index})).filter(({outcome}) => outcome.kind === 'unknown');
 		if (unknown.length > 0) {
 			const settleSignal = AbortSignal.timeout(options.drainMs ?? DEFAULT_DRAIN_MS);
-			let rows: Map<string, Row> | undefined;
+			let rows: Map<string, R> | undefined;
 			try {
 				rows = await target.read(unknown.map(u => u.outcome.change), settleSignal);
 			} catch {
@@ -310,7 +323,7 @@ export async function applyWrites(target: WriteTarget, changes: readonly Change[
 					continue;
 				}
 				const now = rows.get(rowKey(change.row));
-				const settled: Outcome =
+				const settled: Outcome<R> =
 					now?.value === change.to
 						? {kind: 'changed', change, row: now}
 						: {
@@ -319,7 +332,7 @@ export async function applyWrites(target: WriteTarget, changes: readonly Change[
 								row: now,
 								sent: true,
 								problem: {
-									...(outcome as Extract<Outcome, {kind: 'unknown'}>).problem,
+									...(outcome as Extract<Outcome<R>, {kind: 'unknown'}>).problem,
 									title: now ? `Not applied: the service holds ${now.value}` : 'Not applied: the row is no longer listed',
 								},
 							};
@@ -339,7 +352,7 @@ function asError(error: unknown): Error {
 }
 
 /** Outcomes counted by kind. */
-export function countOutcomes(outcomes: readonly Outcome[]): Record<OutcomeKind, number> {
+export function countOutcomes<R extends Writable = Row>(outcomes: readonly Outcome<R>[]): Record<OutcomeKind, number> {
 	const counts: Record<OutcomeKind, number> = {changed: 0, already: 0, conflict: 0, gone: 0, failed: 0, unknown: 0, 'not-sent': 0};
 	for (const outcome of outcomes) counts[outcome.kind] += 1;
 	return counts;
@@ -350,7 +363,7 @@ export function countOutcomes(outcomes: readonly Outcome[]): Record<OutcomeKind,
  * value confirmed from when nothing was sent or the service answered with an error; else
  * undefined (sent, and no answer says what happened).
  */
-export function heldAfter(outcome: Outcome): PolicyValue | undefined {
+export function heldAfter<R extends Writable = Row>(outcome: Outcome<R>): R['value'] | undefined {
 	switch (outcome.kind) {
 		case 'changed':
 		case 'already':
@@ -368,7 +381,7 @@ export function heldAfter(outcome: Outcome): PolicyValue | undefined {
 }
 
 /** A sentence for a row that was not changed (CLI result tables, the dashboard's status and detail). */
-export function outcomeReason(outcome: Outcome): string {
+export function outcomeReason<R extends Writable = Row>(outcome: Outcome<R>): string {
 	switch (outcome.kind) {
 		case 'changed':
 			return 'changed';

@@ -1,7 +1,8 @@
 /**
  * The value rules, in one place: which values a row may take (docs/service.md, Values), the order
  * Space cycles through them (docs/architecture.md, The dashboard), and how a user's spelling
- * becomes a PolicyValue.
+ * becomes a PolicyValue; and the same for the tenant-wide switches (docs/switches.md): `on` or
+ * `off`, `true` / `false` accepted.
  */
 import {knownProduct} from './catalog.js';
 import {POLICY_VALUES, type PolicyValue, type Row, type Scope} from './types.js';
@@ -89,4 +90,36 @@ export function countValues(rows: readonly Pick<Row, 'value'>[]): Record<PolicyV
 	const counts: Record<PolicyValue, number> = {Enabled: 0, OnlyTrialsWithoutPaymentMethod: 0, Disabled: 0};
 	for (const row of rows) counts[row.value] += 1;
 	return counts;
+}
+
+/** A tenant-wide switch's value as mscommerce shows it (docs/switches.md): Microsoft Graph's true / false. */
+export const SWITCH_VALUES = ['on', 'off'] as const;
+export type SwitchValue = (typeof SWITCH_VALUES)[number];
+
+const SWITCH_SPELLINGS = new Map<string, SwitchValue>([
+	['on', 'on'],
+	['off', 'off'],
+	['true', 'on'],
+	['false', 'off'],
+	['$true', 'on'],
+	['$false', 'off'],
+]);
+
+/** A user's spelling of a switch value: on / off, or true / false as Graph and PowerShell write them (any case); else undefined. */
+export function parseSwitchValue(text: string): SwitchValue | undefined {
+	return SWITCH_SPELLINGS.get(text.trim().toLowerCase());
+}
+
+export function isSwitchValue(value: unknown): value is SwitchValue {
+	return value === 'on' || value === 'off';
+}
+
+/** Graph's boolean as a switch value. */
+export function switchValueOf(enabled: boolean): SwitchValue {
+	return enabled ? 'on' : 'off';
+}
+
+/** A switch value as Graph's boolean. */
+export function switchEnabled(value: SwitchValue): boolean {
+	return value === 'on';
 }

@@ -71,7 +71,8 @@ export type NetSettings = {
 
 export type RetryInfo = {context: RequestContext; attempt: number; delayMs: number; reason: string};
 
-export type HttpMethod = 'GET' | 'PUT' | 'POST';
+/** PATCH is Graph's (the tenant switches); like POST it is not sent again after a dropped connection. */
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH';
 
 export type HttpRequest = {
 	method: HttpMethod;

@@ -7,19 +7,24 @@ import {
 	AnswerTooLargeError,
 	AnswerTooSlowError,
 	AuditLogError,
+	BetaUnavailableError,
 	CancelledError,
+	GraphNotSignedInError,
 	HttpError,
 	MalformedResponseError,
 	NetworkError,
 	NotAppliedError,
 	NotSignedInError,
 	RedirectError,
+	UnverifiedWriteError,
 	UsageError,
 	errorCode,
+	type GraphRequest,
 	type RequestContext,
 } from './errors.js';
 import type {Problem, ProblemKind} from './types.js';
 import {SignInError, signInProblem} from './signIn.js';
+import {safeText} from '../text/safe.js';
 
 const TLS_PROTOCOL = new Set([
 	'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
@@ -62,7 +67,8 @@ const CA_HINT =
 
 export function classify(error: unknown): Problem {
 	if (error instanceof SignInError) return signInProblem(error, classify);
-	if (error instanceof HttpError) return fromStatus(error);
+	if (error instanceof HttpError) return error.context.graph ? fromGraph(error, error.context.graph) : fromStatus(error);
+	if (error instanceof BetaUnavailableError) return betaUnavailable(error);
 	if (error instanceof NetworkError) return fromNetwork(error);
 	if (error instanceof MalformedResponseError) {
 		return problem('malformed', 'The service answered with something unexpected', {
@@ -86,6 +92,15 @@ export function classify(error: unknown): Problem {
 			hints: ['The service accepted the request but kept the old value. Try again (R in the dashboard); if it keeps happening, give Microsoft support the correlation ID.'],
 		});
 	}
+	if (error instanceof UnverifiedWriteError) {
+		const cause = classify(error.cause);
+		return problem('unverified', `Sent, but reading ${error.rowName} back failed: ${lowerFirst(cause.title)}`, {
+			detail: cause.detail,
+			correlationId: error.correlationId ?? cause.correlationId,
+			retryable: true,
+			hints: ['The change was accepted; whether it holds is read again before the command ends. Run the same command again to be sure (it writes nothing if the value is already there).'],
+		});
+	}
 	if (error instanceof AuditLogError) {
 		return problem('audit-log', 'The audit log could not be written: nothing more was sent', {
 			detail: error.message,
@@ -93,6 +108,8 @@ export function classify(error: unknown): Problem {
 		});
 	}
 	if (error instanceof UsageError) return problem('usage', error.message, {hints: error.hints});
+	// Graph's own sign-in: its hints name `login --graph`, never the licensing sign-in's.
+	if (error instanceof GraphNotSignedInError) return problem('not-signed-in', error.message || 'Not signed in to Microsoft Graph', {hints: error.hints});
 	if (error instanceof NotSignedInError) {
 		return problem('not-signed-in', error.message || 'Not signed in', {
 			hints: [...error.hints, 'Run `mscommerce login` to sign in with a device code, or pass a token with --token / MSCOMMERCE_TOKEN.'],
@@ -260,6 +277,69 @@ function fromStatus(error: HttpError): Problem {
 	});
 }
 
+/**
+ * Graph's error envelope, `{"error": {"code", "message", "innerError": {"request-id", "date",
+ * "client-request-id"}}}`, as one sentence with the code and the message (made safe: it is outside
+ * text), and the request ID as the correlation ID (what Microsoft support asks for). A 403 names
+ * the permission and the role the object needs (docs/switches.md).
+ */
+function fromGraph(error: HttpError, graph: GraphRequest): Problem {
+	const {status} = error;
+	const said = readErrorBody(error.body);
+	const code = said.code ? ` ${safeText(said.code)}` : '';
+	const message = said.message ? `: ${safeText(said.message)}` : '';
+	const object = `${graph.object}${graph.beta ? ' (beta)' : ''}`;
+	const correlationId = graphRequestId(error.body) ?? error.headers['request-id'] ?? error.context.correlationId;
+	const base = {correlationId, status};
+	const sentence = (doing: string) => `Microsoft Graph ${doing} (${status}${code})${message}`;
+	if (status === 401) {
+		return problem('unauthorized', sentence(`did not accept the sign-in for ${object}`), {
+			...base,
+			hints: ['The Microsoft Graph session has expired or is not for this tenant: run `mscommerce login --graph` again (a token passed with MSCOMMERCE_GRAPH_TOKEN may have expired).'],
+		});
+	}
+	if (status === 403) {
+		return problem('forbidden', sentence(`refused to ${graph.write ? 'change' : 'read'} ${object}`), {
+			...base,
+			hints: graph.write
+				? [`Changing ${graph.object} needs ${graph.roles}, and the delegated permission ${graph.permission} consented for the Graph client (app-only: the application permission). Sign in as such an admin (\`mscommerce login --graph --account UPN\`).`]
+				: [`Reading ${graph.object} needs the permission ${graph.permission}, consented for the Graph client, and an admin role that may read it (for example Global Reader).`],
+		});
+	}
+	if (status === 429) {
+		return problem('throttled', sentence(`is throttling requests for ${object}`), {...base, retryable: true, hints: [`Tried ${attemptsNote(error)}; wait${error.headers['retry-after'] ? ` ${error.headers['retry-after']} s` : ' a minute'} and try again.`]});
+	}
+	if (status >= 500) {
+		return problem('server', sentence(`failed on ${object}`), {...base, retryable: true, hints: ['This is on the service side: try again later. If it persists, give Microsoft support the request ID.']});
+	}
+	return problem('refused', sentence(`refused the request for ${object}`), {...base, hints: ['Check --graph-url (Microsoft Graph, without /v1.0) and the switch; if it persists, give Microsoft support the request ID.']});
+}
+
+function betaUnavailable(error: BetaUnavailableError): Problem {
+	const said = readErrorBody(error.body);
+	const {graph} = error.context;
+	return problem('unavailable', `${graph.object} (beta) is not available in this tenant/cloud`, {
+		detail: `Microsoft Graph answered ${statusDetail(error.status, {...(said.code ? {code: safeText(said.code)} : {}), ...(said.message ? {message: safeText(said.message)} : {})})}`,
+		correlationId: graphRequestId(error.body) ?? error.headers['request-id'] ?? error.context.correlationId,
+		status: error.status,
+		hints: [
+			`Its switches cannot be read or changed here (Microsoft offers ${graph.object} in the global service only, and in beta); the other switches still work. Change them in the Microsoft 365 admin center (Settings → Org settings).`,
+		],
+	});
+}
+
+/** The request ID in Graph's error envelope (`error.innerError["request-id"]`), if any. */
+function graphRequestId(body: string): string | undefined {
+	try {
+		const json = JSON.parse(body) as {error?: {innerError?: Record<string, unknown>; innererror?: Record<string, unknown>}};
+		const inner = json.error?.innerError ?? json.error?.innererror;
+		const id = inner?.['request-id'];
+		return typeof id === 'string' && id.trim() ? safeText(id.trim()).slice(0, 100) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 function tooSlow(error: AnswerTooSlowError): Problem {
 	const {context, progress} = error;
 	const host = hostOf(context.url);
@@ -298,7 +378,7 @@ function tooLarge(error: AnswerTooLargeError): Problem {
 function redirected(error: RedirectError): Problem {
 	const {context, status} = error;
 	// The licensing API lives under /v1.0/; everything else is sign-in (the authority).
-	const option = /^\/v1\.0\//i.test(pathOf(context.url)) ? '--licensing-url' : '--authority';
+	const option = context.graph ? '--graph-url' : /^\/v1\.0\//i.test(pathOf(context.url)) ? '--licensing-url' : '--authority';
 	const where = error.location === undefined ? 'somewhere (no Location)' : clip(resolvedLocation(error.location, context.url));
 	return problem('redirected', `The service redirected to ${where} — not followed; check ${option} or your proxy`, {
 		detail: `${hostOf(context.url)} answered ${status} (${context.method} ${context.url})`,
@@ -469,6 +549,10 @@ function describeResource(context: RequestContext): string {
 	if (resource.scope === 'product') return `product ${resource.id}`;
 	if (resource.scope === 'offerType') return `offer type ${resource.id}`;
 	return `policy ${resource.id}`;
+}
+
+function lowerFirst(text: string): string {
+	return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function capitalise(text: string): string {

@@ -25,6 +25,14 @@ export class NotSignedInError extends Error {
 	}
 }
 
+/**
+ * No Microsoft Graph token to read or change the tenant-wide switches with (docs/switches.md):
+ * Graph needs a sign-in of its own. Its hints replace the licensing sign-in's.
+ */
+export class GraphNotSignedInError extends NotSignedInError {
+	override name = 'GraphNotSignedInError';
+}
+
 /** The user stopped it (Esc, Ctrl-C). */
 export class CancelledError extends Error {
 	override name = 'CancelledError';
@@ -58,6 +66,23 @@ export class AuditLogError extends Error {
 	}
 }
 
+/**
+ * A Microsoft Graph request for the tenant-wide switches (source/switches/): which object, and
+ * what it takes to read or change it, so a 403 names the permission and the role.
+ */
+export type GraphRequest = {
+	/** The Graph object: authorizationPolicy, appsAndServices. */
+	object: string;
+	/** Whether it is Graph's beta API. */
+	beta: boolean;
+	/** A change (PATCH) rather than a read. */
+	write: boolean;
+	/** The delegated permission this request needs. */
+	permission: string;
+	/** Who may change the object (roles), for the hint of a 403. */
+	roles: string;
+};
+
 /** What a failed request was about, so a problem can name the row and the right hint. */
 export type RequestContext = {
 	method: string;
@@ -69,6 +94,8 @@ export type RequestContext = {
 	resource?: {scope: 'product' | 'offerType' | 'policy'; id: string};
 	/** The account is acting in a tenant it is not at home in (a partner through GDAP). */
 	partner?: boolean;
+	/** A Microsoft Graph request (the tenant-wide switches). */
+	graph?: GraphRequest;
 };
 
 /** A request that never got an answer: DNS, connect, TLS, proxy, timeout, dropped connection. */
@@ -174,4 +201,35 @@ export function errorCode(error: unknown): string | undefined {
 		e = (e as {cause?: unknown}).cause;
 	}
 	return undefined;
+}
+
+/**
+ * Graph's beta object answered 404 or 400 to a read: it is not offered in this tenant or cloud
+ * (adminAppsAndServices exists in the global service only). The other switches still work.
+ */
+export class BetaUnavailableError extends Error {
+	override name = 'BetaUnavailableError';
+	constructor(
+		readonly context: RequestContext & {graph: GraphRequest},
+		readonly status: number,
+		readonly body: string,
+		readonly headers: Record<string, string>,
+	) {
+		super(`${context.method} ${context.url} answered ${status}: ${context.graph.object} (beta) is not available`);
+	}
+}
+
+/**
+ * A write the service accepted (2xx) that could not be read back to check it: whether it holds
+ * the value asked for is not known until a later read (the write engine re-reads it).
+ */
+export class UnverifiedWriteError extends Error {
+	override name = 'UnverifiedWriteError';
+	constructor(
+		readonly rowName: string,
+		readonly correlationId: string | undefined,
+		options: {cause: unknown},
+	) {
+		super(`The write of ${rowName} was accepted, but reading it back failed`, options);
+	}
 }

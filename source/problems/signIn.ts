@@ -15,6 +15,20 @@ export type IdentityAnswer = {
 	status?: number;
 };
 
+/**
+ * A sign-in for another resource than the licensing service (Microsoft Graph, for the
+ * tenant-wide switches): which app asked for which permissions, and where an admin grants consent.
+ */
+export type ConsentContext = {
+	/** The app's name, as a person finds it in Enterprise applications. */
+	app: string;
+	clientId: string;
+	/** The delegated permissions asked for (Policy.Read.All, …). */
+	permissions: string[];
+	/** Microsoft's admin consent URL for the tenant: `{authority host}/{tenant}/adminconsent?client_id={client ID}`. */
+	consentUrl: string;
+};
+
 export class SignInError extends Error {
 	override name = 'SignInError';
 	constructor(
@@ -24,6 +38,8 @@ export class SignInError extends Error {
 		readonly answer?: IdentityAnswer,
 		/** A request that never got an answer (network, TLS, proxy), if that is why. */
 		readonly network?: unknown,
+		/** A sign-in to Microsoft Graph: what it asked for, for the consent hint (AADSTS65001). */
+		readonly consent?: ConsentContext,
 	) {
 		super(original instanceof Error ? original.message : String(original), {cause: original});
 	}
@@ -90,7 +106,12 @@ export function signInProblem(error: SignInError, classify: (e: unknown) => Prob
 	const answer = error.answer;
 	const original = error.original as {errorCode?: string; errorMessage?: string; correlationId?: string};
 	const code = answer?.codes?.[0] ?? aadstsIn(answer?.description) ?? aadstsIn(original.errorMessage);
-	const known = (code !== undefined ? AADSTS[code] : undefined) ?? OAUTH[answer?.error ?? ''] ?? OAUTH[original.errorMessage ?? ''] ?? OAUTH[original.errorCode ?? ''];
+	const known =
+		(code === CONSENT_REQUIRED && error.consent ? consentNeeded(error.consent) : undefined) ??
+		(code !== undefined ? AADSTS[code] : undefined) ??
+		OAUTH[answer?.error ?? ''] ??
+		OAUTH[original.errorMessage ?? ''] ??
+		OAUTH[original.errorCode ?? ''];
 	const detail = firstLine(answer?.description) ?? [original.errorCode, original.errorMessage].filter(Boolean).join(': ') ?? error.message;
 	return {
 		kind: 'sign-in',
@@ -99,6 +120,20 @@ export function signInProblem(error: SignInError, classify: (e: unknown) => Prob
 		hints: known?.hints ?? ['Try `mscommerce login` again; check --tenant, --client-id and --authority.'],
 		correlationId: answer?.correlationId ?? original.correlationId,
 		retryable: false,
+	};
+}
+
+/** AADSTS65001: the app has no consent for what it asked, in this tenant. */
+const CONSENT_REQUIRED = 65001;
+
+/** The consent an admin must grant for a Graph sign-in: the app, the permissions, Microsoft's admin consent URL. */
+function consentNeeded(consent: ConsentContext): {title: string; hints: string[]} {
+	return {
+		title: `${consent.app} needs admin consent in this tenant for ${consent.permissions.join(', ')}`,
+		hints: [
+			`An admin who may consent for the organization (Global Administrator, or Privileged Role Administrator) opens ${consent.consentUrl} and accepts; then run the command again.`,
+			`Or grant it in Entra ID → Enterprise applications → ${consent.app} (${consent.clientId}) → Permissions, or pass your own app with these delegated permissions with --graph-client-id.`,
+		],
 	};
 }
 

@@ -18,9 +18,11 @@ export const PROBLEM_KINDS = [
 	'too-large', // the answer passed the size cap: reading stopped there (a proxy or a wrong URL, not the service)
 	'redirected', // a 3xx answer: never followed (a wrong URL, or a proxy or captive portal answering instead)
 	'not-applied', // a write answered 2xx but the row does not hold the value asked for
+	'unverified', // a write answered 2xx but reading it back failed: whether it applied is not known yet
 	'audit-log', // the audit log could not be written: writes stop, nothing is sent unlogged
 	'sign-in', // sign-in failed (AADSTS, declined, expired code)
 	'not-signed-in', // no account in the cache and no token
+	'unavailable', // a Microsoft Graph beta object this tenant or cloud does not offer
 	'usage', // bad flag, ID, value or file
 	'cancelled', // the user stopped it
 	'unknown',
