@@ -18,7 +18,7 @@ import type {RetryInfo} from './net/http.js';
 import type {EmulatorFlags} from './commands/emulator.js';
 import type {Io} from './commands/output.js';
 import {reportProblem, retryText} from './commands/report.js';
-import {suggest} from './commands/suggest.js';
+import {suggest} from './text/suggest.js';
 import {classify} from './problems/classify.js';
 import {UsageError} from './problems/errors.js';
 import {safeText} from './text/safe.js';
@@ -584,13 +584,14 @@ export function buildProgram(): Command {
 			.command('export')
 			.description("write today's state as a baseline (YAML; --json for JSON): the most common value becomes the default")
 			.option('--file <file>', 'write to this file instead of stdout')
-			.action(async (options: {file?: string}, command: Command) => run(command, async ctx => (await import('./commands/baseline.js')).exportCommand(ctx, options))),
-		['mscommerce baseline export --file baseline.yaml', 'mscommerce baseline export --json > baseline.json'],
+			.option('--switches', "add a switches: section with the tenant-wide switches (read through Microsoft Graph: its own sign-in, `mscommerce login --graph`)")
+			.action(async (options: {file?: string; switches?: boolean}, command: Command) => run(command, async ctx => (await import('./commands/baseline.js')).exportCommand(ctx, options))),
+		['mscommerce baseline export --file baseline.yaml', 'mscommerce baseline export --switches --file baseline.yaml', 'mscommerce baseline export --json > baseline.json'],
 	);
 	examples(
 		baseline
 			.command('plan')
-			.description('show the drift from a baseline: exit 0 in sync, 6 when rows differ; rows never seen before are marked new')
+			.description('show the drift from a baseline (its switches: too, through Microsoft Graph): exit 0 in sync, 6 when rows differ, 5 when something could not be checked; rows never seen before are marked new')
 			.option('--file <file>', 'the baseline (YAML or JSON; - for stdin); with --tenants, for every tenant without one of its own')
 			.action(async (options: {file?: string}, command: Command) =>
 				runFleetOr(

@@ -6,13 +6,13 @@
  */
 import {randomUUID} from 'node:crypto';
 import {checkAuditLog, shortId, startChangeSet, undoPlan, type ChangeSet} from '../commerce/audit.js';
-import {applyWrites, countOutcomes, heldAfter, outcomeReason, type ApplyResult, type Change, type Outcome} from '../commerce/changes.js';
+import {applyWrites, countOutcomes, heldAfter, type ApplyResult, type Change, type Outcome, type SwitchRow, type Writable} from '../commerce/changes.js';
 import {serviceTarget} from '../commerce/client.js';
-import type {BaselineComparison} from '../commerce/baseline.js';
+import type {BaselineComparison, BaselineSwitch} from '../commerce/baseline.js';
 import {sortByRow} from '../commerce/sort.js';
 import type {Row, Scope} from '../commerce/types.js';
-import {VALUE_LABEL} from '../commerce/values.js';
-import {forEachTenant, memberLabel, readFleet, runLimiter, type Fleet, type TenantResult} from '../fleet/fleet.js';
+import {isPolicyValue, VALUE_LABEL} from '../commerce/values.js';
+import {forEachTenant, memberLabel, readFleet, runLimiter, TenantProblem, type Fleet, type TenantResult} from '../fleet/fleet.js';
 import type {FleetMember} from '../fleet/tenantsFile.js';
 import type {Limiter} from '../net/gate.js';
 import {classify} from '../problems/classify.js';
@@ -22,11 +22,28 @@ import type {Problem} from '../problems/types.js';
 import {safeJson, safeText} from '../text/safe.js';
 import {count} from '../words.js';
 import {askYes} from './account.js';
-import {baselineMisfit, compareWithTenant, comparisonJson, driftColumns, printProblems, readBaselines, type ReadBaseline} from './baseline.js';
+import {
+	baselineMisfit,
+	compareSwitchesWithTenant,
+	compareWithTenant,
+	comparisonJson,
+	driftColumns,
+	managesSwitches,
+	planSwitchUndo,
+	printProblems,
+	readBaselines,
+	reportOutcomeNotes,
+	resultText,
+	SWITCH_DRIFT_COLUMNS,
+	SWITCHES_HEADING,
+	unknownGroups,
+	type ReadBaseline,
+	type SwitchCheck,
+} from './baseline.js';
 import type {Context} from './context.js';
 import {printList, toTable, valueWord, type Column} from './output.js';
 import {reportProblem} from './report.js';
-import {listAll, outcomeJson, RESULT_TEXT, signedInAs, whereLine, type Listed, type Writer} from './rows.js';
+import {listAll, outcomeJson, signedInAs, whereLine, type Listed, type Writer} from './rows.js';
 
 /** The tenants file read and sliced, or exit 2 after printing its problems. */
 async function loadFleet(ctx: Context, file: string, shard: string | undefined): Promise<Fleet | number> {
@@ -63,7 +80,13 @@ function reportTenantProblem(ctx: Context, member: FleetMember, problem: Problem
 // ---------------------------------------------------------------------------------------------
 // baseline plan / apply
 
-type TenantCheck = {who: Writer; baseline: string; comparison: BaselineComparison; scopes: Scope[]; rows: Row[]};
+/** One tenant against its baseline; `switchCheck` when the baseline manages switches (read through that tenant's own Graph sign-in). */
+type TenantCheck = {who: Writer; baseline: string; comparison: BaselineComparison; scopes: Scope[]; rows: Row[]; switchCheck?: SwitchCheck};
+
+/** Rows and switches that drift in one tenant: what the summary, the status and the Drift column count. */
+function driftCount(check: TenantCheck): number {
+	return check.comparison.drift.length + (check.switchCheck?.comparison.drift.length ?? 0);
+}
 
 /**
  * Every baseline the fleet needs (a tenant's own, else --file), each read and checked once, before
@@ -80,12 +103,36 @@ async function loadBaselines(ctx: Context, fleet: Fleet, shared: string | undefi
 	return readBaselines(ctx, fleet.members, shared);
 }
 
-/** One tenant against its baseline: who signs in there, and the comparison (or the problems only it shows). */
+/**
+ * One tenant against its baseline: who signs in there, and the comparison (or the problems only it
+ * shows). A baseline with `switches:` reads them through the tenant's own Graph sign-in (app-only
+ * `.default` with the run's app, or delegated as the tenant's account; never a device code: a
+ * fleet asks nobody); a switch that cannot be read (consent missing, a 403, the beta missing) is
+ * the tenant's failure, naming the switches and why.
+ */
 async function checkTenant(ctx: Context, member: FleetMember, baselines: Map<string, ReadBaseline>, shared: string | undefined): Promise<TenantCheck> {
 	const {label, parsed} = baselines.get(member.baseline ?? shared!)!;
-	const [who, compared] = await Promise.all([signedInAs(ctx), compareWithTenant(ctx, parsed.baseline!, parsed)]);
+	const baseline = parsed.baseline!;
+	const [who, compared] = await Promise.all([signedInAs(ctx), compareWithTenant(ctx, baseline, parsed)]);
 	if ('problems' in compared) throw baselineMisfit(label, compared.problems);
-	return {who, baseline: label, ...compared};
+	if (!managesSwitches(baseline)) return {who, baseline: label, ...compared};
+	return {who, baseline: label, ...compared, switchCheck: await tenantSwitches(ctx, baseline.switches)};
+}
+
+/**
+ * The switches a baseline manages, in one tenant of a fleet (`baseline plan|apply --tenants`, and
+ * the fleet view's Drift column): read through the tenant's own Graph sign-in, never with a device
+ * code. One that cannot be read fails the tenant, naming the switches and why (its hints, such as
+ * the admin consent URL, kept).
+ */
+export async function tenantSwitches(ctx: Context, wanted: readonly BaselineSwitch[]): Promise<SwitchCheck> {
+	const switchCheck = await compareSwitchesWithTenant(ctx, wanted, {prompt: false});
+	const [first] = unknownGroups(switchCheck.comparison.unknown);
+	if (first) {
+		const names = switchCheck.comparison.unknown.map(u => u.name).join(', ');
+		throw new TenantProblem({...first.problem, title: `Tenant-wide switches not checked (${names}): ${first.problem.title}`});
+	}
+	return switchCheck;
 }
 
 /**
@@ -124,8 +171,9 @@ async function planFleet(ctx: Context, options: PlanOptions, limiter: Limiter): 
 	if (typeof baselines === 'number') return baselines;
 	const describe = (result: TenantResult<TenantCheck>) => {
 		if (!result.ok) return '';
-		const {drift, newRows} = result.value.comparison;
-		return `${drift.length === 0 ? 'in sync' : `${count(drift.length, 'row')} drift`}${newRows.length ? `, ${newRows.length} new` : ''}`;
+		const drift = driftCount(result.value);
+		const {newRows} = result.value.comparison;
+		return `${drift === 0 ? 'in sync' : `${count(drift, 'row')} drift`}${newRows.length ? `, ${newRows.length} new` : ''}`;
 	};
 	const results = await forEachTenant(ctx, fleet.members, async (tenant, member) => checkTenant(tenant, member, baselines, options.file), {
 		limiter,
@@ -137,7 +185,7 @@ async function planFleet(ctx: Context, options: PlanOptions, limiter: Limiter): 
 
 function statusOf(result: TenantResult<TenantCheck>): 'in-sync' | 'drift' | 'failed' {
 	if (!result.ok) return 'failed';
-	return result.value.comparison.drift.length === 0 ? 'in-sync' : 'drift';
+	return driftCount(result.value) === 0 ? 'in-sync' : 'drift';
 }
 
 /** The tenant as a person knows it, with its ID once it is known (after sign-in). */
@@ -147,8 +195,11 @@ function tenantWords(member: FleetMember, who?: Writer): string {
 	return id.toLowerCase() === label.toLowerCase() ? label : `${label} (${id})`;
 }
 
-/** A flat row of the plan's CSV: one per tenant, one per drifting row, one per new row that does not drift. */
-type PlanCsvRow = {result: TenantResult<TenantCheck>; kind: 'tenant' | 'drift' | 'new'; row?: Row; wanted?: string; rule?: string; isNew?: boolean};
+/** A row or switch of the plan's CSV: its scope (`switch`: the ID is its name), ID, name and value now. */
+type CsvItem = {scope: string; id: string; name: string; value: string};
+
+/** A flat row of the plan's CSV: one per tenant, one per drifting row or switch, one per new row that does not drift. */
+type PlanCsvRow = {result: TenantResult<TenantCheck>; kind: 'tenant' | 'drift' | 'new'; row?: CsvItem; wanted?: string; rule?: string; isNew?: boolean};
 
 const PLAN_CSV: Column<PlanCsvRow>[] = [
 	{header: 'tenant', value: r => r.result.member.tenant},
@@ -170,14 +221,18 @@ const PLAN_CSV: Column<PlanCsvRow>[] = [
 function planJson(result: TenantResult<TenantCheck>): Record<string, unknown> {
 	const base = {tenant: result.member.tenant, name: result.member.name, status: statusOf(result)};
 	if (!result.ok) return {...base, tenantId: null, error: result.problem};
-	const {who, baseline, comparison} = result.value;
+	const {who, baseline, comparison, switchCheck} = result.value;
+	// A failed switch read fails the tenant (checkTenant): what is here was all checked.
+	const {unknown: _unknown, ...json} = comparisonJson(comparison, switchCheck?.comparison);
+	const {unknown: _unknownCount, ...counts} = json.counts;
 	return {
 		...base,
 		tenantId: who.tenant,
 		account: who.account,
 		baseline,
-		inSync: comparison.drift.length === 0,
-		...comparisonJson(comparison),
+		inSync: driftCount(result.value) === 0,
+		...json,
+		counts,
 	};
 }
 
@@ -209,6 +264,9 @@ export async function fleetPlanCommand(ctx: Context, options: PlanOptions): Prom
 			if (!result.ok) continue;
 			const {drift, newRows} = result.value.comparison;
 			for (const d of sortByRow(drift, d => d.row)) rows.push({result, kind: 'drift', row: d.row, wanted: d.to, rule: d.rule, isNew: d.isNew});
+			for (const d of result.value.switchCheck?.comparison.drift ?? []) {
+				rows.push({result, kind: 'drift', row: {scope: 'switch', id: d.name, name: d.label, value: d.current}, wanted: d.to, rule: d.rule, isNew: false});
+			}
 			const driftingRows = new Set(drift.map(d => d.row));
 			for (const n of newRows.filter(n => !driftingRows.has(n.row))) rows.push({result, kind: 'new', row: n.row, wanted: n.to, rule: n.rule, isNew: true});
 		}
@@ -217,7 +275,8 @@ export async function fleetPlanCommand(ctx: Context, options: PlanOptions): Prom
 		printPlanText(ctx, results);
 	}
 	for (const result of failed) if (!result.ok) reportTenantProblem(ctx, result.member, result.problem);
-	const driftRows = drifting.reduce((sum, r) => sum + (r.ok ? r.value.comparison.drift.length : 0), 0);
+	// A switch that drifts counts as a drifting row.
+	const driftRows = drifting.reduce((sum, r) => sum + (r.ok ? driftCount(r.value) : 0), 0);
 	const inSync = results.length - failed.length - drifting.length;
 	const parts = [`${inSync} in sync`, `${drifting.length} drift${driftRows ? ` (${count(driftRows, 'row')})` : ''}`, `${failed.length} failed`];
 	ctx.note(`${count(results.length, 'tenant')} of ${fleet.file}${fleet.shard ? ` (shard ${fleet.shard.index}/${fleet.shard.count})` : ''}: ${parts.join(', ')}.`);
@@ -231,15 +290,21 @@ function printPlanText(ctx: Context, results: readonly TenantResult<TenantCheck>
 	const width = ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined;
 	for (const result of results) {
 		if (!result.ok) continue;
-		const {comparison, scopes, who} = result.value;
+		const {comparison, scopes, who, switchCheck} = result.value;
 		const {drift, newRows} = comparison;
+		const switchDrift = switchCheck?.comparison.drift ?? [];
+		const total = drift.length + switchDrift.length;
 		const drifting = new Set(drift.map(d => d.row));
 		const quietNew = newRows.filter(n => !drifting.has(n.row));
-		if (drift.length === 0 && quietNew.length === 0) continue;
-		ctx.io.stdout.write(`${safeText(`${tenantWords(result.member, who)} as ${who.account}: ${drift.length === 0 ? 'in sync' : `${count(drift.length, 'row')} drift${drift.length === 1 ? 's' : ''} from ${result.value.baseline}`}`)}\n`);
+		if (total === 0 && quietNew.length === 0) continue;
+		ctx.io.stdout.write(`${safeText(`${tenantWords(result.member, who)} as ${who.account}: ${total === 0 ? 'in sync' : `${count(total, 'row')} drift${total === 1 ? 's' : ''} from ${result.value.baseline}`}`)}\n`);
 		if (drift.length > 0) {
 			const columns = driftColumns(ctx, scopes);
 			ctx.io.stdout.write(indent(toTable(sortByRow(drift, d => d.row), columns, width === undefined ? undefined : width - 2)));
+		}
+		if (switchDrift.length > 0) {
+			ctx.io.stdout.write(`  ${SWITCHES_HEADING}\n`);
+			ctx.io.stdout.write(indent(toTable(switchDrift, SWITCH_DRIFT_COLUMNS, width === undefined ? undefined : width - 2)));
 		}
 		for (const item of quietNew) {
 			ctx.io.stdout.write(`  ${safeText(`new (never seen before): ${item.row.name} (${item.row.id}) is ${item.row.value}${item.to ? ', as the baseline wants' : ', not governed by the baseline'}`)}\n`);
@@ -249,9 +314,9 @@ function printPlanText(ctx: Context, results: readonly TenantResult<TenantCheck>
 	const columns: Column<TenantResult<TenantCheck>>[] = [
 		{header: 'Tenant', value: r => memberLabel(r.member), shrinkTo: 16},
 		{header: 'Baseline', value: r => (r.ok ? r.value.baseline : ''), shrinkTo: 10, dropOrder: 1},
-		{header: 'Drift', value: r => (r.ok ? String(r.value.comparison.drift.length) : '-')},
+		{header: 'Drift', value: r => (r.ok ? String(driftCount(r.value)) : '-')},
 		{header: 'New', value: r => (r.ok ? String(r.value.comparison.newRows.length) : '-')},
-		{header: 'Result', value: r => (r.ok ? (r.value.comparison.drift.length === 0 ? 'in sync' : 'drift') : `failed: ${r.problem.title}`), shrinkTo: 20},
+		{header: 'Result', value: r => (r.ok ? (driftCount(r.value) === 0 ? 'in sync' : 'drift') : `failed: ${r.problem.title}`), shrinkTo: 20},
 	];
 	if (results.length > 0) ctx.io.stdout.write(toTable(results, columns, width));
 }
@@ -265,8 +330,16 @@ function indent(text: string): string {
 
 type ApplyOptions = PlanOptions & {yes?: boolean; dryRun?: boolean};
 
-/** What one tenant will be asked to change, and who changes it there. */
-type TenantWrite = {member: FleetMember; ctx: Context; who: Writer; changes: Change[]};
+/**
+ * What one tenant will be asked to change, and who changes it there: its rows (the licensing
+ * service) and its switches (`switches`: its Graph client, the one that read them), one change set.
+ */
+type TenantWrite = {member: FleetMember; ctx: Context; who: Writer; changes: Change[]; switchChanges: Change<SwitchRow>[]; switches?: SwitchCheck['switches']};
+
+/** A tenant's rows and switches to change. */
+function changesOf(write: Pick<TenantWrite, 'changes' | 'switchChanges'>): number {
+	return write.changes.length + write.switchChanges.length;
+}
 
 /**
  * `baseline apply --tenants FILE`: every tenant's drift, confirmed once for the whole fleet (the
@@ -280,8 +353,11 @@ export async function fleetApplyCommand(ctx: Context, options: ApplyOptions): Pr
 	const {results} = planned;
 	const writes: TenantWrite[] = [];
 	for (const result of results) {
-		if (result.ok && result.value.comparison.plan.changes.length > 0) {
-			writes.push({member: result.member, ctx: result.ctx!, who: result.value.who, changes: sortByRow(result.value.comparison.plan.changes, c => c.row)});
+		if (!result.ok) continue;
+		const {comparison, switchCheck, who} = result.value;
+		const switchChanges = switchCheck?.comparison.changes ?? [];
+		if (comparison.plan.changes.length + switchChanges.length > 0) {
+			writes.push({member: result.member, ctx: result.ctx!, who, changes: sortByRow(comparison.plan.changes, c => c.row), switchChanges, ...(switchCheck ? {switches: switchCheck.switches} : {})});
 		}
 	}
 	const failed = results.filter((r): r is Extract<TenantResult<TenantCheck>, {ok: false}> => !r.ok);
@@ -291,24 +367,34 @@ export async function fleetApplyCommand(ctx: Context, options: ApplyOptions): Pr
 
 type WriteOptions = {yes?: boolean; dryRun?: boolean; source: string; undoes?: string; limiter: Limiter; /** Tenants checked, with or without changes. */ checked: number};
 
-type TenantOutcome = {write: TenantWrite; result: ApplyResult};
+type TenantOutcome = {write: TenantWrite; result: ApplyResult; switchResult?: ApplyResult<SwitchRow>};
+
+/** A row or a switch of a fleet's plan or result. */
+type AnyChange = Change | Change<SwitchRow>;
+type AnyOutcome = Outcome | Outcome<SwitchRow>;
+
+/** A value as a fleet's tables show it: a policy value's short word in text (exact in CSV), a switch's on / off. */
+function shownValue(ctx: Pick<Context, 'settings'>, value: string | undefined): string {
+	if (value === undefined) return '?';
+	return isPolicyValue(value) ? valueWord(ctx, value) : value;
+}
 
 /** The plan of each tenant, the one question, the writes (concurrently, per tenant through the engine) and the report. */
 async function writeFleet(ctx: Context, writes: TenantWrite[], failedTenants: number, options: WriteOptions): Promise<number> {
-	const total = writes.reduce((sum, w) => sum + w.changes.length, 0);
+	const total = writes.reduce((sum, w) => sum + changesOf(w), 0);
 	if (total === 0) {
 		ctx.note(`Nothing to change in ${count(options.checked, 'tenant')}${failedTenants ? `; ${count(failedTenants, 'tenant')} could not be checked` : ''}.`);
 		return failedTenants > 0 ? ExitCode.partial : ExitCode.ok;
 	}
-	const summary = writes.map(w => `${tenantLine(w)}: ${count(w.changes.length, 'change')}`);
-	type PlanRow = {write: TenantWrite; change: Change};
-	const planRows: PlanRow[] = writes.flatMap(write => write.changes.map(change => ({write, change})));
+	const summary = writes.map(w => `${tenantLine(w)}: ${count(changesOf(w), 'change')}${w.switchChanges.length > 0 ? ` (${count(w.switchChanges.length, 'switch', 'switches')})` : ''}`);
+	type PlanRow = {write: TenantWrite; change: AnyChange};
+	const planRows: PlanRow[] = writes.flatMap(write => [...write.changes, ...write.switchChanges].map(change => ({write, change})));
 	const planColumns: Column<PlanRow>[] = [
 		{header: 'Tenant', value: r => memberLabel(r.write.member), shrinkTo: 12},
 		{header: 'Name', value: r => r.change.row.name, shrinkTo: 12},
 		{header: 'ID', value: r => r.change.row.id},
-		{header: 'From', value: r => valueWord(ctx, r.change.from)},
-		{header: 'To', value: r => valueWord(ctx, r.change.to)},
+		{header: 'From', value: r => shownValue(ctx, r.change.from)},
+		{header: 'To', value: r => shownValue(ctx, r.change.to)},
 	];
 	ctx.note(`Plan for ${count(writes.length, 'tenant')}, policy ${ctx.settings.policyId}:`);
 	for (const line of summary) ctx.note(`  ${line}`);
@@ -324,7 +410,8 @@ async function writeFleet(ctx: Context, writes: TenantWrite[], failedTenants: nu
 		}
 		ctx.io.stderr.write(toTable(planRows, planColumns, (ctx.io.stderr as {columns?: number}).columns));
 		ctx.io.stderr.write('Only trials and purchases from now on are affected; existing ones are not.\n');
-		const ok = await askYes(ctx.io.stdin, ctx.io.stderr, `Change ${count(total, 'row')} in ${count(writes.length, 'tenant')} (${writes.map(w => `${memberLabel(w.member)} ${w.changes.length}`).join(', ')})? [y/N] `, false, ctx.signal);
+		if (writes.some(w => w.switchChanges.length > 0)) ctx.io.stderr.write('A tenant-wide switch applies to every user of its tenant, from now on.\n');
+		const ok = await askYes(ctx.io.stdin, ctx.io.stderr, `Change ${count(total, 'row')} in ${count(writes.length, 'tenant')} (${writes.map(w => `${memberLabel(w.member)} ${changesOf(w)}`).join(', ')})? [y/N] `, false, ctx.signal);
 		if (!ok) {
 			ctx.note('Nothing changed.');
 			return ExitCode.ok;
@@ -348,15 +435,21 @@ async function writeFleet(ctx: Context, writes: TenantWrite[], failedTenants: nu
 			async (_tenant, member) => {
 				const write = byMember.get(member)!;
 				const recorder = startChangeSet({stateDir: ctx.settings.stateDir, source: options.source, ...write.who, policyId: ctx.settings.policyId, id: changeSetId, undoes: options.undoes});
-				const result = await applyWrites(serviceTarget(write.ctx.client, ctx.settings.policyId), write.changes, {journal: recorder, stop: ctx.signal, onOutcome: progress});
-				return {write, result};
+				// The rows through the licensing service and the switches through Graph, at once, into the one change set.
+				const [result, switchResult] = await Promise.all([
+					applyWrites(serviceTarget(write.ctx.client, ctx.settings.policyId), write.changes, {journal: recorder, stop: ctx.signal, onOutcome: progress}),
+					write.switches && write.switchChanges.length > 0
+						? (await import('../switches/switches.js')).writeSwitches(write.switches.client, write.switchChanges, {journal: recorder, stop: ctx.signal, onOutcome: progress})
+						: undefined,
+				]);
+				return {write, result, ...(switchResult ? {switchResult} : {})};
 			},
 			{
 				limiter: options.limiter,
 				contextFor: member => byMember.get(member)?.ctx,
 				onDone: (result, done, all) => {
 					if (!tty) {
-						const text = result.ok ? outcomeSummary(countOutcomes(result.value.result.outcomes)) : `failed: ${result.problem.title}`;
+						const text = result.ok ? outcomeSummary(countOutcomes<Writable>(outcomesOf(result.value))) : `failed: ${result.problem.title}`;
 						ctx.io.stderr.write(`${safeText(`[${done}/${all}] ${memberLabel(result.member)}: ${text}`)}\n`);
 					}
 				},
@@ -387,23 +480,28 @@ function outcomeSummary(counts: ReturnType<typeof countOutcomes>): string {
 	return parts.join(', ');
 }
 
-type OutcomeRow = {write: TenantWrite; outcome: Outcome; changeSetId: string};
+type OutcomeRow = {write: TenantWrite; outcome: AnyOutcome; changeSetId: string};
+
+/** A tenant's outcomes: its rows', then its switches'. */
+function outcomesOf(value: TenantOutcome): AnyOutcome[] {
+	return [...value.result.outcomes, ...(value.switchResult?.outcomes ?? [])];
+}
 
 /** Every row's result with its tenant (stdout), each problem (stderr), a line per tenant, and the exit code. */
 function reportFleet(ctx: Context, results: TenantResult<TenantOutcome>[], writes: TenantWrite[], changeSetId: string, failedTenants: number): number {
 	const rows: OutcomeRow[] = [];
-	for (const result of results) if (result.ok) for (const outcome of result.value.result.outcomes) rows.push({write: result.value.write, outcome, changeSetId});
+	for (const result of results) if (result.ok) for (const outcome of outcomesOf(result.value)) rows.push({write: result.value.write, outcome, changeSetId});
 	const columns: Column<OutcomeRow>[] = [
 		{header: 'Tenant', value: r => memberLabel(r.write.member), shrinkTo: 12},
 		{header: 'Name', value: r => r.outcome.change.row.name, shrinkTo: 12},
 		{header: 'ID', value: r => r.outcome.change.row.id},
 		{header: 'Now', value: r => {
-			const held = heldAfter(r.outcome);
-			return held ? VALUE_LABEL[held] : '?';
+			const held: string | undefined = heldAfter<Writable>(r.outcome);
+			return held === undefined ? '?' : isPolicyValue(held) ? VALUE_LABEL[held] : held;
 		}},
-		{header: 'Result', value: r => RESULT_TEXT[r.outcome.kind] ?? `failed: ${(r.outcome as Extract<Outcome, {kind: 'failed'}>).problem.title}`, shrinkTo: 20},
+		{header: 'Result', value: r => resultText(r.outcome), shrinkTo: 20},
 	];
-	printList(ctx.io, ctx.settings.output, rows, columns, ({write, outcome}) => ({tenant: write.member.tenant, tenantId: write.who.tenant, tenantLabel: write.member.name, ...outcomeJson(outcome), changeSetId}));
+	printList(ctx.io, ctx.settings.output, rows, columns, ({write, outcome}) => ({tenant: write.member.tenant, tenantId: write.who.tenant, tenantLabel: write.member.name, ...outcomeJson<Writable>(outcome), changeSetId}));
 	let troubled = failedTenants;
 	let retryable = false;
 	let changedTenants = 0;
@@ -418,21 +516,16 @@ function reportFleet(ctx: Context, results: TenantResult<TenantOutcome>[], write
 			reportTenantProblem(ctx, result.member, result.problem);
 			continue;
 		}
-		const {write, result: applied} = result.value;
-		for (const outcome of applied.outcomes) {
-			const where = `${memberLabel(write.member)}: ${outcome.change.row.name} (${outcome.change.row.id})`;
-			if (outcome.kind === 'conflict' || outcome.kind === 'gone') ctx.note(`${where}: ${outcomeReason(outcome)}`);
-			if (outcome.kind !== 'failed' && outcome.kind !== 'unknown') continue;
-			ctx.io.stderr.write(safeText(`${where}: `));
-			reportProblem(ctx.io.stderr, outcome.problem);
-		}
-		const counts = countOutcomes(applied.outcomes);
+		const {write, result: applied, switchResult} = result.value;
+		const outcomes = outcomesOf(result.value);
+		for (const outcome of outcomes) reportOutcomeNotes(ctx, outcome, `${memberLabel(write.member)}: `);
+		const counts = countOutcomes<Writable>(outcomes);
 		if (counts.changed + counts.unknown > 0) changedTenants++;
-		retryable ||= counts['not-sent'] + counts.unknown > 0 || applied.outcomes.some(o => o.kind === 'failed' && o.problem.retryable);
+		retryable ||= counts['not-sent'] + counts.unknown > 0 || outcomes.some(o => o.kind === 'failed' && o.problem.retryable);
 		changed += counts.changed;
 		unknown += counts.unknown;
-		interrupted ||= applied.interrupted;
-		journalError ??= applied.journalError;
+		interrupted ||= applied.interrupted || Boolean(switchResult?.interrupted);
+		journalError ??= applied.journalError ?? switchResult?.journalError;
 		if (counts.failed + counts.conflict + counts.gone + counts.unknown + counts['not-sent'] > 0) troubled++;
 		ctx.note(`${tenantLine(write)}: ${outcomeSummary(counts)}.`);
 	}
@@ -508,7 +601,10 @@ export async function fleetUndoCommand(ctx: Context, parts: readonly ChangeSet[]
 			const [who, current] = await Promise.all([signedInAs(tenant), Promise.all(scopes.map(async scope => tenant.client.listRows(ctx.settings.policyId, scope))).then(lists => lists.flat())]);
 			const plan = undoPlan(part, current);
 			for (const skip of plan.leftAlone) tenant.note(`left alone: ${skip.reason}`);
-			return {who, plan};
+			// Its switches back through the tenant's own Graph sign-in, by the same rule (a fleet asks nobody for a device code).
+			const written = part.switches.filter(row => row.status === 'ok' || row.status === 'unknown');
+			const switchUndo = written.length > 0 ? await planSwitchUndo(tenant, written, {prompt: false}) : undefined;
+			return {who, plan, switchUndo};
 		},
 		{limiter},
 	);
@@ -519,8 +615,12 @@ export async function fleetUndoCommand(ctx: Context, parts: readonly ChangeSet[]
 			reportTenantProblem(ctx, result.member, result.problem);
 			continue;
 		}
-		leftAlone += result.value.plan.leftAlone.length;
-		if (result.value.plan.changes.length > 0) writes.push({member: result.member, ctx: result.ctx!, who: result.value.who, changes: result.value.plan.changes});
+		const {who, plan, switchUndo} = result.value;
+		leftAlone += plan.leftAlone.length + (switchUndo?.leftAlone ?? 0);
+		const switchChanges = switchUndo?.changes ?? [];
+		if (plan.changes.length + switchChanges.length > 0) {
+			writes.push({member: result.member, ctx: result.ctx!, who, changes: plan.changes, switchChanges, ...(switchUndo ? {switches: switchUndo.switches} : {})});
+		}
 	}
 	const failedTenants = results.filter(r => !r.ok).length;
 	const code = await writeFleet(ctx, writes, failedTenants, {...options, source: 'undo', undoes: id, limiter, checked: results.length - failedTenants});

@@ -93,13 +93,11 @@ export async function undoCommand(ctx: Context, id: string | undefined, options:
 	const who = await signedInAs(ctx);
 	const lookup = findChangeSet(changeSets(entries), {tenant: who.tenant, policyId: ctx.settings.policyId, anyTenant: isMultiTenant(ctx.settings.tenant)}, id);
 	if ('error' in lookup) throw new UsageError(lookup.error, ['List change sets with `mscommerce history`.']);
-	if ('fleet' in lookup) {
-		// Switches are changed in one tenant, as one account: undone there, named with --tenant.
-		const withSwitches = lookup.fleet.find(part => part.switches.length > 0);
-		if (withSwitches) throw new UsageError(`change set ${shortId(withSwitches.id)} changed tenant-wide switches in tenant ${withSwitches.tenant}: undo it there with --tenant ${withSwitches.tenantName ?? withSwitches.tenant}`);
-		return (await import('./fleet.js')).fleetUndoCommand(ctx, lookup.fleet, options);
-	}
+	// A fleet's change set (rows and switches alike) is undone in each tenant, as who wrote it there.
+	if ('fleet' in lookup) return (await import('./fleet.js')).fleetUndoCommand(ctx, lookup.fleet, options);
 	const set = lookup.found;
+	// `baseline apply` with a `switches:` section: rows and switches in one change set, undone as one.
+	if (set.switches.length > 0 && set.rows.length > 0) return undoMixedSet(ctx, set, options);
 	if (set.switches.length > 0) return undoSwitchSet(ctx, set, options);
 	const scopes = [...new Set(set.rows.map(row => row.scope))] as Scope[];
 	const current = (await Promise.all(scopes.map(async scope => ctx.client.listRows(ctx.settings.policyId, scope)))).flat();
@@ -112,6 +110,38 @@ export async function undoCommand(ctx: Context, id: string | undefined, options:
 	const left = undo.leftAlone.length;
 	if (left > 0 && code === ExitCode.ok && !options.dryRun) {
 		ctx.note(`${left} row${left === 1 ? ' was' : 's were'} not undone: changed since the change set. Change ${left === 1 ? 'it' : 'them'} with \`mscommerce products set\` if needed.`);
+		return ExitCode.partial;
+	}
+	return code;
+}
+
+/**
+ * Undo of a change set that changed both rows and tenant-wide switches (`baseline apply` of a
+ * baseline with `switches:`): the rows back through the licensing service and the switches back
+ * through Microsoft Graph, each only where it still holds what the change set left, confirmed
+ * once and written as one change set (commands/baseline.ts, runMixedPlan). Exit 5 when any row or
+ * switch was left alone because it changed since.
+ */
+async function undoMixedSet(ctx: Context, set: ChangeSet, options: {yes?: boolean; dryRun?: boolean}): Promise<number> {
+	const scopes = [...new Set(set.rows.map(row => row.scope))] as Scope[];
+	const current = (await Promise.all(scopes.map(async scope => ctx.client.listRows(ctx.settings.policyId, scope)))).flat();
+	const undo = undoPlan(set, current);
+	const rowsWritten = set.rows.filter(row => row.status === 'ok').length;
+	const switchesWritten = set.switches.filter(row => row.status === 'ok').length;
+	ctx.note(
+		`Undoing change set ${shortId(set.id)} (${set.source}, ${set.time}, ${set.account}): ${count(rowsWritten, 'row')} and ${count(switchesWritten, 'switch', 'switches')} written${set.unknown ? `, ${set.unknown} unknown (re-read now)` : ''}.`,
+	);
+	for (const skip of undo.leftAlone) ctx.note(`left alone: ${skip.reason}`);
+	const baseline = await import('./baseline.js');
+	const written = set.switches.filter(row => row.status === 'ok' || row.status === 'unknown');
+	const switchUndo = await baseline.planSwitchUndo(ctx, written);
+	const runOptions = {yes: options.yes, dryRun: options.dryRun, source: 'undo', undoes: set.id};
+	const code =
+		switchUndo.changes.length === 0
+			? await runPlan(ctx, scopes.length === 1 ? scopes[0] : undefined, undo, runOptions)
+			: await baseline.runMixedPlan(ctx, undo, switchUndo.changes, switchUndo.switches, runOptions);
+	if (undo.leftAlone.length + switchUndo.leftAlone > 0 && code === ExitCode.ok && !options.dryRun) {
+		ctx.note(`${baseline.changeWords(undo.leftAlone.length, switchUndo.leftAlone)} not undone: changed since the change set.`);
 		return ExitCode.partial;
 	}
 	return code;

@@ -16,7 +16,7 @@ import {classify} from '../problems/classify.js';
 import {GraphNotSignedInError, HttpError, UsageError} from '../problems/errors.js';
 import {ExitCode, exitCodeFor, interruptedCode} from '../problems/exitCodes.js';
 import type {Problem} from '../problems/types.js';
-import {definitionOf, GRAPH_OBJECTS, SWITCH_NAMES, switchNamed, whoMayChange, type GraphObjectId, type SwitchDefinition, type SwitchName} from '../switches/definitions.js';
+import {definitionOf, GRAPH_OBJECTS, nearSwitchNames, SWITCH_NAMES, switchNamed, whoMayChange, type GraphObjectId, type SwitchDefinition, type SwitchName} from '../switches/definitions.js';
 import {explain, type Explanation, type SwitchFact} from '../switches/explain.js';
 import {openSwitches, readSwitch, readSwitches, switchRow, writeSwitches, type SwitchReading, type Switches} from '../switches/switches.js';
 import {safeJson, safeText} from '../text/safe.js';
@@ -26,7 +26,6 @@ import type {Context} from './context.js';
 import {printList, printOne, toTable, type Column} from './output.js';
 import {reportProblem} from './report.js';
 import {outcomeJson as rowOutcomeJson, RESULT_TEXT, RESULT_WORD, signedInAs, whereLine, type Writer} from './rows.js';
-import {suggest} from './suggest.js';
 
 const opened = new WeakMap<Context, Switches>();
 
@@ -59,11 +58,12 @@ function interactive(ctx: Context): boolean {
  * sign-in is made at once with a device code (printed as `login` prints it); without one, the
  * problem says to run `mscommerce login --graph`.
  */
-async function ensureGraphToken(ctx: Context, switches: Switches, write?: GraphObjectId): Promise<void> {
+export async function ensureGraphToken(ctx: Context, switches: Switches, write?: GraphObjectId, options: {prompt?: boolean} = {}): Promise<void> {
 	try {
 		await switches.auth.token(write ? {write} : {});
 	} catch (error) {
-		if (!(error instanceof GraphNotSignedInError) || !interactive(ctx)) throw error;
+		// `prompt: false`: a fleet's tenants never ask.
+		if (!(error instanceof GraphNotSignedInError) || options.prompt === false || !interactive(ctx)) throw error;
 		ctx.note(`${error.message}: signing in to Microsoft Graph now (once: later runs sign in silently).`);
 		await switches.auth.signInWithDeviceCode(prompt => ctx.io.stderr.write(deviceCodeText(prompt)), ctx.signal, write);
 		await switches.auth.token(write ? {write} : {});
@@ -74,9 +74,7 @@ async function ensureGraphToken(ctx: Context, switches: Switches, write?: GraphO
 function switchOf(text: string): SwitchDefinition {
 	const found = switchNamed(text);
 	if (found) return found;
-	// The nearest spelling, or the names that start with or hold what was typed (`trials`).
-	const typed = text.trim().toLowerCase();
-	const near = [...new Set([...suggest(text, SWITCH_NAMES), ...(typed.length >= 3 ? SWITCH_NAMES.filter(name => name.toLowerCase().includes(typed)) : [])])];
+	const near = nearSwitchNames(text);
 	throw new UsageError(`unknown switch "${text}"${near.length > 0 ? `: did you mean ${near.join(' or ')}?` : ''} (switches: ${SWITCH_NAMES.join(', ')})`);
 }
 

@@ -12,6 +12,8 @@
  *   default: Disabled
  *   except:
  *     SaaS: Enabled
+ * switches:                    # the tenant-wide switches in Microsoft Graph (docs/switches.md)
+ *   trialsOnBehalfOfOrg: off   # on / off, true / false (a YAML boolean too); a switch not listed is not managed
  * ```
  *
  * YAML (JSON is YAML too), parsed by `yaml` and validated by a zod schema. Every problem is
@@ -26,10 +28,13 @@ import {stringify, type Document} from 'yaml';
 import {NEVER, record as zRecord, strictObject, string as zString, unknown as zUnknown} from 'zod';
 import {clip, keysInOrder, readYamlDocument, sortProblems, YAML_LIMITS, type FileProblem, type FileWords, type YamlRead} from '../files/yaml.js';
 import {isUnsafe, safeText} from '../text/safe.js';
+import type {Problem} from '../problems/types.js';
+// The switches' names and labels only (a table, no Graph code): the file names them as the CLI does.
+import {definitionOf, nearSwitchNames, SWITCH_NAMES, switchNamed, type SwitchName} from '../switches/definitions.js';
 import {productForFormerId} from './catalog.js';
-import {planChanges, type Plan} from './changes.js';
+import {planChanges, type Change, type Plan, type SwitchRow} from './changes.js';
 import type {PolicyValue, Row, Scope} from './types.js';
-import {checkValue, parseValue} from './values.js';
+import {checkValue, parseSwitchValue, parseValue, type SwitchValue} from './values.js';
 
 /** What a baseline file may be: the limits of every YAML file read from outside (files/yaml.ts). */
 export const BASELINE_LIMITS = YAML_LIMITS;
@@ -50,7 +55,13 @@ const NOUN: Record<Scope, string> = {product: 'product', offerType: 'offer type'
 
 export type BaselineRule = {key: string; value: PolicyValue};
 export type BaselineSection = {default?: PolicyValue; except: BaselineRule[]};
-export type Baseline = {policy?: string; products?: BaselineSection; offerTypes?: BaselineSection};
+/** A tenant-wide switch the baseline wants at a value: the key as written (any case), the switch it names. */
+export type BaselineSwitch = {key: string; name: SwitchName; value: SwitchValue};
+/**
+ * What a baseline file says. `switches`: the tenant-wide switches it manages, in the file's order
+ * (a switch not listed is not managed; undefined or empty: the baseline needs no Microsoft Graph).
+ */
+export type Baseline = {policy?: string; products?: BaselineSection; offerTypes?: BaselineSection; switches?: BaselineSwitch[]};
 
 export type BaselineProblem = FileProblem;
 
@@ -104,16 +115,18 @@ const baselineSchema = strictObject({
 	// `products:` with nothing under it governs nothing, like leaving it out.
 	products: sectionSchema('product').nullish(),
 	offerTypes: sectionSchema('offerType').nullish(),
+	// Checked by checkSwitches: its keys are switch names in any case, with "did you mean".
+	switches: zUnknown().optional(),
 });
 
 const KEYS_AT: Record<string, string[]> = {
-	'': ['policy', 'products', 'offerTypes'],
+	'': ['policy', 'products', 'offerTypes', 'switches'],
 	products: ['default', 'except'],
 	offerTypes: ['default', 'except'],
 };
 
 const TYPE_AT: Record<string, string> = {
-	'': 'the file must be a mapping with policy, products and/or offerTypes',
+	'': 'the file must be a mapping with policy, products, offerTypes and/or switches',
 	policy: 'expected a policy ID such as AllowSelfServicePurchase',
 	products: 'expected a mapping with default and/or except',
 	offerTypes: 'expected a mapping with default and/or except',
@@ -165,12 +178,61 @@ export function parseBaseline(text: string, options: {policyId?: string} = {}): 
 		}
 	}
 	if (!isRecord(data)) return {problems: sortProblems(problems), lineOf};
+	const switches = checkSwitches(data.switches, doc, lineOf);
+	problems.push(...switches.problems);
 	const baseline = goodParts(data, doc, new Set(problems.map(p => p.path)));
+	if (switches.switches) baseline.switches = switches.switches;
 	const governs = (s?: BaselineSection) => s !== undefined && (s.default !== undefined || s.except.length > 0);
-	if (problems.length === 0 && !governs(baseline.products) && !governs(baseline.offerTypes)) {
-		problems.push({path: '', message: 'the baseline governs nothing: give products and/or offerTypes a default or an except list'});
+	if (problems.length === 0 && !governs(baseline.products) && !governs(baseline.offerTypes) && !baseline.switches?.length) {
+		problems.push({path: '', message: 'the baseline governs nothing: give products and/or offerTypes a default or an except list, or list switches'});
 	}
 	return {baseline, problems: sortProblems(problems), lineOf};
+}
+
+const SWITCH_LIST = `switches: ${SWITCH_NAMES.join(', ')}`;
+const SWITCH_VALUE_WORDS = 'use on or off (true and false work too)';
+
+/**
+ * The `switches:` section: a mapping of switch names (any case, as the CLI takes them) to on / off
+ * (true / false, as words or YAML booleans: `false` unquoted is one). An unknown name gets the
+ * nearest ones, a bad value the words to use, and two keys naming one switch (`emailSignUp` and
+ * `EmailSignUp`) a problem on the second; each with its line. Linear in the section's size.
+ */
+function checkSwitches(raw: unknown, doc: Document, lineOf: ParsedBaseline['lineOf']): {switches?: BaselineSwitch[]; problems: BaselineProblem[]} {
+	// `switches:` with nothing under it manages nothing, like leaving it out.
+	if (raw === undefined || raw === null) return {problems: []};
+	if (!isRecord(raw)) {
+		return {problems: [{path: 'switches', line: lineOf(['switches']), message: `expected a mapping of switch names to on or off (${SWITCH_LIST})`}]};
+	}
+	const problems: BaselineProblem[] = [];
+	const switches: BaselineSwitch[] = [];
+	const named = new Map<SwitchName, string>();
+	// In the file's order (JavaScript objects put number-like keys first).
+	const order = new Map(keysInOrder(doc, ['switches']).map((key, i) => [key, i]));
+	const entries = Object.entries(raw).sort(([a], [b]) => (order.get(a) ?? order.size) - (order.get(b) ?? order.size));
+	for (const [key, input] of entries) {
+		const path = ['switches', key];
+		const at = {path: path.join('.'), line: lineOf(path)};
+		const definition = switchNamed(key);
+		if (!definition) {
+			const near = nearSwitchNames(key);
+			problems.push({...at, message: `unknown switch${near.length > 0 ? `: did you mean ${near.join(' or ')}?` : ''} (${SWITCH_LIST})`});
+			continue;
+		}
+		const earlier = named.get(definition.name);
+		if (earlier !== undefined) {
+			problems.push({...at, message: `names the same switch as switches.${earlier} (${definition.name})`});
+			continue;
+		}
+		named.set(definition.name, key);
+		const value = typeof input === 'string' || typeof input === 'boolean' ? parseSwitchValue(String(input)) : undefined;
+		if (!value) {
+			problems.push({...at, message: `${describe(input)} is not a switch value: ${SWITCH_VALUE_WORDS}`});
+			continue;
+		}
+		switches.push({key, name: definition.name, value});
+	}
+	return {switches, problems};
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -300,6 +362,38 @@ export function compareBaseline(wanted: readonly Wanted[], allRows: readonly Row
 	return {plan, drift, inSync: plan.unchanged.length, newRows};
 }
 
+/** A tenant-wide switch as Microsoft Graph holds it now, or why it could not be read. */
+export type SwitchState = {value: SwitchValue} | {problem: Problem};
+
+/** A switch the baseline manages: its name and label, the value wanted, and the rule (`switches.KEY` as written). */
+export type SwitchWanted = {name: SwitchName; label: string; to: SwitchValue; rule: string};
+
+export type SwitchComparison = {
+	/** What apply writes: the switches that differ, each from the value read now (the write engine compares again before writing). */
+	changes: Change<SwitchRow>[];
+	drift: Array<SwitchWanted & {current: SwitchValue}>;
+	/** Switches the baseline manages that already hold the wanted value. */
+	inSync: number;
+	/** Switches the baseline manages that could not be read (no Graph sign-in, a 403, the beta missing): not checked. */
+	unknown: Array<SwitchWanted & {problem: Problem}>;
+};
+
+/** The drift of the switches a baseline manages, in the file's order: only switches that differ are ever written. */
+export function compareSwitches(wanted: readonly BaselineSwitch[], current: (name: SwitchName) => SwitchState): SwitchComparison {
+	const comparison: SwitchComparison = {changes: [], drift: [], inSync: 0, unknown: []};
+	for (const {key, name, value: to} of wanted) {
+		const item: SwitchWanted = {name, label: definitionOf(name).label, to, rule: `switches.${key}`};
+		const state = current(name);
+		if ('problem' in state) comparison.unknown.push({...item, problem: state.problem});
+		else if (state.value === to) comparison.inSync += 1;
+		else {
+			comparison.drift.push({...item, current: state.value});
+			comparison.changes.push({row: {scope: 'switch', id: name, name: item.label, value: state.value}, from: state.value, to});
+		}
+	}
+	return comparison;
+}
+
 /** The most common value: the default of an exported baseline. Ties go to the stricter value. */
 export function mostCommonValue(rows: readonly Pick<Row, 'value'>[]): PolicyValue | undefined {
 	if (rows.length === 0) return undefined;
@@ -377,12 +471,13 @@ export function baselineToJson(baseline: Baseline): Record<string, unknown> {
 		if (section.except.length > 0) json.except = Object.fromEntries(section.except.map(rule => [rule.key, rule.value]));
 		out[name] = json;
 	}
+	if (baseline.switches) out.switches = Object.fromEntries(baseline.switches.map(s => [s.name, s.value]));
 	return out;
 }
 
 /**
- * A baseline as YAML, each except line with the row's name as a comment. `names` maps
- * `scope:id` to the row's name; `header` lines become comments at the top.
+ * A baseline as YAML, each except line with the row's name as a comment (and each switch with its
+ * label). `names` maps `scope:id` to the row's name; `header` lines become comments at the top.
  */
 export function baselineToYaml(baseline: Baseline, names: ReadonlyMap<string, string> = new Map(), header: readonly string[] = []): string {
 	// Names and the header (tenant, account) are outside text: safeText keeps each on its comment's
@@ -403,6 +498,13 @@ export function baselineToYaml(baseline: Baseline, names: ReadonlyMap<string, st
 			lines.push(`    ${label ? `${keys[i]!.padEnd(width)}  # ${safeText(label)}` : keys[i]}`);
 		});
 	}
+	if (baseline.switches) {
+		// Switch names are the program's own (definitions.ts): plain keys, no quoting needed.
+		lines.push(baseline.switches.length > 0 ? 'switches:' : 'switches: {}');
+		const keys = baseline.switches.map(s => `${s.name}: ${s.value}`);
+		const width = Math.max(0, ...keys.map(key => key.length));
+		baseline.switches.forEach((s, i) => lines.push(`  ${keys[i]!.padEnd(width)}  # ${definitionOf(s.name).label}`));
+	}
 	return `${lines.join('\n')}\n`;
 }
 
@@ -410,4 +512,3 @@ export function baselineToYaml(baseline: Baseline, names: ReadonlyMap<string, st
 function scalar(text: string): string {
 	return stringify(text, {lineWidth: 0}).trimEnd();
 }
-

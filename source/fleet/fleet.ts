@@ -57,6 +57,17 @@ export function tenantContext(run: Context, member: FleetMember, limiter: Limite
 	return createContext(settings, run.io, run.signal, {...run.options, net, note});
 }
 
+/**
+ * A tenant's failure already classified, with words of the fleet's own (`trialsOnBehalfOfOrg not
+ * checked: …`): forEachTenant takes its problem as it is instead of classifying the error again.
+ */
+export class TenantProblem extends Error {
+	override name = 'TenantProblem';
+	constructor(readonly problem: Problem) {
+		super(problem.title);
+	}
+}
+
 /** What became of one tenant: its value, or the problem that stopped it (classified once, problems/classify.ts). */
 export type TenantResult<T> = {member: FleetMember; ctx?: Context} & ({ok: true; value: T} | {ok: false; problem: Problem});
 
@@ -104,7 +115,7 @@ export async function forEachTenant<T>(
 				ctx = options.contextFor?.(member) ?? tenantContext(run, member, limiter);
 				result = {member, ctx, ok: true, value: await work(ctx, member)};
 			} catch (error) {
-				result = {member, ...(ctx ? {ctx} : {}), ok: false, problem: classify(error)};
+				result = {member, ...(ctx ? {ctx} : {}), ok: false, problem: error instanceof TenantProblem ? error.problem : classify(error)};
 			}
 			results[index] = result;
 			options.onDone?.(result, ++done, members.length);

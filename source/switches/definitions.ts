@@ -6,6 +6,7 @@
  * (the Graph client, the commands, explain) reads it from here.
  */
 import type {GraphRequest} from '../problems/errors.js';
+import {suggest} from '../text/suggest.js';
 
 export const SWITCH_NAMES = ['emailSignUp', 'emailJoin', 'trialsOnBehalfOfOrg', 'officeStore'] as const;
 export type SwitchName = (typeof SWITCH_NAMES)[number];
@@ -89,6 +90,14 @@ export const SWITCHES: readonly SwitchDefinition[] = [
 ];
 
 const BY_NAME = new Map(SWITCHES.map(definition => [definition.name.toLowerCase(), definition]));
+
+/** The switch names nearest to one that names none: "did you mean" (text/suggest.ts), and the names holding what was typed (`trials`). */
+export function nearSwitchNames(text: string): string[] {
+	const typed = text.trim().toLowerCase();
+	if (typed.length === 0) return [];
+	const holding = typed.length >= 3 ? SWITCH_NAMES.filter(name => name.toLowerCase().includes(typed)) : [];
+	return [...new Set([...suggest(typed, SWITCH_NAMES), ...holding])];
+}
 
 /** The switch a user named (any case), or undefined. */
 export function switchNamed(text: string): SwitchDefinition | undefined {

@@ -12,7 +12,7 @@ import {dirname, join} from 'node:path';
 import {test} from 'node:test';
 import {expiryText} from '../../source/commands/account.js';
 import {listCommand, setCommand} from '../../source/commands/rows.js';
-import {suggest} from '../../source/commands/suggest.js';
+import {suggest} from '../../source/text/suggest.js';
 import {pastTime, relativeTime} from '../../source/commands/time.js';
 import {catalog} from '../../source/commerce/catalog.js';
 import {sortRows} from '../../source/commerce/sort.js';

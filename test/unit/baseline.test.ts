@@ -10,6 +10,7 @@ import {
 	baselineToJson,
 	baselineToYaml,
 	compareBaseline,
+	compareSwitches,
 	formatProblem,
 	mostCommonValue,
 	parseBaseline,
@@ -46,7 +47,7 @@ test('a file with mistakes gets one line per problem, each with its path and lin
 		'b.yaml:6: products.except.CFQ7TTC0HD33: a list is not a value: use Enabled, Disabled or OnlyTrialsWithoutPaymentMethod',
 		'b.yaml:7: offertypes: unknown key: did you mean offerTypes?',
 		'b.yaml:11: offerTypes.except.SaaS: OnlyTrialsWithoutPaymentMethod is not allowed for offer types: use Enabled or Disabled',
-		'b.yaml:12: extra: unknown key (expected policy, products or offerTypes)',
+		'b.yaml:12: extra: unknown key (expected policy, products, offerTypes or switches)',
 	]);
 });
 
@@ -54,10 +55,10 @@ test('broken YAML, an empty file, a list, a wrong section type and a baseline th
 	assert.match(problemsOf('products:\n  default: [Disabled\n')[0]!, /^b\.yaml:\d+: not valid YAML: /);
 	assert.match(problemsOf('products:\n  default: Disabled\n  default: Enabled\n')[0]!, /^b\.yaml:3: not valid YAML: Map keys must be unique/);
 	assert.match(problemsOf('')[0]!, /^b\.yaml: the file is empty/);
-	assert.deepEqual(problemsOf('- Disabled\n'), ['b.yaml: the file must be a mapping with policy, products and/or offerTypes']);
+	assert.deepEqual(problemsOf('- Disabled\n'), ['b.yaml: the file must be a mapping with policy, products, offerTypes and/or switches']);
 	assert.deepEqual(problemsOf('products: Disabled\n'), ['b.yaml:1: products: expected a mapping with default and/or except']);
 	assert.deepEqual(problemsOf('products:\n  except: [CFQ7TTC0HD33]\n'), ['b.yaml:2: products.except: expected a mapping of product IDs to values']);
-	assert.deepEqual(problemsOf('policy: AllowSelfServicePurchase\nproducts:\n  except:\n'), ['b.yaml: the baseline governs nothing: give products and/or offerTypes a default or an except list']);
+	assert.deepEqual(problemsOf('policy: AllowSelfServicePurchase\nproducts:\n  except:\n'), ['b.yaml: the baseline governs nothing: give products and/or offerTypes a default or an except list, or list switches']);
 });
 
 test('values are spelled as set accepts them, and JSON is a baseline too', () => {
@@ -131,6 +132,72 @@ test('drift lists exactly the rows that differ, with the rule that wants them an
 	assert.deepEqual(comparison.newRows.map(n => [n.row.id, n.to ?? null]), [['CFQ7TTC0N8SS', 'Disabled'], ['SaaS', null]]);
 	assert.equal(comparison.plan.changes.length, comparison.drift.length, 'apply writes only the drift');
 	assert.equal(comparison.inSync, 1);
+});
+
+test('switches: the four names in any case, on / off / true / false as words and as YAML booleans, in the file order; JSON is a baseline too', () => {
+	const yaml = parseBaseline(['products:', '  default: Enabled', 'switches:', '  trialsOnBehalfOfOrg: false', '  EMAILSIGNUP: Off', '  emailJoin: "TRUE"', '  officestore: true', ''].join('\n'), {policyId: P});
+	assert.deepEqual(yaml.problems, []);
+	assert.deepEqual(yaml.baseline?.switches, [
+		{key: 'trialsOnBehalfOfOrg', name: 'trialsOnBehalfOfOrg', value: 'off'},
+		{key: 'EMAILSIGNUP', name: 'emailSignUp', value: 'off'},
+		{key: 'emailJoin', name: 'emailJoin', value: 'on'},
+		{key: 'officestore', name: 'officeStore', value: 'on'},
+	]);
+	const json = parseBaseline('{"switches": {"emailSignUp": false, "officeStore": "on"}}', {policyId: P});
+	assert.deepEqual(json.problems, [], 'switches alone govern something');
+	assert.deepEqual(json.baseline?.switches?.map(s => [s.name, s.value]), [['emailSignUp', 'off'], ['officeStore', 'on']]);
+	// A switch not listed is not managed; `switches:` with nothing under it manages none.
+	assert.equal(parseBaseline('products:\n  default: Enabled\nswitches:\n', {policyId: P}).baseline?.switches, undefined);
+	assert.deepEqual(parseBaseline('products:\n  default: Enabled\nswitches: {}\n', {policyId: P}).baseline?.switches, []);
+	assert.deepEqual(problemsOf('switches:\n'), ['b.yaml: the baseline governs nothing: give products and/or offerTypes a default or an except list, or list switches']);
+});
+
+test('switches with mistakes: unknown names with "did you mean", bad values, one switch named twice, not a mapping; each with its line and path', () => {
+	const all = 'switches: emailSignUp, emailJoin, trialsOnBehalfOfOrg, officeStore';
+	assert.deepEqual(
+		problemsOf(['products:', '  default: Enabled', 'switches:', '  emailSingUp: off', '  trials: off', '  officeStore: maybe', '  emailJoin: [off]', '  EmailJoin: on', '  wholeTenant: off', '  emailjoin: 1', ''].join('\n')),
+		[
+			`b.yaml:4: switches.emailSingUp: unknown switch: did you mean emailSignUp? (${all})`,
+			`b.yaml:5: switches.trials: unknown switch: did you mean trialsOnBehalfOfOrg? (${all})`,
+			'b.yaml:6: switches.officeStore: "maybe" is not a switch value: use on or off (true and false work too)',
+			'b.yaml:7: switches.emailJoin: a list is not a switch value: use on or off (true and false work too)',
+			'b.yaml:8: switches.EmailJoin: names the same switch as switches.emailJoin (emailJoin)',
+			`b.yaml:9: switches.wholeTenant: unknown switch (${all})`,
+			'b.yaml:10: switches.emailjoin: names the same switch as switches.emailJoin (emailJoin)',
+		],
+	);
+	assert.deepEqual(problemsOf('products:\n  default: Enabled\nswitches: off\n'), [`b.yaml:3: switches: expected a mapping of switch names to on or off (${all})`]);
+	assert.deepEqual(problemsOf('products:\n  default: Enabled\nswitches:\n  - emailSignUp: off\n'), [`b.yaml:3: switches: expected a mapping of switch names to on or off (${all})`]);
+	assert.deepEqual(problemsOf('Switches:\n  emailSignUp: off\n'), ['b.yaml:1: Switches: unknown key: did you mean switches?']);
+	// JSON names the same mistakes, with lines too.
+	assert.deepEqual(problemsOf('{\n  "switches": {\n    "emailSignUp": "no"\n  }\n}\n'), ['b.yaml:3: switches.emailSignUp: "no" is not a switch value: use on or off (true and false work too)']);
+});
+
+test("a switch's drift: only those that differ are written, each from the value read; those that could not be read are not checked", () => {
+	const parsed = parseBaseline('switches:\n  EmailSignUp: off\n  emailJoin: on\n  trialsOnBehalfOfOrg: off\n', {policyId: P});
+	const problem = {kind: 'unavailable' as const, title: 'appsAndServices (beta) is not available in this tenant/cloud', hints: [], retryable: false};
+	const comparison = compareSwitches(parsed.baseline!.switches!, name => (name === 'trialsOnBehalfOfOrg' ? {problem} : {value: 'on'}));
+	assert.deepEqual(comparison.drift, [{name: 'emailSignUp', label: 'sign-up for email-based subscriptions', to: 'off', rule: 'switches.EmailSignUp', current: 'on'}]);
+	assert.deepEqual(comparison.changes, [{row: {scope: 'switch', id: 'emailSignUp', name: 'sign-up for email-based subscriptions', value: 'on'}, from: 'on', to: 'off'}]);
+	assert.equal(comparison.inSync, 1);
+	assert.deepEqual(comparison.unknown.map(u => [u.name, u.to, u.problem.title]), [['trialsOnBehalfOfOrg', 'off', problem.title]]);
+});
+
+test('a baseline with switches is written as YAML (each with its label) and JSON, and both read back as the same baseline', () => {
+	const rows = tenant({CFQ7TTC0HD33: 'Disabled'});
+	const {baseline, names} = baselineFromRows(P, rows);
+	baseline.switches = [
+		{key: 'emailSignUp', name: 'emailSignUp', value: 'off'},
+		{key: 'trialsOnBehalfOfOrg', name: 'trialsOnBehalfOfOrg', value: 'on'},
+	];
+	const yaml = baselineToYaml(baseline, names);
+	assert.match(yaml, /\nswitches:\n {2}emailSignUp: off {9}# sign-up for email-based subscriptions\n {2}trialsOnBehalfOfOrg: on {2}# trials on behalf of the organization\n$/);
+	assert.deepEqual(baselineToJson(baseline).switches, {emailSignUp: 'off', trialsOnBehalfOfOrg: 'on'});
+	for (const text of [yaml, JSON.stringify(baselineToJson(baseline))]) {
+		const parsed = parseBaseline(text, {policyId: P});
+		assert.deepEqual(parsed.problems, []);
+		assert.deepEqual(parsed.baseline?.switches, baseline.switches);
+	}
 });
 
 /** A row written as the engine reports it. */
