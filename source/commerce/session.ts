@@ -8,60 +8,81 @@
  *   started from, written into the change set they failed in.
  * - undo: the last change set of this session that wrote something, by the one undo rule.
  * - stop(): send nothing more, wait (bounded) for writes in flight, re-read what is unknown.
+ *
+ * Its types take the kind of row as a parameter, like the engine's (Row unless said otherwise):
+ * the dashboard's tenant-wide switches (SwitchRow) are a session of their own, written through
+ * Microsoft Graph by the same engine (`write`: source/switches/switches.ts, writeSwitches).
  */
 import {
 	applyWrites,
 	countOutcomes,
 	DEFAULT_DRAIN_MS,
-	planUndo,
 	rowKey,
+	undoStep,
+	type ApplyOptions,
 	type ApplyResult,
 	type Change,
 	type Journal,
 	type Outcome,
-	type Plan,
+	type Writable,
 	type WriteTarget,
-	type WrittenRow,
 } from './changes.js';
 import type {Problem} from '../problems/types.js';
 import type {Row} from './types.js';
 
 export type PlanKind = 'set' | 'cycle' | 'undo' | 'retry';
 
+/** A plan of rows of kind R: for Row, the same shape as the engine's Plan (commerce/changes.ts). */
+export type RowPlan<R extends Writable = Row> = {
+	changes: Change<R>[];
+	unchanged: R[];
+	refused: Array<{row: R; reason: string}>;
+	leftAlone: Array<{row: R; reason: string}>;
+};
+
 /** A plan as the session applies it: what kind of confirmation, and for an undo, which set. */
-export type SessionPlan = Plan & {kind: PlanKind; undoes?: number};
+export type SessionPlan<R extends Writable = Row> = RowPlan<R> & {kind: PlanKind; undoes?: number};
 
 /** Starts a change set in the audit log: `id` continues one (R), `undoes` names the set an undo reverses. */
-export type JournalFactory = (options: {id?: string; undoes?: string}) => Journal & {readonly id: string};
+export type JournalFactory<R extends Writable = Row> = (options: {id?: string; undoes?: string}) => Journal<R> & {readonly id: string};
 
-export type SessionOptions = {
-	target: WriteTarget;
+/** Writes changes through the one engine (applyWrites, or a caller's wrapper of it such as writeSwitches). */
+export type SessionWriter<R extends Writable = Row> = (changes: readonly Change<R>[], options: ApplyOptions<R>) => Promise<ApplyResult<R>>;
+
+export type SessionOptions<R extends Writable = Row> = (
+	| {target: WriteTarget<R>; write?: undefined}
+	/** Instead of a target: the function that runs the engine (loaded on demand, e.g. Microsoft Graph's). */
+	| {write: SessionWriter<R>; target?: undefined}
+) & {
 	/** Absent: nothing is logged (tests). */
-	journal?: JournalFactory;
+	journal?: JournalFactory<R>;
 	classify?: (error: unknown) => Problem;
 	concurrency?: number;
 	drainMs?: number;
 };
 
-type SessionSet = {id: number; logId?: string; written: Map<string, WrittenRow>};
+/** A row a change set wrote: the value before its first write, the value its last write left, and the row as that write left it. */
+type Written<R extends Writable> = {scope: string; id: string; name: string; from: R['value']; to: R['value']; row: R};
+
+type SessionSet<R extends Writable> = {id: number; logId?: string; written: Map<string, Written<R>>};
 
 /** A failed row, for R and for the screen's marker: the change that failed and why. */
-export type FailedRow = {change: Change; problem: Problem; setId: number};
+export type FailedRow<R extends Writable = Row> = {change: Change<R>; problem: Problem; setId: number};
 
 export type Running = {setId: number; total: number; stopped: boolean; inFlight: Set<string>};
 
-export class ChangeSession {
-	private readonly sets: SessionSet[] = [];
-	private readonly failedRows = new Map<string, FailedRow>();
-	private running: {state: Running; stop: AbortController; done: Promise<ApplyResult>} | undefined;
+export class ChangeSession<R extends Writable = Row> {
+	private readonly sets: SessionSet<R>[] = [];
+	private readonly failedRows = new Map<string, FailedRow<R>>();
+	private running: {state: Running; stop: AbortController; done: Promise<ApplyResult<R>>} | undefined;
 	private nextId = 1;
 	/** Every outcome of this session, for the summary printed after the dashboard closes. */
-	private readonly log: Outcome[] = [];
+	private readonly log: Outcome<R>[] = [];
 
-	constructor(private readonly options: SessionOptions) {}
+	constructor(private readonly options: SessionOptions<R>) {}
 
 	/** The rows whose last write failed (R retries them), by rowKey. */
-	get failed(): ReadonlyMap<string, FailedRow> {
+	get failed(): ReadonlyMap<string, FailedRow<R>> {
 		return this.failedRows;
 	}
 
@@ -79,11 +100,11 @@ export class ChangeSession {
 	 * Writes a confirmed plan as one change set (a retry continues the set its rows failed in; an
 	 * undo names the set it reverses). onOutcome hears each row as it settles.
 	 */
-	async apply(plan: SessionPlan, onOutcome: (outcome: Outcome) => void): Promise<ApplyResult & {setId: number}> {
+	async apply(plan: SessionPlan<R>, onOutcome: (outcome: Outcome<R>) => void): Promise<ApplyResult<R> & {setId: number}> {
 		if (this.running) throw new Error('A change is still being written');
 		const retrySet = plan.kind === 'retry' ? this.failedSetOf(plan.changes) : undefined;
 		const undone = plan.kind === 'undo' ? this.sets.find(set => set.id === plan.undoes) : undefined;
-		let set: SessionSet;
+		let set: SessionSet<R>;
 		if (retrySet) set = retrySet;
 		else {
 			set = {id: this.nextId++, written: new Map()};
@@ -97,7 +118,7 @@ export class ChangeSession {
 
 		const stop = new AbortController();
 		const state: Running = {setId: set.id, total: plan.changes.length, stopped: false, inFlight: new Set()};
-		const done = applyWrites(this.options.target, plan.changes, {
+		const options: ApplyOptions<R> = {
 			journal,
 			classify: this.options.classify,
 			concurrency: this.options.concurrency,
@@ -109,7 +130,8 @@ export class ChangeSession {
 				state.inFlight.delete(rowKey(outcome.change.row));
 				onOutcome(outcome);
 			},
-		});
+		};
+		const done = this.options.write ? this.options.write(plan.changes, options) : applyWrites(this.options.target, plan.changes, options);
 		this.running = {state, stop, done};
 		try {
 			const result = await done;
@@ -119,18 +141,19 @@ export class ChangeSession {
 		}
 	}
 
-	private record(set: SessionSet, outcome: Outcome): void {
+	private record(set: SessionSet<R>, outcome: Outcome<R>): void {
 		this.log.push(outcome);
 		const key = rowKey(outcome.change.row);
 		if (outcome.kind === 'changed') {
 			const before = set.written.get(key);
-			set.written.set(key, {scope: outcome.row.scope, id: outcome.row.id, name: outcome.row.name, from: before?.from ?? outcome.change.from, to: outcome.row.value});
+			const {row} = outcome;
+			set.written.set(key, {scope: row.scope, id: row.id, name: row.name, from: before?.from ?? outcome.change.from, to: row.value, row});
 		} else if (outcome.kind === 'failed' || outcome.kind === 'unknown') {
 			this.failedRows.set(key, {change: outcome.change, problem: outcome.problem, setId: set.id});
 		}
 	}
 
-	private failedSetOf(changes: readonly Change[]): SessionSet | undefined {
+	private failedSetOf(changes: readonly Change<R>[]): SessionSet<R> | undefined {
 		const first = changes[0] && this.failedRows.get(rowKey(changes[0].row));
 		return first ? this.sets.find(set => set.id === first.setId) : undefined;
 	}
@@ -139,8 +162,8 @@ export class ChangeSession {
 	 * R: the failed rows again, each compared against the value its failed attempt started from
 	 * (the engine writes only where the service still holds it).
 	 */
-	retryPlan(current: (key: string) => Row | undefined): SessionPlan {
-		const plan: SessionPlan = {kind: 'retry', changes: [], unchanged: [], refused: [], leftAlone: []};
+	retryPlan(current: (key: string) => R | undefined): SessionPlan<R> {
+		const plan: SessionPlan<R> = {kind: 'retry', changes: [], unchanged: [], refused: [], leftAlone: []};
 		for (const [key, {change}] of this.failedRows) {
 			const row = current(key) ?? change.row;
 			if (row.value === change.to) plan.unchanged.push(row);
@@ -149,11 +172,24 @@ export class ChangeSession {
 		return plan;
 	}
 
-	/** u: the last change set that wrote something, undone by the one rule, against the rows as known now. */
-	undoPlan(current: (key: string) => Row | undefined): SessionPlan | undefined {
+	/**
+	 * u: the last change set that wrote something, undone by the one rule (undoStep, as planUndo
+	 * applies it for `undo`), against the rows as known now.
+	 */
+	undoPlan(current: (key: string) => R | undefined): SessionPlan<R> | undefined {
 		const last = [...this.sets].reverse().find(set => set.written.size > 0);
 		if (!last) return undefined;
-		return {...planUndo([...last.written.values()], current), kind: 'undo', undoes: last.id};
+		const plan: SessionPlan<R> = {kind: 'undo', undoes: last.id, changes: [], unchanged: [], refused: [], leftAlone: []};
+		for (const entry of last.written.values()) {
+			const step = undoStep<R>(entry, current(rowKey(entry)));
+			if (step.kind === 'gone') plan.leftAlone.push({row: entry.row, reason: `${entry.name} (${entry.id}) is no longer listed`});
+			else if (step.kind === 'changed-since') {
+				const {row} = step;
+				plan.leftAlone.push({row, reason: `${row.name} (${row.id}) changed since (now ${row.value}; the change set set ${entry.to}): left alone`});
+			} else if (step.kind === 'unchanged') plan.unchanged.push(step.row);
+			else plan.changes.push({row: step.row, from: step.row.value, to: step.to});
+		}
+		return plan;
 	}
 
 	/** q / Ctrl-C while writing: send nothing more; resolves when the writes in flight are settled. Returns how many were in flight. */
@@ -169,7 +205,7 @@ export class ChangeSession {
 	summary(): string[] {
 		if (this.log.length === 0) return [];
 		// The last word per row.
-		const last = new Map<string, Outcome>();
+		const last = new Map<string, Outcome<R>>();
 		for (const outcome of this.log) last.set(rowKey(outcome.change.row), outcome);
 		const counts = countOutcomes([...last.values()]);
 		const parts = [`${counts.changed} changed`];

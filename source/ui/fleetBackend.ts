@@ -8,6 +8,7 @@
  * never a rejection, and never another tenant's.
  */
 import type {ChangeSession} from '../commerce/session.js';
+import type {Writable} from '../commerce/changes.js';
 import type {PolicyValue} from '../commerce/types.js';
 import type {Problem} from '../problems/types.js';
 import type {Backend} from './backend.js';
@@ -32,7 +33,7 @@ export type TenantSummary = {
 	products: Record<PolicyValue, number>;
 	/** Offer types per value. */
 	offerTypes: Record<PolicyValue, number>;
-	/** Rows that differ from the tenant's baseline; undefined when it has none. */
+	/** Rows (and tenant-wide switches, for a baseline with `switches:`) that differ from the tenant's baseline; undefined when it has none. */
 	drift?: number;
 	/** Products and offer types never seen before in this tenant (commerce/seen.ts). */
 	fresh: number;
@@ -60,5 +61,5 @@ export interface FleetBackend {
 	/** The dashboard of one tenant, on the same sign-in: one per tenant for the whole run (its change sets, its undo). */
 	open(id: string): Backend;
 	/** The change sessions of the tenants opened so far: signals wait for their writes, and quitting says what they wrote. */
-	sessions(): Array<{name: string; session: ChangeSession}>;
+	sessions(): Array<{name: string; session: Pick<ChangeSession<Writable>, 'busy' | 'stop' | 'summary'>}>;
 }

@@ -5,13 +5,18 @@
  * (helpSections) and read-only gating (a `writes` entry is refused, hidden from the footer and
  * marked in help). The README's key table ("The dashboard") says the same in prose.
  *
+ * The Tenant switches tab shares the list's keys (Space toggles a switch, e turns it on, d off,
+ * u undoes the last switch change); Enter there signs in to Microsoft Graph until it is signed
+ * in to (an entry's `when`).
+ *
  * The fleet view (`mscommerce --tenants FILE`) has a mode of its own, `fleet`: its list shares the
  * movement keys, `/`, `?` and `q` with the product list, and has its own Enter (open the tenant's
  * dashboard), r / R (reload) and s (sort). `T` in a tenant's dashboard goes back to it. Help shows
  * the sections of the view it is opened in (helpSections).
  */
 import type {Key} from 'ink';
-import type {Scope} from '../commerce/types.js';
+import type {SignInStep} from './hooks/useSignIn.js';
+import type {Tab} from './state/dashboard.js';
 
 /** `fleet`: the fleet view's list of tenants; `filter` and `help` serve both views. */
 export type Mode = 'list' | 'filter' | 'confirm' | 'help' | 'fleet';
@@ -40,6 +45,8 @@ export const Command = {
 	NextProblem: 'next-problem',
 	PreviousProblem: 'previous-problem',
 	Reload: 'reload',
+	/** Enter on Tenant switches before Microsoft Graph is signed in to. */
+	SignInGraph: 'sign-in-graph',
 	Detail: 'detail',
 	Copy: 'copy',
 	Sort: 'sort',
@@ -80,7 +87,7 @@ export type KeySpec = string;
 /** What the footer and the table's `when` know about the screen now. */
 export type KeyContext = {
 	mode: Mode;
-	tab: Scope;
+	tab: Tab;
 	readOnly: boolean;
 	loaded: boolean;
 	loading: boolean;
@@ -100,7 +107,17 @@ export type KeyContext = {
 	fleet?: boolean;
 	/** Which screen the footer is for (the fleet view has no tabs). */
 	view?: View;
+	/** The Tenant switches tab's Microsoft Graph sign-in, where it has one. */
+	graph?: SignInStep;
 };
+
+/** What decides which of two entries with the same key a press means (KeyAction.when). */
+export type KeyWhen = Pick<KeyContext, 'tab' | 'graph'>;
+
+/** Whether the Tenant switches tab waits for Enter to sign in to Microsoft Graph (it reads nothing before). */
+export function needsGraphSignIn(step: SignInStep | undefined): boolean {
+	return step === 'needed' || step === 'expired' || step === 'cancelled' || step === 'failed';
+}
 
 export type FooterHint = {key: string; label: string};
 
@@ -119,12 +136,19 @@ export type KeyAction = {
 	hint?: (context: KeyContext) => {label: string; key?: string; rank: number} | undefined;
 	/** Kept at the footer's end, whatever the width (help, quit). */
 	pinned?: boolean;
+	/**
+	 * Only when this holds, and then before the entries without one that share its key (Enter
+	 * signs in to Microsoft Graph on the Tenant switches tab until it is signed in to, and cycles
+	 * a row everywhere else).
+	 */
+	when?: (context: KeyWhen) => boolean;
 };
 
 /** What T says in a dashboard started without --tenants (one line, on the status line). */
 export const NO_FLEET_NOTICE = 'No fleet: start one with `mscommerce --tenants FILE` (see docs/fleet.md)';
 
-const SET_HELP = 'set Enabled / Trials only / Disabled (offer types: no Trials only), then confirm';
+const SET_HELP = 'set Enabled / Trials only / Disabled (offer types: no Trials only; a switch: e on, d off), then confirm';
+const TAB_HELP = 'Products → Offer types → Tenant switches';
 const MOVE_HELP = 'move (the arrows and page keys also while filtering)';
 const PAGE_HELP = 'page';
 const ENDS_HELP = 'first / last';
@@ -134,6 +158,7 @@ const SCROLL_HELP = 'scroll';
 const RANK = {dismiss: 0, problems: 1, retry: 2, change: 3, mark: 4, failed: 5, undo: 6, filter: 7, tab: 8, detail: 9, copy: 10, sort: 11, reload: 12, move: 13};
 
 const canChange = (context: KeyContext) => context.loaded && !context.readOnly;
+const onSwitches = (context: {tab: Tab}) => context.tab === 'switches';
 
 /** The table. Its order is the help overlay's order. */
 export const KEYS: readonly KeyAction[] = [
@@ -147,16 +172,16 @@ export const KEYS: readonly KeyAction[] = [
 		command: Command.NextTab,
 		keys: ['tab'],
 		modes: ['list', 'filter'],
-		help: 'Products ↔ Offer types',
+		help: TAB_HELP,
 		hint: context => (context.view === 'fleet' ? undefined : {label: 'tab', rank: RANK.tab}),
 	},
-	{command: Command.PreviousTab, keys: ['shift+tab'], modes: ['list', 'filter'], help: 'Products ↔ Offer types'},
+	{command: Command.PreviousTab, keys: ['shift+tab'], modes: ['list', 'filter'], help: TAB_HELP},
 	{
 		command: Command.Filter,
 		keys: ['/'],
 		modes: ['list'],
 		help: 'filter: every word must match a name or ID; value:disabled (enabled, trials), is:new, is:failed, is:marked',
-		hint: () => ({label: 'filter', rank: RANK.filter}),
+		hint: context => (onSwitches(context) ? undefined : {label: 'filter', rank: RANK.filter}),
 	},
 	{
 		command: Command.Cycle,
@@ -164,7 +189,11 @@ export const KEYS: readonly KeyAction[] = [
 		modes: ['list'],
 		writes: true,
 		help: 'cycle the row (or the marked rows shown) to the next valid value, then confirm',
-		hint: context => (canChange(context) ? {key: 'Space', label: context.marked > 0 ? 'cycle marked' : 'cycle', rank: RANK.change} : undefined),
+		hint: context => {
+			if (!canChange(context)) return undefined;
+			if (onSwitches(context)) return context.graph === 'done' && context.selected ? {key: 'Space', label: 'toggle', rank: RANK.change} : undefined;
+			return {key: 'Space', label: context.marked > 0 ? 'cycle marked' : 'cycle', rank: RANK.change};
+		},
 	},
 	...(
 		[
@@ -179,10 +208,11 @@ export const KEYS: readonly KeyAction[] = [
 			modes: ['list'],
 			writes: true,
 			help: SET_HELP,
-			hint: context =>
-				canChange(context) && (command !== Command.SetTrials || context.tab === 'product')
-					? {label: context.marked > 0 ? `set ${context.marked} marked` : 'set', rank: RANK.change + 0.5}
-					: undefined,
+			hint: context => {
+				if (!canChange(context)) return undefined;
+				if (onSwitches(context)) return command !== Command.SetTrials && context.graph === 'done' && context.selected ? {label: 'on / off', rank: RANK.change + 0.5} : undefined;
+				return command !== Command.SetTrials || context.tab === 'product' ? {label: context.marked > 0 ? `set ${context.marked} marked` : 'set', rank: RANK.change + 0.5} : undefined;
+			},
 		}),
 	),
 	{
@@ -191,7 +221,7 @@ export const KEYS: readonly KeyAction[] = [
 		modes: ['list'],
 		writes: true,
 		help: 'mark the row / mark (or unmark) every row shown; e t d Space then act on the marked rows shown',
-		hint: context => (canChange(context) ? {label: 'mark', rank: RANK.mark} : undefined),
+		hint: context => (canChange(context) && !onSwitches(context) ? {label: 'mark', rank: RANK.mark} : undefined),
 	},
 	{
 		command: Command.MarkAll,
@@ -199,14 +229,14 @@ export const KEYS: readonly KeyAction[] = [
 		modes: ['list'],
 		writes: true,
 		help: 'mark the row / mark (or unmark) every row shown; e t d Space then act on the marked rows shown',
-		hint: context => (canChange(context) ? {label: 'mark', rank: RANK.mark} : undefined),
+		hint: context => (canChange(context) && !onSwitches(context) ? {label: 'mark', rank: RANK.mark} : undefined),
 	},
 	{
 		command: Command.Undo,
 		keys: ['u'],
 		modes: ['list'],
 		writes: true,
-		help: 'undo the last change set made in this session',
+		help: 'undo the last change set made in this session (on Tenant switches: the last switch change)',
 		hint: context => (canChange(context) && context.canUndo ? {label: 'undo', rank: RANK.undo} : undefined),
 	},
 	{
@@ -229,32 +259,49 @@ export const KEYS: readonly KeyAction[] = [
 		command: Command.Reload,
 		keys: ['r'],
 		modes: ['list'],
-		help: 'reload from the service (+ marks products new to you)',
-		hint: context =>
-			context.stale || (!context.loaded && !context.loading) ? {label: 'retry', rank: RANK.retry} : context.loaded ? {label: 'reload', rank: RANK.reload} : undefined,
+		help: 'reload from the service (+ marks products new to you); Tenant switches: read them again',
+		hint: context => {
+			if (onSwitches(context) && context.graph !== 'done') return undefined;
+			return context.stale || (!context.loaded && !context.loading) ? {label: 'retry', rank: RANK.retry} : context.loaded ? {label: 'reload', rank: RANK.reload} : undefined;
+		},
+	},
+	{
+		command: Command.SignInGraph,
+		keys: ['return'],
+		modes: ['list'],
+		help: 'Tenant switches: sign in to Microsoft Graph, its own sign-in (a device code; Esc cancels it); signed in, Space toggles a switch',
+		when: context => onSwitches(context) && context.graph !== 'done',
+		hint: context => (onSwitches(context) && needsGraphSignIn(context.graph) ? {label: 'sign in to Microsoft Graph', rank: RANK.change} : undefined),
 	},
 	{
 		command: Command.Detail,
 		keys: ['i'],
 		modes: ['list'],
-		help: 'details of the selected row: full value name, why its last write failed, correlation ID',
+		help: "details of the selected row: full value name, why its last write failed, correlation ID; a product's: can users still get it (with the tenant switches)",
 		hint: context => (context.selected ? {label: context.detail ? 'hide detail' : 'detail', rank: RANK.detail} : undefined),
 	},
 	{
 		command: Command.Copy,
 		keys: ['c'],
 		modes: ['list'],
-		help: "copy the selected row's ID to the clipboard (OSC 52, works over SSH)",
-		hint: context => (context.selected ? {label: 'copy ID', rank: RANK.copy} : undefined),
+		help: "copy the selected row's ID (a switch's name) to the clipboard (OSC 52, works over SSH)",
+		hint: context => (context.selected ? {label: onSwitches(context) ? 'copy name' : 'copy ID', rank: RANK.copy} : undefined),
 	},
-	{command: Command.Sort, keys: ['s'], modes: ['list'], help: 'sort by name / ID / value', hint: context => (context.loaded ? {label: 'sort', rank: RANK.sort} : undefined)},
+	{
+		command: Command.Sort,
+		keys: ['s'],
+		modes: ['list'],
+		help: 'sort by name / ID / value',
+		hint: context => (context.loaded && !onSwitches(context) ? {label: 'sort', rank: RANK.sort} : undefined),
+	},
 	{
 		command: Command.Escape,
 		keys: ['escape'],
 		modes: ['list'],
-		help: 'close the detail, else dismiss the problem, else clear the filter, else back to the fleet view (with --tenants)',
+		help: 'close the detail, else cancel a Graph sign-in, else dismiss the problem, else clear the filter, else back to the fleet view (with --tenants)',
 		hint: context => {
 			if (context.detail) return {label: 'close detail', rank: RANK.dismiss};
+			if (onSwitches(context) && context.graph === 'waiting') return {label: 'cancel sign-in', rank: RANK.dismiss};
 			if (context.problems > 0) return {label: 'dismiss', rank: RANK.dismiss};
 			if (context.query) return {label: 'clear filter', rank: RANK.dismiss};
 			return undefined;
@@ -421,10 +468,11 @@ function typesText(spec: KeySpec): boolean {
  * The command a key press means in a mode: the first entry of the table, in order, whose key it
  * is. Where the mode takes text (the filter), a printable key is text: `k`, `q` and `?` type.
  */
-export function commandFor(mode: Mode, input: string, key: Key): KeyAction | undefined {
-	for (const action of KEYS) {
-		if (keysIn(action, mode).some(spec => matches(spec, input, key))) return action;
-	}
+export function commandFor(mode: Mode, input: string, key: Key, context?: KeyWhen): KeyAction | undefined {
+	const pressed = (action: KeyAction) => keysIn(action, mode).some(spec => matches(spec, input, key));
+	// An entry whose `when` holds comes before the others with the same key (Enter on Tenant switches).
+	for (const action of KEYS) if (action.when && context && action.when(context) && pressed(action)) return action;
+	for (const action of KEYS) if (!action.when && pressed(action)) return action;
 	return undefined;
 }
 

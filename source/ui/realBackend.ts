@@ -2,7 +2,8 @@
  * The dashboard's Backend on the real program: source/auth for sign-in, source/commerce for the
  * rows, the audit log and the seen-products record. Creating it starts the silent sign-in and,
  * once signed in, the first loads, so the network works while Ink is still being imported: the
- * first frame shows the loaded list sooner.
+ * first frame shows the loaded list sooner. Its `switches` (the Tenant switches tab) load their
+ * Graph code (realSwitches.ts) with `import()` only when the tab first asks.
  */
 import {startChangeSet} from '../commerce/audit.js';
 import {serviceTarget} from '../commerce/client.js';
@@ -11,7 +12,9 @@ import {loadSeen, markSeen, newRows, seenKey, watching} from '../commerce/seen.j
 import type {Context} from '../commands/context.js';
 import type {Policy, Row, Scope} from '../commerce/types.js';
 import type {RetryInfo} from '../net/http.js';
-import type {AccountSummary, Backend, Retry} from './backend.js';
+import type {SwitchRow} from '../commerce/changes.js';
+import type {AccountSummary, Backend, Retry, SwitchesBackend} from './backend.js';
+import type {DashboardSwitches} from './realSwitches.js';
 
 export type EarlyBackend = Backend & {
 	/** Resolves when the silent sign-in and first loads have settled, or after waitMs. */
@@ -80,7 +83,7 @@ export function createBackend(ctx: Context, options: BackendOptions = {}): Early
 
 	// The dashboard's writes: the one engine against the service, logged as `dashboard` change sets
 	// naming the account and tenant signed in when each is confirmed.
-	const session = new ChangeSession({
+	const session = new ChangeSession<Row>({
 		target: serviceTarget(client, settings.policyId),
 		journal: options =>
 			startChangeSet({
@@ -93,6 +96,52 @@ export function createBackend(ctx: Context, options: BackendOptions = {}): Early
 				...options,
 			}),
 	});
+
+	// The Tenant switches tab: Microsoft Graph, its code loaded only when the tab first asks (a
+	// static import here would load it, and the second MSAL client, before every first frame).
+	let graph: Promise<DashboardSwitches> | undefined;
+	const openGraph = (): Promise<DashboardSwitches> => {
+		if (graph) return graph;
+		const opening = import('./realSwitches.js').then(module => module.openDashboardSwitches(ctx));
+		// A failed import is not kept: the next ask tries again.
+		opening.catch(() => {
+			if (graph === opening) graph = undefined;
+		});
+		graph = opening;
+		return opening;
+	};
+	let graphAccount: AccountSummary | undefined;
+	const graphSignedIn = (summary: AccountSummary | undefined) => {
+		graphAccount = summary ?? graphAccount;
+		return summary;
+	};
+	const switchSession = new ChangeSession<SwitchRow>({
+		write: async (changes, options) => (await openGraph()).write(changes, options),
+		// Logged as the dashboard's change sets, naming the account Graph acts as (the licensing one's otherwise).
+		journal: options => {
+			const who = graphAccount ?? account;
+			return startChangeSet({
+				stateDir: settings.stateDir,
+				source: 'dashboard',
+				account: who?.username ?? 'unknown account',
+				tenant: who?.tenantId ?? 'unknown tenant',
+				...(who?.tenantName ? {tenantName: who.tenantName} : {}),
+				policyId: settings.policyId,
+				...options,
+			});
+		},
+	});
+	const switches: SwitchesBackend = {
+		signInSilently: async () => graphSignedIn(named(await (await openGraph()).signInSilently())),
+		signInWithDeviceCode: async (onPrompt, signal) => graphSignedIn(named(await (await openGraph()).signInWithDeviceCode(onPrompt, signal))) as AccountSummary,
+		read: async () => {
+			const opened = await openGraph();
+			const readings = await opened.read();
+			graphSignedIn(named(opened.who()));
+			return readings;
+		},
+		session: switchSession,
+	};
 
 	let usedSilent = false;
 	let seenQueue: Promise<unknown> = Promise.resolve();
@@ -126,6 +175,7 @@ export function createBackend(ctx: Context, options: BackendOptions = {}): Early
 		},
 		loadRows: async scope => once(scope) ?? loadRows(scope),
 		session,
+		switches,
 		newRowIds: async (scope, rows) => {
 			if (!account) return new Set();
 			const key = seenKey(account.tenantId, settings.licensingUrl);

@@ -6,7 +6,8 @@
  * failure is its own row's problem, never the others'.
  *
  * One tenant's row: its products and offer types per value, its drift from its baseline
- * (compareWithTenant, as `baseline plan` computes it), and its rows never seen before (the
+ * (compareWithTenant, as `baseline plan` computes it; a baseline's `switches:` counted too, read
+ * through the tenant's own Graph sign-in as `baseline plan --tenants` reads them), and its rows never seen before (the
  * seen-products record, commerce/seen.ts). Looking at a tenant here starts its new-product watch
  * on a first look, as `baseline plan` does, and marks nothing seen: only its dashboard, or a
  * listing a person reads, does that.
@@ -14,7 +15,7 @@
 import {loadSeen, newRows} from '../commerce/seen.js';
 import type {Row, Scope} from '../commerce/types.js';
 import {countValues} from '../commerce/values.js';
-import {baselineMisfit, compareWithTenant, printProblems, readBaselines, type ReadBaseline} from '../commands/baseline.js';
+import {baselineMisfit, compareWithTenant, managesSwitches, printProblems, readBaselines, type ReadBaseline} from '../commands/baseline.js';
 import type {Context} from '../commands/context.js';
 import {isGuid} from '../config.js';
 import {seenKeyFor, signedInAs, startWatching} from '../commands/rows.js';
@@ -88,6 +89,9 @@ async function summarise(ctx: Context, baseline: ReadBaseline | undefined): Prom
 		const extra = (await Promise.all(others.map(list))).flat();
 		rows = [...compared.rows, ...extra];
 		drift = compared.comparison.drift.length;
+		// A switch that drifts is a drifting row here, as in the plan's summary; one that cannot be read fails the tenant, as there.
+		const managed = baseline.parsed.baseline;
+		if (managesSwitches(managed)) drift += (await (await import('../commands/fleet.js')).tenantSwitches(ctx, managed.switches)).comparison.drift.length;
 		fresh = compared.comparison.newRows.length + (await freshRows(ctx, extra, others)).length;
 	} else {
 		rows = (await Promise.all(SCOPES.map(list))).flat();
@@ -188,7 +192,11 @@ export function createFleetBackend(ctx: Context, fleet: Fleet, baselines: Readon
 			return backend;
 		},
 		sessions() {
-			return [...opened].map(([id, backend]) => ({name: members.get(id)?.name ?? id, session: backend.session}));
+			// Each tenant's products and, when its Tenant switches tab was used, its switches.
+			return [...opened].flatMap(([id, backend]) => {
+				const name = members.get(id)?.name ?? id;
+				return [{name, session: backend.session}, ...(backend.switches ? [{name: `${name}: tenant-wide switches`, session: backend.switches.session}] : [])];
+			});
 		},
 		close() {
 			closed = true;

@@ -5,6 +5,7 @@
  * Ink and the App are imported here, lazily, so importing this module costs nothing.
  */
 import type {ReactElement} from 'react';
+import type {Writable} from '../commerce/changes.js';
 import type {ChangeSession} from '../commerce/session.js';
 import type {Problem} from '../problems/types.js';
 import {safeText} from '../text/safe.js';
@@ -34,7 +35,8 @@ export async function renderDashboard(backend: Backend, options: DashboardOption
 	const [{App}] = await Promise.all([import('./App.js'), import('ink'), options.warm]);
 	return renderScreen(
 		onExit => <App backend={backend} classify={options.classify} color={options.color ?? true} onExit={onExit} />,
-		() => [{session: backend.session}],
+		// The tenant-wide switches' change sets too: a signal waits for their writes, and the lines after quitting say them.
+		() => [{session: backend.session}, ...(backend.switches ? [{name: 'tenant-wide switches', session: backend.switches.session}] : [])],
 		options,
 	);
 }
@@ -53,7 +55,7 @@ export async function renderFleet(fleet: FleetBackend, options: DashboardOptions
 	);
 }
 
-type Sessions = () => Array<{name?: string; session: ChangeSession}>;
+type Sessions = () => Array<{name?: string; session: Pick<ChangeSession<Writable>, 'busy' | 'stop' | 'summary'>}>;
 
 /** The alternate screen around Ink's render of `app`, the terminal restored on every way out. */
 async function renderScreen(app: (onExit: (code: number) => void) => ReactElement, sessions: Sessions, options: DashboardOptions): Promise<number> {

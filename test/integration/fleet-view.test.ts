@@ -34,7 +34,7 @@ async function fleetRun(emu: Emulator): Promise<{ctx: Context; dir: string; stde
 	};
 	const secret = emu.apps.find(app => app.clientId === FLEET_APP_ID)?.secret;
 	const settings = resolveSettings(
-		{authority: emu.authority, licensingUrl: emu.licensingUrl, clientId: FLEET_APP_ID, clientSecret: secret},
+		{authority: emu.authority, licensingUrl: emu.licensingUrl, graphUrl: emu.graphUrl, clientId: FLEET_APP_ID, clientSecret: secret},
 		{HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_STATE_HOME: join(dir, 'state')},
 		false,
 		{fleet: true},
@@ -153,7 +153,7 @@ test("a tenant's dashboard Backend signs in with the tenant's own sign-in and li
 	assert.equal(fleet.open(customer(1)).session, backend.session, 'opened again: the same session (its undo)');
 	assert.deepEqual(
 		fleet.sessions().map(entry => entry.name),
-		[customer(1)],
+		[customer(1), `${customer(1)}: tenant-wide switches`],
 	);
 });
 
@@ -173,4 +173,28 @@ test('problems in the tenants file or a baseline are printed as the commands pri
 	assert.match(stderr(), /bad\.yaml:3: products\.default/);
 	await assert.rejects(prepareFleet(ctx, {tenants: '-'}), /--tenants -: the dashboard reads its keys from the terminal/);
 	assert.equal(emu.requests.filter(entry => !entry.path.startsWith('/_emulator')).length, 0, 'nothing was sent');
+});
+
+test("a baseline's switches count in the Drift column, read app-only in each tenant; one that cannot be read fails its tenant, saying which and why", async () => {
+	const emu = await emulator({tenantCount: 2});
+	const {ctx, dir} = await fleetRun(emu);
+	const tenants = join(dir, 'tenants.yaml');
+	const baseline = join(dir, 'baseline.yaml');
+	await writeFile(tenants, ['tenants:', `  - ${customer(1)}`, `  - ${customer(2)}`, ''].join('\n'));
+	await writeFile(baseline, ['products:', '  default: Enabled', 'switches:', '  officeStore: off', '  emailJoin: on', ''].join('\n'));
+	emu.setSwitches({isOfficeStoreEnabled: false}, customer(2));
+	const fleet = await prepared(ctx, {tenants, baseline});
+	const {outcomes} = await loadAll(fleet);
+	const drift = (id: string) => {
+		const outcome = outcomes.get(id);
+		assert.ok(outcome?.ok, JSON.stringify(outcome));
+		return outcome.summary.drift;
+	};
+	assert.equal(drift(customer(1)), 1, 'officeStore is on there: one switch drifts');
+	assert.equal(drift(customer(2)), 0);
+	emu.setSwitches({beta: 'unavailable'});
+	const again = await loadAll(fleet, [customer(1)]);
+	const failed = again.outcomes.get(customer(1));
+	assert.ok(failed && !failed.ok);
+	assert.equal(failed.problem.title, 'Tenant-wide switches not checked (officeStore): appsAndServices (beta) is not available in this tenant/cloud');
 });

@@ -10,6 +10,7 @@ import {rowKey, type Change, type Journal, type Outcome} from '../../source/comm
 import {ChangeSession} from '../../source/commerce/session.js';
 import type {Problem} from '../../source/problems/types.js';
 import type {AccountSummary, Backend, DeviceCodePrompt, Ready, Retry} from '../../source/ui/backend.js';
+import {FakeSwitches, type FakeSwitchesOptions} from './fakeSwitches.js';
 
 export const ADMIN: AccountSummary = {
 	username: 'admin@contoso.onmicrosoft.com',
@@ -130,6 +131,8 @@ export type FakeOptions = {
 	codeLifetimeMs?: number;
 	/** The first load is throttled: the HTTP layer says it retries (onRetry), and the load waits for releaseLoad(). */
 	retryLoad?: {reason: string; delayMs: number};
+	/** Microsoft Graph's part (the Tenant switches tab): signed out, every switch on, unless said; false: none. */
+	switches?: FakeSwitchesOptions | false;
 };
 
 type Held = {resolve: () => void};
@@ -146,7 +149,11 @@ export class FakeBackend implements Backend {
 	private readonly heldWrites: Held[] = [];
 	private setCalls = 0;
 
+	/** The in-memory Microsoft Graph (Backend.switches), unless the options say there is none. */
+	readonly switches: FakeSwitches | undefined;
+
 	constructor(readonly options: FakeOptions = {}) {
+		this.switches = options.switches === false ? undefined : new FakeSwitches(options.switches ?? {});
 		const rows = {...catalogRows(), ...options.rows};
 		for (const row of [...rows.product, ...rows.offerType]) this.held.set(`${row.scope}:${row.id}`, row);
 	}

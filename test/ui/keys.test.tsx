@@ -107,9 +107,19 @@ const DOES: Partial<Record<Command, Check>> = {
 		await app.see('Software as a Service');
 	},
 	[Command.PreviousTab]: async (key, mode) => {
+		// Back from Products is the last tab, Tenant switches; once more, Offer types.
 		const app = await inMode(mode);
 		await app.press(key);
+		await app.see('Enter: sign in to Microsoft Graph');
+		await app.press(key);
 		await app.see('Software as a Service');
+	},
+	[Command.SignInGraph]: async key => {
+		const app = await inMode('list');
+		await app.press(KEY.tab, KEY.tab);
+		await app.see('Enter: sign in to Microsoft Graph');
+		await app.press(key);
+		await app.see('Sign in to Microsoft Graph, for the tenant-wide switches', 'G R P H 2 3 4 5');
 	},
 	[Command.Filter]: async key => {
 		const app = await inMode('list');

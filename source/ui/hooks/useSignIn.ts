@@ -3,8 +3,12 @@ import type {Problem} from '../../problems/types.js';
 import type {AccountSummary, Backend, DeviceCodePrompt} from '../backend.js';
 
 export type SignInStep =
+	/** Not asked yet (a manual sign-in: the Tenant switches tab before it is first opened). */
+	| 'idle'
 	/** Trying the token cache (or --token). */
 	| 'silent'
+	/** A manual sign-in found no token: a device code is needed, and waits to be asked for (start). */
+	| 'needed'
 	/** A device code is on screen; waiting for the user to approve it in a browser. */
 	| 'waiting'
 	| 'expired'
@@ -25,18 +29,33 @@ export type SignIn = {
 	current: () => SignInState;
 	/** Esc: stop waiting for the code (aborts the backend's polling). */
 	cancel: () => void;
-	/** Enter after expiry, cancel or a problem: start again with a new code. */
+	/** Enter after expiry, cancel or a problem: start again with a new code (a manual sign-in: the first code too). */
 	restart: () => void;
+	/** A manual sign-in: try silently now (again). */
+	begin: () => void;
+};
+
+/** What a sign-in needs: the dashboard's Backend, or Microsoft Graph's part of it (Backend.switches). */
+export type SignInSource = Pick<Backend, 'signInSilently' | 'signInWithDeviceCode'> & {ready?: Backend['ready']};
+
+export type SignInOptions = {
+	/**
+	 * Wait to be asked: nothing happens until begin(), which tries silently; when a device code
+	 * is needed the step is 'needed' until restart() asks for one (the Tenant switches tab: the
+	 * tab never starts a device code by itself).
+	 */
+	manual?: boolean;
 };
 
 /**
  * Sign-in as the dashboard does it: silently when the cache allows, else with a device code
  * (a new one on request when it expires or is cancelled). Problems come back classified.
  */
-export function useSignIn(backend: Backend, classify: (error: unknown) => Problem): SignIn {
+export function useSignIn(backend: SignInSource | undefined, classify: (error: unknown) => Problem, options: SignInOptions = {}): SignIn {
+	const manual = options.manual ?? false;
 	const [state, setShown] = useState<SignInState>(() => {
-		const account = backend.ready?.()?.account;
-		return account ? {step: 'done', account} : {step: 'silent'};
+		const account = backend?.ready?.()?.account;
+		return account ? {step: 'done', account} : {step: manual ? 'idle' : 'silent'};
 	});
 	const latest = useRef(state);
 	const setState = useCallback((next: SignInState | ((previous: SignInState) => SignInState)) => {
@@ -57,6 +76,7 @@ export function useSignIn(backend: Backend, classify: (error: unknown) => Proble
 	}, []);
 
 	const deviceCode = useCallback(() => {
+		if (!backend) return;
 		stop();
 		const current: {controller: AbortController; why?: 'cancelled' | 'expired'; timer?: NodeJS.Timeout} = {
 			controller: new AbortController(),
@@ -94,28 +114,31 @@ export function useSignIn(backend: Backend, classify: (error: unknown) => Proble
 	}, [backend, classify, stop, setState]);
 
 	const begin = useCallback(() => {
+		if (!backend) return;
+		stop();
 		setState({step: 'silent'});
 		backend.signInSilently().then(
 			account => {
-				if (!alive.current) return;
+				if (!alive.current || latest.current.step !== 'silent') return;
 				if (account) setState({step: 'done', account});
+				else if (manual) setState({step: 'needed'});
 				else deviceCode();
 			},
 			(error: unknown) => {
-				if (alive.current) setState({step: 'failed', problem: classify(error)});
+				if (alive.current && latest.current.step === 'silent') setState({step: 'failed', problem: classify(error)});
 			},
 		);
-	}, [backend, classify, deviceCode, setState]);
+	}, [backend, classify, deviceCode, setState, manual, stop]);
 
 	useEffect(() => {
 		alive.current = true;
-		// Already signed in (the backend started before the first frame): nothing to do.
-		if (latest.current.step !== 'done') begin();
+		// Already signed in (the backend started before the first frame), or waiting to be asked: nothing to do.
+		if (latest.current.step !== 'done' && !manual) begin();
 		return () => {
 			alive.current = false;
 			stop('cancelled');
 		};
-	}, [begin, stop]);
+	}, [begin, stop, manual]);
 
 	const cancel = useCallback(() => {
 		if (!attempt.current) return;
@@ -126,9 +149,9 @@ export function useSignIn(backend: Backend, classify: (error: unknown) => Proble
 	const restart = useCallback(() => {
 		// A problem before any code was shown may have been the silent step's: try that again too.
 		const {step, prompt} = latest.current;
-		if (step === 'failed' && !prompt) begin();
+		if (step === 'failed' && !prompt && !manual) begin();
 		else deviceCode();
-	}, [begin, deviceCode]);
+	}, [begin, deviceCode, manual]);
 
-	return {state, current, cancel, restart};
+	return {state, current, cancel, restart, begin};
 }

@@ -2,7 +2,8 @@
  * The main screen's state and every change to it, as one plain reducer (no React): what is
  * loaded, which tab and row are selected, the filter, marks, the open dialog, the writes in
  * flight and how each row came out, the problems on show, and read-only mode. The change sets
- * themselves (what u and R act on) live in the session, source/commerce/session.ts.
+ * themselves (what u and R act on) live in the session, source/commerce/session.ts. The third
+ * tab, Tenant switches, keeps its own part (state/switches.ts) beside the lists'.
  */
 import {heldAfter, rowKey, type Change, type Outcome} from '../../commerce/changes.js';
 import {sortRows} from '../../commerce/sort.js';
@@ -15,8 +16,13 @@ import {move, START, type Cursor, type MoveCommand} from './listWindow.js';
 import {NO_MARKS, toggleMark, toggleMarks, type Marks} from './marks.js';
 import {dashboardWords, valueLabel, type RetryNotice} from './words.js';
 import {count} from '../../words.js';
+import {moveSwitch, NO_SWITCHES, switchesReducer, switchOutcomeStatus, type SwitchesAction, type SwitchesView, type SwitchPlan} from './switches.js';
 
 export const SCOPES: readonly Scope[] = ['product', 'offerType'];
+
+/** The tabs, in Tab's order: the two lists, then the tenant-wide switches (Microsoft Graph). */
+export type Tab = Scope | 'switches';
+export const TABS: readonly Tab[] = ['product', 'offerType', 'switches'];
 
 export type {Mode} from '../keys.js';
 
@@ -47,11 +53,15 @@ export type DashboardState = {
 	stale: boolean;
 	policy: Policy | undefined;
 	rows: Record<Scope, readonly Row[]>;
-	tab: Scope;
+	tab: Tab;
 	views: Record<Scope, TabView>;
 	mode: Mode;
 	/** The plan the confirmation dialog asks about. */
 	plan: ChangePlan | undefined;
+	/** Or the switch plan it asks about (the Tenant switches tab). */
+	switchPlan: SwitchPlan | undefined;
+	/** The Tenant switches tab. */
+	switches: SwitchesView;
 	answer: Answer;
 	/** Rows being written, by rowKey, with the value being sent. */
 	saving: ReadonlyMap<string, PolicyValue>;
@@ -109,7 +119,9 @@ export type DashboardAction =
 	| {type: 'problem-page'; delta: 1 | -1}
 	| {type: 'status'; status: Status | undefined}
 	| {type: 'help'; open: boolean}
-	| {type: 'detail'; open: boolean};
+	| {type: 'detail'; open: boolean}
+	| {type: 'switch-confirm'; plan: SwitchPlan}
+	| SwitchesAction;
 
 export const READ_ONLY_BANNER = 'Global reader: you can look, not change';
 
@@ -133,6 +145,8 @@ export function initialDashboard(options: {readOnly?: boolean} = {}): DashboardS
 		views: {product: EMPTY_VIEW, offerType: EMPTY_VIEW},
 		mode: 'list',
 		plan: undefined,
+		switchPlan: undefined,
+		switches: NO_SWITCHES,
 		answer: 'no',
 		saving: new Map(),
 		problems: [],
@@ -174,9 +188,15 @@ function withoutRow(state: DashboardState, key: string, scope: Scope): Record<Sc
 }
 
 function withView(state: DashboardState, update: (view: TabView) => TabView): DashboardState {
+	if (state.tab === 'switches') return state;
 	const view = state.views[state.tab];
 	const next = update(view);
 	return next === view ? state : {...state, views: {...state.views, [state.tab]: next}};
+}
+
+function withSwitches(state: DashboardState, action: SwitchesAction): DashboardState {
+	const switches = switchesReducer(state.switches, action);
+	return switches === state.switches ? state : {...state, switches};
 }
 
 function withoutKey<V>(map: ReadonlyMap<string, V>, key: string): ReadonlyMap<string, V> {
@@ -270,16 +290,21 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 		case 'load-failed':
 			return {...state, loading: false, stale: state.loaded, problems: [{problem: action.problem, origin: 'load'}], problemAt: 0, retry: undefined, announce: false};
 		case 'move':
+			if (state.tab === 'switches') {
+				const switches = moveSwitch(state.switches, action.command);
+				return switches === state.switches ? state : {...state, switches};
+			}
 			return withView(state, view => {
 				const cursor = move(view.cursor, action.command, action.count, action.height);
 				return cursor === view.cursor ? view : {...view, cursor};
 			});
 		case 'switch-tab': {
-			const at = SCOPES.indexOf(state.tab);
-			const tab = SCOPES[(at + action.direction + SCOPES.length) % SCOPES.length] ?? 'product';
+			const at = TABS.indexOf(state.tab);
+			const tab = TABS[(at + action.direction + TABS.length) % TABS.length] ?? 'product';
 			return {...state, tab, mode: state.mode === 'filter' ? 'list' : state.mode};
 		}
 		case 'sort':
+			if (state.tab === 'switches') return state;
 			return {...state, sort: action.sort, views: {...state.views, [state.tab]: {...state.views[state.tab], cursor: {index: action.restore, top: Math.max(0, action.restore - 1)}}}};
 		case 'scroll':
 			return state.scroll === action.to ? state : {...state, scroll: Math.max(0, action.to)};
@@ -308,7 +333,7 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 		case 'toggle-answer':
 			return {...state, answer: state.answer === 'yes' ? 'no' : 'yes'};
 		case 'cancel':
-			return {...state, mode: 'list', plan: undefined, status: {text: 'Cancelled: nothing changed', tone: 'info'}};
+			return {...state, mode: 'list', plan: undefined, switchPlan: undefined, status: {text: 'Cancelled: nothing changed', tone: 'info'}};
 		case 'save-start': {
 			const {plan} = action;
 			const saving = new Map(state.saving);
@@ -318,9 +343,11 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 				failed.delete(rowKey(change.row));
 			}
 			// Acting on the marked rows uses those marks up; marks the filter hid stay.
-			const view = state.views[state.tab];
 			const used = new Set(plan.usedMarks ?? []);
-			const views = plan.fromMarks ? {...state.views, [state.tab]: {...view, marks: new Set([...view.marks].filter(id => !used.has(id)))}} : state.views;
+			const views =
+				plan.fromMarks && state.tab !== 'switches'
+					? {...state.views, [state.tab]: {...state.views[state.tab], marks: new Set([...state.views[state.tab].marks].filter(id => !used.has(id)))}}
+					: state.views;
 			return {
 				...state,
 				mode: 'list',
@@ -399,8 +426,14 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 				status: {text: `Stopping: ${count(action.inFlight, 'write')} in flight; quitting when they are answered (again to quit now)`, tone: 'warning'},
 			};
 		case 'dismiss-problem':
+			if (state.tab === 'switches') return {...state, switches: {...state.switches, problems: [], problemAt: 0}};
 			return {...state, problems: [], problemAt: 0};
 		case 'problem-page': {
+			if (state.tab === 'switches') {
+				const {problems, problemAt} = state.switches;
+				if (problems.length < 2) return state;
+				return {...state, switches: {...state.switches, problemAt: (problemAt + action.delta + problems.length) % problems.length}};
+			}
 			if (state.problems.length < 2) return state;
 			const problemAt = (state.problemAt + action.delta + state.problems.length) % state.problems.length;
 			return {...state, problemAt};
@@ -411,5 +444,25 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
 			return {...state, mode: action.open ? 'help' : 'list', scroll: 0};
 		case 'detail':
 			return state.detail === action.open ? state : {...state, detail: action.open};
+		case 'switch-confirm':
+			// Like the lists' confirmation: it opens on No.
+			return {...state, mode: 'confirm', switchPlan: action.plan, answer: 'no', scroll: 0};
+		case 'switches-load-start':
+		case 'switches-account':
+			return withSwitches(state, action);
+		case 'switches-loaded': {
+			const next = withSwitches(state, action);
+			return state.switches.announce ? {...next, status: {text: `Reloaded: ${count(action.readings.length, 'switch', 'switches')}`, tone: 'success'}} : next;
+		}
+		case 'switches-load-failed':
+			return withSwitches(state, action);
+		case 'switch-save-start': {
+			const n = action.plan.changes.length;
+			return {...withSwitches(state, action), mode: 'list', switchPlan: undefined, status: {text: n === 1 ? 'Saving…' : `Saving ${count(n, 'switch', 'switches')}…`, tone: 'info'}};
+		}
+		case 'switch-save-outcome':
+			return {...withSwitches(state, action), status: switchOutcomeStatus(action.outcome, action.plan)};
+		case 'switch-save-end':
+			return withSwitches(state, action);
 	}
 }

@@ -11,11 +11,12 @@
  */
 import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
 import type {AccountSummary} from '../backend.js';
-import {rowKey, shownProblem, type DashboardState} from './dashboard.js';
+import {rowKey, shownProblem, type DashboardState, type ShownProblem} from './dashboard.js';
 import {
 	DETAIL_CHROME,
 	detailFields,
 	dialogText,
+	switchDialogText,
 	fitProblem,
 	headerText,
 	helpText,
@@ -25,6 +26,7 @@ import {
 	type HelpLine,
 	type ProblemLine,
 } from './panels.js';
+import {selectedSwitch} from './switches.js';
 
 export type Columns = {
 	/** Name column width. */
@@ -49,6 +51,8 @@ export const MAX_NAME = 60;
 export const MIN_SIZE = {columns: 80, rows: 24};
 /** The list keeps at least this many rows when panels open under it. */
 export const MIN_LIST_ROWS = 3;
+/** Tenant switches keeps a line for each of its four switches. */
+export const MIN_SWITCH_ROWS = 4;
 
 export function columnsFor(width: number, scope: Scope): Columns {
 	const value = VALUE_WIDTH;
@@ -104,6 +108,13 @@ export type LayoutInput = {
 	selected: Row | undefined;
 	/** Where a write goes: "tenant as account". */
 	where: string;
+	/** Where a tenant switch's write goes: the tenant and the account Microsoft Graph acts as. */
+	switchWhere?: string;
+	/**
+	 * The detail's fields (i), when the screen works them out itself: a product's with "Can users
+	 * still get it?", a tenant switch's. Else the selected row's plain facts.
+	 */
+	detailFields?: Field[];
 };
 
 /** Border (2) and Yes / No (2). */
@@ -126,6 +137,15 @@ export function helpWindow(all: ReturnType<typeof helpText>, free: number, scrol
 	return {view: {lines, keysWidth: all.keysWidth, boxWidth: all.boxWidth, position}, scrollMax, scrollPage: Math.max(1, shown - 1)};
 }
 
+/** The problem the Tenant switches tab shows: its own (a read's, a write's), else why the selected switch could not be read. */
+export function tabProblem(state: DashboardState): ShownProblem | undefined {
+	const own = shownProblem(state.switches);
+	if (own) return own;
+	const selected = selectedSwitch(state.switches);
+	if (selected && 'problem' in selected) return {problem: selected.problem, origin: 'load', context: `${selected.name} is unknown: it could not be read (the other switches still work)`};
+	return undefined;
+}
+
 export function layout(size: {columns: number; rows: number}, state: DashboardState, input: LayoutInput): ScreenLayout {
 	const width = size.columns;
 	// Ink redraws the whole terminal when a frame fills every line, so one line stays free.
@@ -138,8 +158,16 @@ export function layout(size: {columns: number; rows: number}, state: DashboardSt
 		return true;
 	};
 
+	const switches = state.tab === 'switches';
 	// A confirmation never loses its title, its tenant or its answers (not even to the notice).
-	const text = state.mode === 'confirm' && state.plan ? dialogText(state.plan, width, input.where) : undefined;
+	const text =
+		state.mode !== 'confirm'
+			? undefined
+			: state.plan
+				? dialogText(state.plan, width, input.where)
+				: state.switchPlan
+					? switchDialogText(state.switchPlan, width, input.switchWhere ?? input.where)
+					: undefined;
 	const dialogChanges = text ? Math.min(text.changes.length, text.changes.length > 1 ? 2 : 1) : 0;
 	if (text) free -= DIALOG_CHROME + 1 + text.where.length + dialogChanges;
 	const notice = small && take(1) ? `Terminal ${size.columns}x${size.rows}: ${MIN_SIZE.columns}x${MIN_SIZE.rows} needed for the full view` : undefined;
@@ -155,9 +183,9 @@ export function layout(size: {columns: number; rows: number}, state: DashboardSt
 	const headerInput = {...input, policy: state.policy, scope: state.tab, loading: state.loading, width, descriptionLines: height >= 29 ? 2 : 1};
 	const fullHeader = headerText(headerInput);
 	const headerLines = fullHeader.who.length + 1 + fullHeader.description.length;
-	const header = take(headerLines) ? fullHeader : undefined;
+	let header = take(headerLines) ? fullHeader : undefined;
 	if (list !== undefined) {
-		const more = Math.min(MIN_LIST_ROWS - 1, free);
+		const more = Math.min((switches ? MIN_SWITCH_ROWS : MIN_LIST_ROWS) - 1, free);
 		list += more;
 		free -= more;
 	}
@@ -183,19 +211,30 @@ export function layout(size: {columns: number; rows: number}, state: DashboardSt
 
 	let detail: Field[] | undefined;
 	let detailWhyNot: string | undefined;
-	if (state.detail && input.selected && !help) {
-		const row = input.selected;
-		const fields = detailFields(row, state.saving.get(rowKey(row)), state.failed.get(rowKey(row)));
+	const detailed = switches ? input.detailFields : input.selected ? (input.detailFields ?? detailFields(input.selected, state.saving.get(rowKey(input.selected)), state.failed.get(rowKey(input.selected)))) : undefined;
+	if (state.detail && detailed && !help) {
+		const fields = detailed;
 		const need = fields.length + DETAIL_CHROME;
 		const underList = free;
 		const instead = free + (list !== undefined ? list + 1 : 0);
 		if (need <= underList) {
 			detail = fields;
 			free -= need;
+		} else if (switches && header && !text && need <= underList + headerLines) {
+			// Tenant switches: its four lines say more than the header (the tabs line still says where).
+			free += headerLines;
+			header = undefined;
+			detail = fields;
+			free -= need;
 		} else if (instead >= DETAIL_CHROME + 3) {
-			// Too short to show both: the detail takes the list's place (it names the row).
+			// Too short to show both: the detail takes the list's place (it names the row), and the
+			// header's too when it needs the room (the tabs line still says where you are).
 			free = instead;
 			list = undefined;
+			if (need > free && header && !text) {
+				free += headerLines;
+				header = undefined;
+			}
 			const room = free - DETAIL_CHROME;
 			detail = fields.length <= room ? fields : [...fields.slice(0, room - 1), {Field: '…', Value: `${fields.length - room + 1} more: a taller terminal shows them`}];
 			free -= detail.length + DETAIL_CHROME;
@@ -205,11 +244,13 @@ export function layout(size: {columns: number; rows: number}, state: DashboardSt
 	}
 
 	let problem: ProblemLine[] | undefined;
-	const onShow = shownProblem(state);
-	// A problem's hints say what to do: they may take the list's rows down to one.
-	const spare = list !== undefined ? list - 1 : 0;
+	// Tenant switches: the tab's own problems, else why the selected switch could not be read.
+	const problems = switches ? state.switches : state;
+	const onShow = switches ? tabProblem(state) : shownProblem(state);
+	// A problem's hints say what to do: they may take the list's rows down to one (Tenant switches: to its four).
+	const spare = list !== undefined ? list - (switches ? Math.min(list, MIN_SWITCH_ROWS) : 1) : 0;
 	if (onShow && !help && free + spare >= PROBLEM_CHROME + 1) {
-		const paging = state.problems.length > 1 ? {at: Math.min(state.problemAt, state.problems.length - 1) + 1, of: state.problems.length} : undefined;
+		const paging = problems.problems.length > 1 ? {at: Math.min(problems.problemAt, problems.problems.length - 1) + 1, of: problems.problems.length} : undefined;
 		problem = fitProblem(problemLines(onShow, width, paging), Math.min(12, free + spare - PROBLEM_CHROME));
 		free -= problem.length + PROBLEM_CHROME;
 		if (free < 0 && list !== undefined) {
@@ -233,7 +274,7 @@ export function layout(size: {columns: number; rows: number}, state: DashboardSt
 		tabs,
 		banner,
 		status,
-		columns: columnsFor(width, state.tab),
+		columns: columnsFor(width, state.tab === 'switches' ? 'product' : state.tab),
 		list,
 		detail,
 		detailWhyNot,

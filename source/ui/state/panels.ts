@@ -5,14 +5,16 @@
  * tenant, where a write goes, a change's target value, a problem's hints, a help line.
  */
 import {knownProduct} from '../../commerce/catalog.js';
-import {POLICY_VALUES, type Policy, type PolicyValue, type Row, type Scope} from '../../commerce/types.js';
-import {valuesFor} from '../../commerce/values.js';
+import {POLICY_VALUES, type Policy, type PolicyValue, type Row} from '../../commerce/types.js';
+import {valuesFor, type SwitchValue} from '../../commerce/values.js';
+import type {Explanation} from '../../switches/explain.js';
 import {describeTenant} from '../../words.js';
-import type {AccountSummary} from '../backend.js';
+import type {AccountSummary, SwitchReading} from '../backend.js';
 import {helpSections, type View} from '../keys.js';
 import {displayWidth, truncate, wrap} from '../text.js';
 import {SEED_NOTE, summarisePlan, type Change, type ChangePlan} from './changes.js';
-import type {FailedMark, ShownProblem} from './dashboard.js';
+import type {FailedMark, ShownProblem, Tab} from './dashboard.js';
+import {switchPlanTitle, switchValueText, type SwitchFailure, type SwitchPlan} from './switches.js';
 import {dashboardWords, fullValue, valueLabel} from './words.js';
 
 /** Columns a bordered, padded panel takes from the width. */
@@ -35,7 +37,7 @@ export type HeaderInput = {
 	policyId: string;
 	policy: Policy | undefined;
 	counts: Record<PolicyValue, number>;
-	scope: Scope;
+	scope: Tab;
 	loading: boolean;
 	width: number;
 	/** Lines the description may take (1, or 2 on a tall terminal). */
@@ -50,6 +52,13 @@ export function headerText({account, policyId, policy, counts, scope, loading, w
 	const [tenantFirst = '', ...rest] = wrap(tenant, room);
 	const more = rest.length > 0 ? wrap(rest.join(' '), width).slice(0, 2) : [];
 	const who = displayWidth(oneLine) <= room ? [truncate(oneLine, room)] : [tenantFirst, ...more, truncate(`as ${account.username}`, width)];
+	if (scope === 'switches') {
+		// The tenant-wide switches are no policy of the licensing service: what they are, in its place.
+		const said = "Who may buy or trial, beside each product's value: settings of the whole tenant.";
+		const wrapped = wrap(said, width);
+		const description = wrapped.length <= 1 || descriptionLines <= 1 ? [truncate(said, width)] : [wrapped[0] ?? '', truncate(wrapped.slice(1).join(' '), width)];
+		return {who, policy: truncate('Tenant-wide switches · Microsoft Graph', width), counts: [], countsBeside: true, description};
+	}
 	const policyText = truncate(`${policy?.id ?? policyId} · default ${policy ? valueLabel(policy.defaultValue) : '…'}`, width);
 	// Offer types never take Trials only: counting them at 0 would only suggest they could.
 	const values = POLICY_VALUES.filter(value => scope === 'product' || value !== 'OnlyTrialsWithoutPaymentMethod');
@@ -82,6 +91,27 @@ export function changeLine(change: Change, inner: number): string {
 	const bare = inner - 2 - displayWidth(suffix);
 	if (bare >= 4) return `  ${truncate(change.row.name, bare)}${suffix}`;
 	return truncate(`  ${valueLabel(change.from)} → ${valueLabel(change.to)} ${change.row.name}`, inner);
+}
+
+/** A tenant switch's change as the confirmation lists it: "trialsOnBehalfOfOrg: on → off". */
+function switchChangeLine(change: Change<{scope: 'switch'; id: string; name: string; value: SwitchValue}>, inner: number, single: boolean): string {
+	const move = `${change.from} → ${change.to}`;
+	return truncate(single ? move : `  ${change.row.id}: ${move}`, inner);
+}
+
+/** The words of a switch's confirmation: what changes, the tenant and account Microsoft Graph writes as, and that it is tenant-wide. */
+export function switchDialogText(plan: SwitchPlan, width: number, where: string): DialogText {
+	const inner = Math.max(10, width - FRAME);
+	const single = plan.changes.length === 1 && plan.kind !== 'undo' && plan.kind !== 'retry';
+	const notes: string[] = [];
+	if (plan.leftAlone.length > 0) notes.push(truncate(`${plan.leftAlone.length} changed since, left alone`, inner));
+	return {
+		title: truncate(switchPlanTitle(plan), inner),
+		where: wrap(`In tenant ${where}`, inner),
+		changes: plan.changes.map(change => switchChangeLine(change, inner, single)),
+		notes,
+		seed: wrap('A tenant-wide switch: it applies to every user of the tenant, from now on.', inner),
+	};
 }
 
 export function dialogText(plan: ChangePlan, width: number, where: string): DialogText {
@@ -144,8 +174,11 @@ export function fitProblem(lines: readonly ProblemLine[], max: number): ProblemL
 
 export type Field = {Field: string; Value: string};
 
-/** The selected row's facts, with the service's full name for its value, and its last failure where it has one. */
-export function detailFields(row: Row, saving: PolicyValue | undefined, failed?: FailedMark): Field[] {
+/**
+ * The selected row's facts, with the service's full name for its value, and its last failure where
+ * it has one; `explaining` (a product's "Can users still get it?") after those, `trailing` last.
+ */
+export function detailFields(row: Row, saving: PolicyValue | undefined, failed?: FailedMark, explaining: readonly Field[] = [], trailing: readonly Field[] = []): Field[] {
 	const fields: Field[] = [
 		{Field: 'Name', Value: row.name},
 		{Field: 'ID', Value: row.id},
@@ -159,6 +192,7 @@ export function detailFields(row: Row, saving: PolicyValue | undefined, failed?:
 		});
 		if (failed.problem.correlationId) fields.push({Field: 'Correlation ID', Value: failed.problem.correlationId});
 	}
+	fields.push(...explaining);
 	if (row.scope === 'product') {
 		const trial = row.trialWithoutPaymentMethod;
 		fields.push({Field: 'Trial w/o payment', Value: trial === undefined ? 'unknown (t sends it; the service decides)' : trial ? 'yes' : 'no'});
@@ -174,11 +208,72 @@ export function detailFields(row: Row, saving: PolicyValue | undefined, failed?:
 	} else {
 		fields.push({Field: 'Scope', Value: 'third-party offer type'});
 	}
+	fields.push(...trailing);
 	return fields;
 }
 
 /** Border (2) and the table's heading line (1). */
 export const DETAIL_CHROME = 3;
+
+/** Columns a detail value may take at a width (DetailPanel: border and padding 4, the table's rules 3, cell padding 4, the field column). */
+export function detailValueRoom(fields: readonly Field[], width: number): number {
+	const fieldWidth = Math.max(...fields.map(field => field.Field.length), 'Field'.length);
+	return Math.max(8, width - (4 + 3 + 4 + fieldWidth));
+}
+
+/** Fields whose value explains (a sentence): wrapped onto lines of their own, never cut; the others as they are. */
+export function wrapFields(fields: readonly Field[], wrapped: ReadonlySet<Field>, width: number): Field[] {
+	const room = detailValueRoom(fields, width);
+	return fields.flatMap(field =>
+		wrapped.has(field) && displayWidth(field.Value) > room ? wrap(field.Value, room).map((Value, index) => ({Field: index === 0 ? field.Field : '', Value})) : [field],
+	);
+}
+
+/** What `i` says a product does not cover, whatever the answer (the Tab to sign in, when the switches were not read). */
+export const SWITCHES_NOT_READ = 'Tenant switches not read: Tab to Tenant switches and press Enter to sign in to Microsoft Graph';
+
+/**
+ * "Can users still get it?" for a product's detail: explain()'s answer (source/switches/explain.ts)
+ * from the product's value and the switches read this session, or from the value alone when they
+ * were not read (and how to read them); what it never covers; its notes. `trailing`: where the
+ * answer comes from, shown last (the first to give way on a short terminal).
+ */
+export function explainFields(explanation: Explanation | undefined, switchesRead: boolean): {explaining: Field[]; trailing: Field[]} {
+	if (!explanation) return {explaining: [{Field: 'Can users get it', Value: 'working it out…'}], trailing: []};
+	const explaining: Field[] = [{Field: 'Can users get it', Value: `${capitalise(explanation.sentence)}.`}];
+	if (!switchesRead) explaining.push({Field: 'Switches', Value: SWITCHES_NOT_READ});
+	for (const [index, item] of explanation.notCovered.entries()) explaining.push({Field: index === 0 ? 'Not covered' : '', Value: item});
+	for (const note of explanation.notes) explaining.push({Field: 'Note', Value: note});
+	return {explaining, trailing: [{Field: 'Basis', Value: `${explanation.basis}: ${explanation.source}`}]};
+}
+
+function capitalise(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A tenant switch's facts for `i`: what it is, its value, what on allows, who may change it, where it lives, its last failure. */
+export function switchDetailFields(reading: SwitchReading, saving: SwitchValue | undefined, failed: SwitchFailure | undefined, width: number): Field[] {
+	const value = switchValueText(reading);
+	const fields: Field[] = [
+		{Field: 'Switch', Value: reading.name},
+		{Field: 'What it is', Value: reading.label},
+		{Field: 'Value', Value: saving ? `${value} (saving ${saving}…)` : value},
+	];
+	const explaining: Field[] = [{Field: 'What on allows', Value: reading.allows}, {Field: 'Who may change it', Value: reading.whoMayChange}, {Field: 'Microsoft Graph', Value: reading.where}];
+	fields.push(...explaining);
+	if ('problem' in reading) {
+		const why = {Field: 'Not read', Value: dashboardWords(reading.problem.title)};
+		fields.push(why);
+		explaining.push(why);
+	}
+	if (failed) {
+		const last = {Field: failed.unknown ? 'Last write' : 'Last write failed', Value: `${failed.change.from} → ${failed.change.to}: ${dashboardWords(failed.problem.title)}`};
+		fields.push(last);
+		explaining.push(last);
+		if (failed.problem.correlationId) fields.push({Field: 'Correlation ID', Value: failed.problem.correlationId});
+	} else if ('value' in reading && reading.correlationId) fields.push({Field: 'Request ID', Value: reading.correlationId});
+	return wrapFields(fields, new Set(explaining), width);
+}
 
 /** A help line: a section title, a key and (a line of) what it does, or plain text. `wide`: keys too long for the column, on a line of their own. */
 export type HelpLine = {kind: 'section' | 'key' | 'text'; keys: string; text: string; off: boolean; wide?: boolean};
