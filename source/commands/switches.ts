@@ -6,7 +6,7 @@
  * set in the audit log, compare before write, and the same exit codes.
  */
 import {checkAuditLog, shortId, startChangeSet} from '../commerce/audit.js';
-import {countOutcomes, heldAfter, outcomeReason, undoStep, type ApplyResult, type Change, type Outcome, type SwitchRow} from '../commerce/changes.js';
+import {countOutcomes, heldAfter, outcomeReason, type ApplyResult, type Change, type Outcome, type SwitchRow} from '../commerce/changes.js';
 import {offerTypeRow, productRow} from '../commerce/client.js';
 import {otherScopeId} from '../commerce/select.js';
 import {sortRows} from '../commerce/sort.js';
@@ -300,33 +300,8 @@ export type WrittenSwitch = {id: string; name: string; from: SwitchValue; to: Sw
  * `switches set`. Exit 5 when a switch was left alone.
  */
 export async function undoSwitches(ctx: Context, written: readonly WrittenSwitch[], options: SwitchPlanOptions & {undoes: string}): Promise<number> {
-	const switches = switchesFor(ctx);
-	const objects = [...new Set(written.map(row => switchNamed(row.id)?.object).filter((o): o is GraphObjectId => o !== undefined))];
-	await ensureGraphToken(ctx, switches, objects.length === 1 ? objects[0] : undefined);
-	// Each object the change set touched, read now (a failure is the command's: nothing is written).
-	const now = new Map<SwitchName, SwitchValue>();
-	for (const object of objects) {
-		const {values} = await switches.client.read(object);
-		for (const [name, value] of Object.entries(values) as [SwitchName, SwitchValue][]) now.set(name, value);
-	}
-	const changes: Change<SwitchRow>[] = [];
-	let leftAlone = 0;
-	for (const row of written) {
-		const definition = switchNamed(row.id);
-		const value = definition ? now.get(definition.name) : undefined;
-		if (!definition || !value) {
-			ctx.note(`left alone: ${row.name} (${row.id}) is not a switch this version knows`);
-			leftAlone++;
-			continue;
-		}
-		// The undo rule (commerce/changes.ts, undoStep): put back only what still holds what the change set left.
-		const step = undoStep<SwitchRow>(row, switchRow(definition, value));
-		if (step.kind === 'unchanged') ctx.note(`already ${row.from}: ${row.id} (nothing to put back)`);
-		else if (step.kind === 'changed-since' || step.kind === 'gone') {
-			ctx.note(`left alone: ${row.name} (${row.id}) changed since (now ${value}; the change set set ${row.to})`);
-			leftAlone++;
-		} else changes.push({row: step.row, from: step.row.value, to: step.to});
-	}
+	// The one undo planning (commands/baseline.ts, planSwitchUndo: the undo rule, a read of what Graph holds now).
+	const {switches, changes, leftAlone} = await (await import('./baseline.js')).planSwitchUndo(ctx, written);
 	if (changes.length === 0) {
 		ctx.note('Nothing to change.');
 		return leftAlone > 0 ? ExitCode.partial : ExitCode.ok;

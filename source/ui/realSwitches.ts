@@ -13,7 +13,8 @@ import {classify} from '../problems/classify.js';
 import {GraphNotSignedInError} from '../problems/errors.js';
 import type {Problem} from '../problems/types.js';
 import {GRAPH_OBJECTS, whoMayChange} from '../switches/definitions.js';
-import {openSwitches, readSwitches, writeSwitches, type SwitchReading as SwitchReadingOfGraph} from '../switches/switches.js';
+import {readSwitches, writeSwitches, type SwitchReading as SwitchReadingOfGraph} from '../switches/switches.js';
+import {switchesFor} from '../commands/switches.js';
 import type {DeviceCodePrompt, SwitchReading} from './backend.js';
 
 export type DashboardSwitches = {
@@ -47,15 +48,8 @@ export function switchReading(reading: Pick<SwitchReadingOfGraph, 'definition'> 
 }
 
 export function openDashboardSwitches(ctx: Context): DashboardSwitches {
-	const {auth, client} = openSwitches({
-		settings: ctx.settings,
-		net: ctx.net,
-		licensing: ctx.auth,
-		signal: ctx.signal,
-		persist: ctx.options.persist,
-		warn: ctx.note,
-		slowDownStepMs: ctx.options.slowDownStepMs,
-	});
+	// The run's one Graph sign-in and client, as the switches commands make it.
+	const {auth, client} = switchesFor(ctx);
 	return {
 		async signInSilently() {
 			try {
