@@ -76,21 +76,37 @@ export function redactProxy(proxy: string): string {
 	}
 }
 
-/** Whether a proxy URL applies to a host, given NO_PROXY (comma or space separated; `*`; `.suffix`; `host:port`). */
+/**
+ * Whether a request to `url` goes around the proxy, given NO_PROXY. Entries are separated by
+ * commas, spaces or semicolons (Windows writes its bypass list with `;`); an entry is `*` (every
+ * host), a host and its subdomains (`example.com`, `.example.com`, `*.example.com`), optionally
+ * with `:port`, a pattern with `*` anywhere (`10.*`, `192.168.1.*`, as Windows allows), or
+ * `<local>` (Windows: every host name without a dot, an intranet name). Loopback always goes
+ * direct: a proxy elsewhere cannot reach this machine's loopback.
+ */
 export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
-	if (isLoopbackHost(url.hostname)) return true; // a proxy elsewhere cannot reach this machine's loopback
+	if (isLoopbackHost(url.hostname)) return true;
 	if (!noProxy) return false;
 	const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
 	const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-	for (const raw of noProxy.split(/[,\s]+/)) {
+	for (const raw of noProxy.split(/[,;\s]+/)) {
 		const entry = raw.trim().toLowerCase();
 		if (!entry) continue;
 		if (entry === '*') return true;
+		if (entry === '<local>') {
+			if (!host.includes('.') && !host.includes(':')) return true;
+			continue;
+		}
 		const match = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\*?\./, '.'));
 		const entryHost = match?.[1] ?? entry;
 		const entryPort = match?.[2];
 		if (entryPort && entryPort !== port) continue;
 		const bare = entryHost.replace(/^\./, '');
+		if (bare.includes('*')) {
+			const pattern = new RegExp(`^${bare.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+			if (pattern.test(host)) return true;
+			continue;
+		}
 		if (host === bare || host.endsWith(`.${bare}`)) return true;
 	}
 	return false;

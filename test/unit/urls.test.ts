@@ -29,6 +29,18 @@ test('NO_PROXY matches hosts, domain suffixes, ports and *, and loopback never u
 	assert.ok(bypassesProxy(url('https://127.0.0.1:4000'), undefined));
 });
 
+test('NO_PROXY written the Windows way (semicolons, <local>, wildcards) matches as Windows means it', () => {
+	const url = (u: string) => new URL(u);
+	const windows = '*.contoso.com;10.*;<local>';
+	assert.ok(bypassesProxy(url('https://portal.contoso.com'), windows), '*.contoso.com after a semicolon');
+	assert.ok(bypassesProxy(url('https://10.1.2.3:8443'), windows), '10.* matches any 10. address');
+	assert.ok(bypassesProxy(url('https://intranet'), windows), '<local>: a name without a dot');
+	assert.ok(!bypassesProxy(url('https://login.microsoftonline.com'), windows), 'the service still goes through the proxy');
+	assert.ok(!bypassesProxy(url('https://110.1.2.3'), windows), '10.* is anchored: 110.1.2.3 is not in it');
+	assert.ok(!bypassesProxy(url('https://[2001:db8::1]'), '<local>'), 'an IPv6 address is not a local name');
+	assert.ok(bypassesProxy(url('https://login.microsoftonline.com'), 'example.com;login.microsoftonline.com'));
+});
+
 test('settings come from flags first, then environment, then defaults', () => {
 	const env = {MSCOMMERCE_TENANT: 'contoso.onmicrosoft.com', MSCOMMERCE_POLICY_ID: 'FromEnv', HOME: '/home/x'};
 	const settings = resolveSettings({policyId: 'FromFlag'}, env, false);
