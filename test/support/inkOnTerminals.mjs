@@ -8,11 +8,27 @@
 //   fake terminals that stderr is the pipe to the test runner, which printed the byte sequence in
 //   the middle of the report. There is no terminal to restore there; that the dashboard shows the
 //   cursor again itself is asserted on the fake terminal (test/ui/run.test.tsx).
-import {register} from 'node:module';
+//
+// Node 22.15 and 23.5 added module.registerHooks (in-thread, synchronous); module.register, which
+// runs the hooks on a thread of their own, is deprecated from Node 26. The first is used where it
+// exists, the second on Node 20.
+import module from 'node:module';
 
-const hooks = `export async function resolve(specifier, context, next) {
-	if (specifier === 'is-in-ci') return {url: 'data:text/javascript,export default false', shortCircuit: true};
-	if (specifier === 'restore-cursor') return {url: 'data:text/javascript,export default () => undefined', shortCircuit: true};
+/** Modules replaced for the tests, by specifier: the source of what stands in. */
+const STUBS = {'is-in-ci': 'export default false', 'restore-cursor': 'export default () => undefined'};
+const stubUrl = specifier => `data:text/javascript,${encodeURIComponent(STUBS[specifier])}`;
+
+if (typeof module.registerHooks === 'function') {
+	module.registerHooks({
+		resolve(specifier, context, nextResolve) {
+			return Object.hasOwn(STUBS, specifier) ? {url: stubUrl(specifier), shortCircuit: true} : nextResolve(specifier, context);
+		},
+	});
+} else {
+	const hooks = `const STUBS = ${JSON.stringify(STUBS)};
+export async function resolve(specifier, context, next) {
+	if (Object.hasOwn(STUBS, specifier)) return {url: 'data:text/javascript,' + encodeURIComponent(STUBS[specifier]), shortCircuit: true};
 	return next(specifier, context);
 }`;
-register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+	module.register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+}
