@@ -6,7 +6,7 @@
  * size cap, a redirect is never followed, and certificate checks cannot be turned off.
  */
 import {readFileSync} from 'node:fs';
-import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls';
+import tls, {createSecureContext, rootCertificates, type SecureContext} from 'node:tls';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {Agent, ProxyAgent, request, type AgentOptions, type Dispatcher} from './undici.js';
 import {
@@ -107,15 +107,42 @@ const UTF8 = new TextDecoder();
 
 type Tls = {secureContext?: SecureContext; rejectUnauthorized: true};
 
+/**
+ * The trust and the connections made with it, shared by a Net and every Net scoped from it. The
+ * operating system's trust store (Node 22.15+ reads it: Windows' certificate store, macOS's
+ * keychains, OpenSSL's files on Linux, SSL_CERT_FILE included) is trusted beside Node's bundled
+ * roots and the extra CAs; it is read only when a certificate fails without it, since reading it
+ * costs ~50 ms that a start-up would pay on every run. Then the connections are made again with
+ * it, for the rest of the process.
+ */
+type Trust = {tls: Tls; direct: Agent; proxies: Map<string, ProxyAgent>; agentOptions: AgentOptions; system: 'unavailable' | 'unread' | 'added'};
+
+// A certificate that chains to no root Node trusts: what the system store may still vouch for.
+const UNKNOWN_ISSUER = new Set([
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'CERT_UNTRUSTED',
+	'UND_ERR_PRX_TLS',
+]);
+
+/** The OS trust store's certificates (PEM), where the runtime reads it (Node 22.15+, 23.5+); else undefined. */
+function systemCertificates(): string[] | undefined {
+	// Not in @types/node 20, which the project builds against (the floor is Node 20).
+	const read = (tls as {getCACertificates?: (which: 'system') => string[]}).getCACertificates;
+	return typeof read === 'function' ? read('system') : undefined;
+}
+const HAS_SYSTEM_STORE = typeof (tls as {getCACertificates?: unknown}).getCACertificates === 'function';
+
 export class Net {
 	readonly retry: RetryPolicy;
 	readonly timeoutMs: number;
 	readonly maxResponseBytes: number;
-	private readonly direct: Agent;
-	private readonly proxies: Map<string, ProxyAgent>;
 	private readonly env: NodeJS.ProcessEnv;
-	private readonly agentOptions: AgentOptions;
-	private readonly tls: Tls;
+	private readonly trust: Trust;
+	private readonly extra: string[] | undefined;
 	/** A scoped Net (see scoped) closes nothing: its connections are its parent's. */
 	private readonly owner: boolean;
 
@@ -132,13 +159,10 @@ export class Net {
 			this.retry = parent.retry;
 			this.timeoutMs = parent.timeoutMs;
 			this.maxResponseBytes = parent.maxResponseBytes;
-			this.tls = parent.tls;
-			this.agentOptions = parent.agentOptions;
-			this.direct = parent.direct;
-			this.proxies = parent.proxies;
+			this.trust = parent.trust;
+			this.extra = parent.extra;
 			return;
 		}
-		this.proxies = new Map();
 		this.env = settings.env ?? process.env;
 		this.retry = {...DEFAULT_RETRY, ...settings.retry};
 		this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -147,14 +171,33 @@ export class Net {
 		this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 		// rejectUnauthorized said out loud: Node reads NODE_TLS_REJECT_UNAUTHORIZED=0 only for
 		// connections that leave it unset, so no environment can turn certificate checks off.
-		this.tls = {...secureContextFor(extraCas(settings)), rejectUnauthorized: true};
-		this.agentOptions = {
+		this.extra = extraCas(settings);
+		this.trust = this.connections({...secureContextFor(this.extra), rejectUnauthorized: true}, HAS_SYSTEM_STORE ? 'unread' : 'unavailable');
+	}
+
+	private connections(tlsOptions: Tls, system: Trust['system']): Trust {
+		const agentOptions: AgentOptions = {
 			keepAliveTimeout: 10_000,
-			headersTimeout: settings.headersTimeoutMs ?? this.timeoutMs + BACKSTOP_MS,
-			bodyTimeout: settings.bodyTimeoutMs ?? this.timeoutMs + BACKSTOP_MS,
-			connect: {...this.tls, timeout: settings.connectTimeoutMs ?? 10_000},
+			headersTimeout: this.settings.headersTimeoutMs ?? this.timeoutMs + BACKSTOP_MS,
+			bodyTimeout: this.settings.bodyTimeoutMs ?? this.timeoutMs + BACKSTOP_MS,
+			connect: {...tlsOptions, timeout: this.settings.connectTimeoutMs ?? 10_000},
 		};
-		this.direct = new Agent(this.agentOptions);
+		return {tls: tlsOptions, direct: new Agent(agentOptions), proxies: new Map(), agentOptions, system};
+	}
+
+	/**
+	 * After a certificate failed: trust the OS store too, once per process (for this Net and every
+	 * Net scoped from it), and make new connections with it. True if the request should be tried
+	 * again; false when the store is read already or the runtime has none.
+	 */
+	private addSystemStore(): boolean {
+		if (this.trust.system !== 'unread') return false;
+		const system = systemCertificates() ?? [];
+		const old = {direct: this.trust.direct, proxies: [...this.trust.proxies.values()]};
+		Object.assign(this.trust, this.connections({...secureContextFor([...(this.extra ?? []), ...system]), rejectUnauthorized: true}, 'added'));
+		// Requests in flight keep their connections until they end.
+		void Promise.allSettled([old.direct.close(), ...old.proxies.map(async p => p.close())]);
+		return true;
 	}
 
 	/**
@@ -182,18 +225,19 @@ export class Net {
 
 	private dispatcherFor(url: URL): {dispatcher: Dispatcher; proxy?: string} {
 		const setting = this.proxySetting(url);
-		if (!setting) return {dispatcher: this.direct};
+		const trust = this.trust;
+		if (!setting) return {dispatcher: trust.direct};
 		const proxy = setting.value;
-		let agent = this.proxies.get(proxy);
+		let agent = trust.proxies.get(proxy);
 		if (!agent) {
 			const proxyUrl = checkProxyUrl(proxy, setting.variable);
 			agent = new ProxyAgent({
-				...this.agentOptions,
+				...trust.agentOptions,
 				uri: proxyUrl.href,
-				requestTls: this.tls,
-				proxyTls: this.tls,
+				requestTls: trust.tls,
+				proxyTls: trust.tls,
 			});
-			this.proxies.set(proxy, agent);
+			trust.proxies.set(proxy, agent);
 		}
 		return {dispatcher: agent, proxy: redactProxy(proxy)};
 	}
@@ -210,7 +254,7 @@ export class Net {
 		if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
 			throw new UsageError(`Refusing plain http:// to ${url.host}: only https:// leaves this machine`);
 		}
-		const {dispatcher, proxy} = this.dispatcherFor(url);
+		const {proxy} = this.dispatcherFor(url);
 		const context: RequestContext = {
 			method: req.method,
 			url: req.url,
@@ -218,15 +262,20 @@ export class Net {
 			proxy,
 			resource: req.resource,
 		};
+		if (this.trust.system === 'added') context.systemTrustStore = 'checked';
 		const headers: Record<string, string> = {'user-agent': USER_AGENT, ...req.headers};
 		if (req.correlationId) headers['x-ms-correlation-id'] = req.correlationId;
 
+		let usedSystemStore = false;
 		for (let attempt = 1; ; attempt++) {
 			if (req.signal?.aborted) throw new CancelledError();
 			let reason: string;
 			let delayMs: number;
 			const release = await this.settings.gate?.acquire(req.signal);
 			try {
+				// Chosen for each try: the connections are made anew once the OS trust store is added.
+				const {dispatcher} = this.dispatcherFor(url);
+				usedSystemStore = this.trust.system === 'added';
 				const response = await this.tryOnce(dispatcher, url, req, headers, context, attempt);
 				if (!RETRY_STATUS.has(response.status) || attempt >= this.retry.maxAttempts) return response;
 				if ((response.status === 502 || response.status === 504) && !IDEMPOTENT.has(req.method)) return response;
@@ -238,6 +287,14 @@ export class Net {
 				if (response.status === 429) this.settings.gate?.pause(delayMs);
 			} catch (error) {
 				const code = error instanceof NetworkError ? errorCode(error.cause) : undefined;
+				// Nothing was sent over a connection whose certificate failed: tried again at once, whatever the method.
+				if (code && UNKNOWN_ISSUER.has(code)) {
+					if (!usedSystemStore && (this.trust.system === 'added' || this.addSystemStore())) {
+						context.systemTrustStore = 'checked';
+						continue;
+					}
+					if (this.trust.system === 'unavailable') context.systemTrustStore = 'unavailable';
+				}
 				if (!(code && DROPPED.has(code) && IDEMPOTENT.has(req.method) && attempt < this.retry.maxAttempts)) throw error;
 				delayMs = this.backoff(attempt);
 				reason = code;
@@ -322,7 +379,7 @@ export class Net {
 
 	async close(): Promise<void> {
 		if (!this.owner) return;
-		await Promise.all([this.direct.close(), ...[...this.proxies.values()].map(async p => p.close())]);
+		await Promise.all([this.trust.direct.close(), ...[...this.trust.proxies.values()].map(async p => p.close())]);
 	}
 }
 

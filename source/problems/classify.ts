@@ -65,6 +65,27 @@ const CONNECTION = new Set([
 const CA_HINT =
 	'If your network inspects TLS, save its root CA as a PEM file and pass it with --ca-file FILE (or NODE_EXTRA_CA_CERTS=FILE). Never turn certificate checks off.';
 
+/**
+ * What to do about a certificate no trusted root vouches for. Node 22.15+ reads the operating
+ * system's trust store and the HTTP layer tried it too (net/http.ts): the root is not there
+ * either. Node 20 cannot read it: the root must be exported, and the hints say how on Windows and
+ * macOS, where TLS-inspecting proxies install their roots.
+ */
+export function untrustedHints(context: RequestContext): string[] {
+	if (context.systemTrustStore === 'checked') {
+		return [
+			"This machine's own trust store was checked too: the root that signed this certificate is not in it either. If your network inspects TLS, ask for its root CA to be installed there, or pass it with --ca-file FILE. Never turn certificate checks off.",
+		];
+	}
+	if (context.systemTrustStore !== 'unavailable') return [CA_HINT];
+	return [
+		`Node ${process.versions.node} cannot read this machine's trust store (Node 22.15 and later can, and mscommerce then trusts it by itself).`,
+		CA_HINT,
+		"Windows (PowerShell), the root's name for NAME: Get-ChildItem Cert:\\LocalMachine\\Root | Where-Object Subject -like '*NAME*' | ForEach-Object { '-----BEGIN CERTIFICATE-----'; [Convert]::ToBase64String($_.RawData, 'InsertLineBreaks'); '-----END CERTIFICATE-----' } | Out-File -Encoding ascii root.pem",
+		'macOS: security find-certificate -a -p -c "NAME" /Library/Keychains/System.keychain > root.pem',
+	];
+}
+
 export function classify(error: unknown): Problem {
 	if (error instanceof SignInError) return signInProblem(error, classify);
 	if (error instanceof HttpError) return error.context.graph ? fromGraph(error, error.context.graph) : fromStatus(error);
@@ -161,7 +182,7 @@ function fromNetwork(error: NetworkError): Problem {
 				? [`The certificate is outside its validity dates: check this machine's clock, or the TLS-inspecting proxy's certificate.`, CA_HINT]
 				: wrongHost
 					? [`The certificate is for another host: a proxy may be intercepting, or --licensing-url / --authority names the wrong host.`, CA_HINT]
-					: [`Something between you and ${host} presents a certificate this machine does not trust.`, CA_HINT],
+					: [`Something between you and ${host} presents a certificate this machine does not trust.`, ...untrustedHints(context)],
 		});
 	}
 	if ((code && TLS_PROTOCOL.has(code)) || isTlsHandshakeDrop(error.cause)) {

@@ -96,6 +96,11 @@ export type RequestContext = {
 	partner?: boolean;
 	/** A Microsoft Graph request (the tenant-wide switches). */
 	graph?: GraphRequest;
+	/**
+	 * After a certificate no trusted root vouched for: `checked`, the operating system's trust store
+	 * was trusted too (Node 22.15+); `unavailable`, the runtime cannot read it (Node 20).
+	 */
+	systemTrustStore?: 'checked' | 'unavailable';
 };
 
 /** A request that never got an answer: DNS, connect, TLS, proxy, timeout, dropped connection. */
