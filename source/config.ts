@@ -3,7 +3,8 @@
  * "Options and environment"). Bad values are usage errors here, before anything is sent.
  */
 import {homedir} from 'node:os';
-import {join} from 'node:path';
+import {existsSync, mkdirSync, renameSync} from 'node:fs';
+import {posix, win32} from 'node:path';
 import {DEFAULT_POLICY_ID} from './commerce/types.js';
 import {checkServiceUrl} from './net/urls.js';
 import {UsageError} from './problems/errors.js';
@@ -161,7 +162,6 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 	if (output !== 'text' && output !== 'json' && output !== 'csv') {
 		throw new UsageError(`--output: "${output}" is not one of json, text, csv`);
 	}
-	const home = env.HOME ?? homedir();
 	return {
 		policyId,
 		tenant,
@@ -179,8 +179,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		...(timeoutMs === undefined ? {} : {timeoutMs}),
 		output,
 		color: flags.color !== false && !env.NO_COLOR && isTty,
-		configDir: join(env.XDG_CONFIG_HOME || join(home, '.config'), 'mscommerce'),
-		stateDir: stateDirOf(env),
+		...dataDirs(env),
 		env,
 	};
 }
@@ -197,9 +196,53 @@ function checkGraphUrl(text: string): string {
 	return url;
 }
 
-/** $XDG_STATE_HOME/mscommerce (else ~/.local/state/mscommerce): also what shell completion reads, which never fails on a bad flag. */
+/** Where mscommerce keeps its files: the token cache (configDir), the audit log and the seen products (stateDir). */
+export type DataDirs = {configDir: string; stateDir: string};
+
+/**
+ * XDG_CONFIG_HOME / XDG_STATE_HOME when set, on any platform. Otherwise on Windows
+ * %LOCALAPPDATA%\mscommerce\config and \state: local to the machine, where a roaming profile does
+ * not copy a refresh token to a file server (and where Windows tools keep such files); on Linux
+ * and macOS (as gh does there) ~/.config/mscommerce and ~/.local/state/mscommerce.
+ */
+export function dataDirs(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): DataDirs {
+	const path = platform === 'win32' ? win32 : posix;
+	const home = env.HOME || (platform === 'win32' ? env.USERPROFILE : undefined) || homedir();
+	const local = platform === 'win32' ? path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'mscommerce') : undefined;
+	return {
+		configDir: env.XDG_CONFIG_HOME ? path.join(env.XDG_CONFIG_HOME, 'mscommerce') : local ? path.join(local, 'config') : path.join(home, '.config', 'mscommerce'),
+		stateDir: env.XDG_STATE_HOME ? path.join(env.XDG_STATE_HOME, 'mscommerce') : local ? path.join(local, 'state') : path.join(home, '.local', 'state', 'mscommerce'),
+	};
+}
+
+/** $XDG_STATE_HOME/mscommerce (see dataDirs): also what shell completion reads, which never fails on a bad flag. */
 export function stateDirOf(env: NodeJS.ProcessEnv = process.env): string {
-	return join(env.XDG_STATE_HOME || join(env.HOME ?? homedir(), '.local', 'state'), 'mscommerce');
+	return dataDirs(env).stateDir;
+}
+
+/**
+ * Once, on Windows: versions before 0.2 kept the files where Linux does (%USERPROFILE%\.config,
+ * \.local\state). Each directory found there, whose new place does not exist yet, is moved to its
+ * place under %LOCALAPPDATA% (dataDirs); a move that fails leaves it where it was (the program then
+ * starts afresh: a sign-in again) and says so. Returns the lines to tell the user.
+ */
+export function moveFromOldWindowsPlace(dirs: DataDirs, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] {
+	if (platform !== 'win32') return [];
+	const home = env.HOME || env.USERPROFILE || homedir();
+	const old: DataDirs = {configDir: win32.join(home, '.config', 'mscommerce'), stateDir: win32.join(home, '.local', 'state', 'mscommerce')};
+	const told: string[] = [];
+	for (const which of ['configDir', 'stateDir'] as const) {
+		if ((which === 'configDir' ? env.XDG_CONFIG_HOME : env.XDG_STATE_HOME) || old[which] === dirs[which]) continue;
+		if (!existsSync(old[which]) || existsSync(dirs[which])) continue;
+		try {
+			mkdirSync(win32.dirname(dirs[which]), {recursive: true});
+			renameSync(old[which], dirs[which]);
+			told.push(`moved ${old[which]} to ${dirs[which]} (mscommerce keeps its files under %LOCALAPPDATA% on Windows)`);
+		} catch (error) {
+			told.push(`could not move ${old[which]} to ${dirs[which]} (${(error as NodeJS.ErrnoException).code ?? String(error)}): move it yourself, or set ${which === 'configDir' ? 'XDG_CONFIG_HOME' : 'XDG_STATE_HOME'} to its parent`);
+		}
+	}
+	return told;
 }
 
 /** --timeout: a positive number of seconds (fractions allowed), as ms; a UsageError naming `name` otherwise. */

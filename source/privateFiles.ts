@@ -10,12 +10,38 @@
  * - Files are written whole: a temporary file created exclusively (never through a link), then
  *   renamed over the old one, so a reader (or a second process) never sees half of it.
  * - Files are read and appended without following a symbolic link (O_NOFOLLOW).
+ * - On Windows, a rename or a lock folder refused for a moment (EPERM, EACCES, EBUSY: the file is
+ *   held open by another process, or an antivirus or the indexer is scanning it) is tried again
+ *   for up to ~1.5 s, as graceful-fs and VS Code do; elsewhere those codes are real and final.
  */
 import {randomBytes} from 'node:crypto';
 import {closeSync, constants, openSync, readFileSync, type Stats} from 'node:fs';
 import {chmod, lstat, mkdir, open, rename, rm, type FileHandle} from 'node:fs/promises';
 import {dirname} from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {UsageError} from './problems/errors.js';
+
+const WINDOWS_TRANSIENT = new Set(['EPERM', 'EACCES', 'EBUSY']);
+
+/** Whether `error` is one of Windows' passing refusals of a file operation (on that platform only). */
+export function isWindowsTransient(error: unknown, platform: NodeJS.Platform = process.platform): boolean {
+	return platform === 'win32' && WINDOWS_TRANSIENT.has((error as NodeJS.ErrnoException)?.code ?? '');
+}
+
+/** How often and how long a transient refusal is waited out: 10, 20, 40 … 320 ms, eight tries in all (~1.3 s). */
+export const TRANSIENT_RETRY = {tries: 8, firstDelayMs: 10};
+
+/** Runs `operation`, trying again while Windows refuses it for a moment (isWindowsTransient), at most TRANSIENT_RETRY.tries times. */
+export async function retryTransient<T>(operation: () => Promise<T>, platform: NodeJS.Platform = process.platform): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await operation();
+		} catch (error) {
+			if (attempt >= TRANSIENT_RETRY.tries || !isWindowsTransient(error, platform)) throw error;
+			await sleep(TRANSIENT_RETRY.firstDelayMs * 2 ** (attempt - 1));
+		}
+	}
+}
 
 // 0 where the platform has no such flag (Windows): the lstat checks below still refuse links there.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -54,7 +80,7 @@ export async function writePrivateFile(path: string, text: string): Promise<void
 		await handle.close();
 	}
 	// rename replaces a link at `path` itself; it never writes through it.
-	await rename(temporary, path).catch(async (error: unknown) => {
+	await retryTransient(() => rename(temporary, path)).catch(async (error: unknown) => {
 		await rm(temporary, {force: true});
 		throw error;
 	});

@@ -9,7 +9,7 @@ import {dirname, join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {ICachePlugin, TokenCacheContext} from '@azure/msal-node';
 import {Limiter} from '../net/gate.js';
-import {ensurePrivateDir, readPrivateFile, writePrivateFile} from '../privateFiles.js';
+import {ensurePrivateDir, isWindowsTransient, readPrivateFile, retryTransient, writePrivateFile} from '../privateFiles.js';
 
 const LOCK_WAIT_MS = 5_000;
 const LOCK_STALE_MS = 15_000;
@@ -88,12 +88,13 @@ export class FileCachePlugin implements ICachePlugin {
 				this.locked = true;
 				return;
 			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+				// Windows answers EPERM / EACCES while the last holder's folder is being deleted: busy too.
+				if ((error as NodeJS.ErrnoException).code !== 'EEXIST' && !isWindowsTransient(error)) throw error;
 			}
 			const age = await stat(this.lockDir).then(s => Date.now() - s.mtimeMs, () => 0);
 			if (age > LOCK_STALE_MS) {
 				// A process died holding it.
-				await rm(this.lockDir, {recursive: true, force: true});
+				await retryTransient(() => rm(this.lockDir, {recursive: true, force: true}));
 				continue;
 			}
 			if (Date.now() - started > LOCK_WAIT_MS) {

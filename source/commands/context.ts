@@ -4,7 +4,7 @@
  */
 import {Auth} from '../auth/auth.js';
 import {CommerceClient} from '../commerce/client.js';
-import type {Settings} from '../config.js';
+import {moveFromOldWindowsPlace, type Settings} from '../config.js';
 import {Net, type RetryInfo} from '../net/http.js';
 import type {Io} from './output.js';
 import {safeText} from '../text/safe.js';
@@ -38,6 +38,8 @@ export type ContextOptions = {
 export function createContext(settings: Settings, io: Io, signal: AbortSignal, options: ContextOptions = {}): Context {
 	// Notes quote names and messages from outside: made safe, one note is one line.
 	const note = options.note ?? ((line: string) => void io.stderr.write(`${safeText(line)}\n`));
+	// Windows: the files' old place (before %LOCALAPPDATA%) is moved once, and said (config.ts).
+	for (const line of moveFromOldWindowsPlace(settings, settings.env)) note(line);
 	const net = options.net ?? new Net({caFile: settings.caFile, ca: options.ca, env: settings.env, timeoutMs: settings.timeoutMs, onRetry: options.onRetry});
 	const auth = new Auth({settings, net, persist: options.persist, warn: note, slowDownStepMs: options.slowDownStepMs});
 	const client = new CommerceClient({baseUrl: settings.licensingUrl, net, token: auth.token, signal, partner: () => auth.actingInAnotherTenant});
