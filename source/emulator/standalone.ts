@@ -14,13 +14,38 @@ export type RunEmulatorOptions = EmulatorOptions & {
 	signal?: AbortSignal;
 	/** Don't print a line per request and per device code. */
 	quiet?: boolean;
+	/** How the printed commands are written (default: PowerShell on Windows, else a POSIX shell). */
+	shell?: ShellKind;
 };
+
+/** A POSIX shell (sh, bash, zsh), or PowerShell (Windows PowerShell 5.1 and PowerShell 7). */
+export type ShellKind = 'posix' | 'powershell';
 
 const PRINTED_TOKEN_SECONDS = 24 * 3600;
 
-/** Quotes a word for a POSIX shell only when it needs it. */
-export function shellQuote(word: string): string {
+/** Quotes a word for the shell only when it needs it (PowerShell: single quotes, a quote doubled). */
+export function shellQuote(word: string, shell: ShellKind = 'posix'): string {
+	if (shell === 'powershell') return /^[\w.:/\\-]+$/.test(word) && !word.startsWith('-') ? word : `'${word.replace(/'/g, "''")}'`;
 	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The copy-paste commands, for the shell the person is in. PowerShell calls curl.exe (Windows 10
+ * and later ship it; `curl` there is Invoke-WebRequest's alias), and sends JSON through a pipe:
+ * Windows PowerShell 5.1 strips the double quotes of a JSON argument passed to a program.
+ */
+function commandsFor(shell: ShellKind, caFile: string) {
+	const q = (word: string) => shellQuote(word, shell);
+	const curl = `${shell === 'powershell' ? 'curl.exe' : 'curl'} --cacert ${q(caFile)}`;
+	return {
+		q,
+		ca: q(caFile),
+		get: (url: string, token: string) => (shell === 'powershell' ? `${curl} -H ${q(`Authorization: Bearer ${token}`)} ${url}` : `${curl} -H "Authorization: Bearer ${token}" ${url}`),
+		postJson: (url: string, json: string) =>
+			shell === 'powershell' ? `${q(json)} | ${curl} -H 'content-type: application/json' --data-binary '@-' ${url}` : `${curl} -H 'content-type: application/json' -d '${json}' ${url}`,
+		postForm: (url: string, fields: Record<string, string>) => `${curl} ${Object.entries(fields).map(([name, value]) => `-d ${q(`${name}=${value}`)}`).join(' ')} ${url}`,
+		secret: (secret: string) => (shell === 'powershell' ? q(secret) : `'${secret}'`),
+	};
 }
 
 function describeRequest(entry: RequestLogEntry): string {
@@ -31,9 +56,9 @@ function describeRequest(entry: RequestLogEntry): string {
 }
 
 export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
-	const {print, signal, quiet, ...emulatorOptions} = options;
+	const {print, signal, quiet, shell = process.platform === 'win32' ? 'powershell' : 'posix', ...emulatorOptions} = options;
 	if (signal?.aborted) return;
-	let ca = '';
+	let command: ReturnType<typeof commandsFor> | undefined;
 	let url = '';
 	const emulator = await startEmulator({
 		...emulatorOptions,
@@ -44,14 +69,13 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		onDeviceCode: userCode => {
 			emulatorOptions.onDeviceCode?.(userCode);
 			if (quiet) return;
-			print(
-				`Device code ${userCode} is waiting: open ${url}/devicelogin, or run: curl --cacert ${ca} -d user_code=${userCode} -d username=${DEFAULT_USERNAME} ${url}/devicelogin`,
-			);
+			print(`Device code ${userCode} is waiting: open ${url}/devicelogin, or run: ${command?.postForm(`${url}/devicelogin`, {user_code: userCode, username: DEFAULT_USERNAME})}`);
 		},
 	});
 	try {
 		url = emulator.url;
-		ca = shellQuote(emulator.caFile);
+		command = commandsFor(shell, emulator.caFile);
+		const {ca, q} = command;
 		const lifetime = emulatorOptions.tokenLifetimeSeconds ?? PRINTED_TOKEN_SECONDS;
 		const hours = lifetime >= 3600 ? `${Math.round((lifetime / 3600) * 10) / 10} h` : `${lifetime} s`;
 		const admin = emulator.issueToken('admin@contoso.onmicrosoft.com', {expiresInSeconds: lifetime});
@@ -93,29 +117,29 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 		print(graph);
 		print('');
 		print('List the products:');
-		print(`  curl --cacert ${ca} -H "Authorization: Bearer ${admin}" ${url}/v1.0/policies/${DEFAULT_POLICY_ID}/products`);
+		print(`  ${command.get(`${url}/v1.0/policies/${DEFAULT_POLICY_ID}/products`, admin)}`);
 		print('Read the tenant-wide switches (Microsoft Graph; also /beta/admin/appsAndServices):');
-		print(`  curl --cacert ${ca} -H "Authorization: Bearer ${graph}" ${url}/v1.0/policies/authorizationPolicy`);
+		print(`  ${command.get(`${url}/v1.0/policies/authorizationPolicy`, graph)}`);
 		print('Another admin turns a switch off (POST /_emulator/switches; "tenantId" for another tenant):');
-		print(`  curl --cacert ${ca} -H 'content-type: application/json' -d '{"isOfficeStoreEnabled":false}' ${url}/_emulator/switches`);
+		print(`  ${command.postJson(`${url}/_emulator/switches`, '{"isOfficeStoreEnabled":false}')}`);
 		print('');
 		print('Sign in with the CLI (device code):');
 		print(`  mscommerce login --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca} --graph-url ${emulator.graphUrl}`);
 		print(`  mscommerce switches list --authority ${emulator.authority} --ca-file ${ca} --graph-url ${emulator.graphUrl}`);
 		print('Approve its code (or open the page in a browser):');
-		print(`  curl --cacert ${ca} -d user_code=XXXX-XXXX -d username=${DEFAULT_USERNAME} ${url}/devicelogin`);
+		print(`  ${command.postForm(`${url}/devicelogin`, {user_code: 'XXXX-XXXX', username: DEFAULT_USERNAME})}`);
 		print('');
 		print('App-only sign-in (client credentials; --tenant is required):');
 		for (const app of emulator.apps) {
 			const where = app.consentedIn ? `, multi-tenant: consented in Contoso, Fabrikam${tenantCount > 0 ? ' and every customer tenant' : ''}` : '';
-			print(`  ${app.displayName}: --client-id ${app.clientId} --client-secret '${app.secret}' (${app.roles.join(', ')}${where})`);
+			print(`  ${app.displayName}: --client-id ${app.clientId} --client-secret ${command.secret(app.secret)} (${app.roles.join(', ')}${where})`);
 			print(`    Microsoft Graph: ${app.graphRoles.join(', ') || 'no permissions'}`);
 		}
 		const [first] = emulator.apps;
 		if (first) {
 			const {file} = await emulator.appCertificate(first.clientId);
-			print(`  or with a certificate: --client-id ${first.clientId} --certificate ${shellQuote(file)}`);
-			print(`  mscommerce whoami --tenant contoso.onmicrosoft.com --client-id ${first.clientId} --client-secret '${first.secret}' --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca} --graph-url ${emulator.graphUrl}`);
+			print(`  or with a certificate: --client-id ${first.clientId} --certificate ${q(file)}`);
+			print(`  mscommerce whoami --tenant contoso.onmicrosoft.com --client-id ${first.clientId} --client-secret ${command.secret(first.secret)} --authority ${emulator.authority} --licensing-url ${emulator.licensingUrl} --ca-file ${ca} --graph-url ${emulator.graphUrl}`);
 		}
 		print(
 			`Graph sign-in: this program's client and Microsoft Graph Command Line Tools (${GRAPH_CLI_CLIENT_ID}) may ask for Policy.Read.All, ` +
@@ -126,7 +150,7 @@ export async function runEmulator(options: RunEmulatorOptions): Promise<void> {
 			`Partner (GDAP): ${PARTNER_USERNAME} manages Contoso (Billing Administrator) and Fabrikam (Global Reader)` +
 				`${tenantCount > 0 ? `, and each customer tenant (Billing Administrator)` : ''}; its home is ${NORTHWIND.domain}.`,
 		);
-		print(`  change a relationship: curl --cacert ${ca} -H 'content-type: application/json' -d '{"username":"${PARTNER_USERNAME}","tenant":"fabrikam.onmicrosoft.com","roles":["Billing Administrator"]}' ${url}/_emulator/gdap`);
+		print(`  change a relationship: ${command.postJson(`${url}/_emulator/gdap`, `{"username":"${PARTNER_USERNAME}","tenant":"fabrikam.onmicrosoft.com","roles":["Billing Administrator"]}`)}`);
 		print('');
 		print('Press Ctrl-C to stop.');
 
