@@ -163,7 +163,9 @@ await build({
 	logLevel: 'warning',
 	plugins: [noClientAssertions, inkOnTerminals, yogaWithoutFetch, fastStringWidth, narrowGraphemes, inkOutputAcrossFrames],
 	// Ink imports react-devtools-core only when DEV=true, from its own chunk; it is not a dependency.
-	external: ['react-devtools-core'],
+	// @napi-rs/keyring is a native addon (a prebuilt .node per platform): loaded from node_modules,
+	// and only when the token cache is read or written (source/auth/cacheProtection.ts).
+	external: ['react-devtools-core', '@napi-rs/keyring'],
 	// Bundled CommonJS dependencies call require(); give the ESM bundle one.
 	banner: {
 		js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);",

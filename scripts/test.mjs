@@ -42,7 +42,10 @@ process.on('SIGTERM', () => undefined);
 const result = spawnSync(
 	process.execPath,
 	['--import', 'tsx', '--import', './test/support/inkOnTerminals.mjs', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected],
-	{stdio: 'inherit', env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TMPDIR: runDir, TMP: runDir, TEMP: runDir}},
+	// MSCOMMERCE_KEYRING=0: tests that sign in within the test process never put keys in the keyring
+	// of the machine they run on (a developer's desktop session); the CLIs they start get only the
+	// environment each test gives them (test/integration/keyring.test.ts starts a keyring of its own).
+	{stdio: 'inherit', env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MSCOMMERCE_KEYRING: '0', TMPDIR: runDir, TMP: runDir, TEMP: runDir}},
 );
 // rm removes the tsx link itself, never what it points to.
 rmSync(runDir, {recursive: true, force: true, maxRetries: 3});

@@ -24,11 +24,12 @@ import {CancelledError, NotSignedInError, UsageError} from '../problems/errors.j
 import {SignInError} from '../problems/signIn.js';
 import type {AccountSummary, DeviceCodePrompt} from './types.js';
 import {FileCachePlugin} from './cachePlugin.js';
+import type {Protection} from './cacheProtection.js';
 import {readClaims, rolesOf, type TokenClaims} from './claims.js';
 import {MsalNetwork, msalSystem} from './msalNetwork.js';
 
 export type AuthOptions = {
-	settings: Pick<Settings, 'clientId' | 'authority' | 'tenant' | 'token' | 'configDir' | 'account' | 'clientSecret' | 'certificate'>;
+	settings: Pick<Settings, 'clientId' | 'authority' | 'tenant' | 'token' | 'configDir' | 'account' | 'clientSecret' | 'certificate'> & {env?: NodeJS.ProcessEnv};
 	net: Net;
 	/** Persist the cache under settings.configDir (default), or keep it in memory (the demo). */
 	persist?: boolean;
@@ -56,6 +57,8 @@ const NO_ACCESS_TO_TENANT = 50020;
 export class Auth {
 	private readonly network: MsalNetwork;
 	private readonly pca: PublicClientApplication | undefined;
+	/** The token cache file's plugin: undefined for --token, app-only and the demo's memory cache. */
+	private readonly cacheFile: FileCachePlugin | undefined;
 	/** App-only sign-in (--client-secret / --certificate): no account, no cache on disk. */
 	private readonly app: AppOnlyClient | undefined;
 	private readonly appCredential: AppCredential | undefined;
@@ -76,6 +79,7 @@ export class Auth {
 			this.app = new AppOnlyClient(settings, this.appCredential, this.network, metadata.load());
 			return;
 		}
+		this.cacheFile = options.persist === false ? undefined : new FileCachePlugin(join(settings.configDir, 'msal-cache.json'), options.warn ?? (() => undefined), settings.env);
 		this.pca = new PublicClientApplication({
 			auth: {
 				clientId: settings.clientId,
@@ -88,7 +92,7 @@ export class Auth {
 				// run. Kept for a day, it saves that round trip (and its TLS handshake) at each start.
 				authorityMetadata: metadata.load(),
 			},
-			cache: options.persist === false ? undefined : {cachePlugin: new FileCachePlugin(join(settings.configDir, 'msal-cache.json'), options.warn ?? (() => undefined))},
+			cache: this.cacheFile ? {cachePlugin: this.cacheFile} : undefined,
 			system: msalSystem(this.network),
 		});
 	}
@@ -115,6 +119,15 @@ export class Auth {
 	}
 
 	/** Signs in without asking the user: --token, or the cache (refreshing if needed). Undefined: a device code is needed. */
+	/**
+	 * How the token cache file is protected at rest (auth/cacheProtection.ts): encrypted with a key
+	 * in the OS keyring, or file permissions only; undefined when no cache file is used (--token,
+	 * app-only, the demo).
+	 */
+	async cacheProtection(): Promise<Protection | undefined> {
+		return this.cacheFile?.protection();
+	}
+
 	async signInSilently(options: {forceRefresh?: boolean} = {}): Promise<SignedIn | undefined> {
 		if (options.forceRefresh) return this.signInSilentlyNow(true);
 		// Callers at the same moment (a tenant's lists and its "who" in a fleet) share one sign-in:

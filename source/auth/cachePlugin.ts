@@ -2,7 +2,9 @@
  * MSAL's token cache, persisted to one file: directory 0700, file 0600, written atomically
  * (temp file + rename), guarded by a lock so two processes never interleave a read-modify-write,
  * and a corrupt file deleted with a one-line warning instead of a crash (kept, it could still
- * hold a live refresh token that `logout` would never remove).
+ * hold a live refresh token that `logout` would never remove). Where the OS has a keyring, the
+ * file's contents are encrypted with a key kept there (cacheProtection.ts); a plain file from
+ * before is read as it is and encrypted at the next write.
  */
 import {mkdir, rm, rmdir, stat} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
@@ -10,6 +12,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import type {ICachePlugin, TokenCacheContext} from '@azure/msal-node';
 import {Limiter} from '../net/gate.js';
 import {ensurePrivateDir, isWindowsTransient, readPrivateFile, retryTransient, writePrivateFile} from '../privateFiles.js';
+import {CacheKey, decrypt, encrypt, isEncrypted, type Protection} from './cacheProtection.js';
 
 const LOCK_WAIT_MS = 5_000;
 const LOCK_STALE_MS = 15_000;
@@ -22,15 +25,30 @@ const LOCK_STALE_MS = 15_000;
  */
 const turns = new Map<string, Limiter>();
 
+/** One key lookup per cache file in this process (the licensing and the Graph clients share the file). */
+const keys = new Map<string, CacheKey>();
+
 export class FileCachePlugin implements ICachePlugin {
 	private locked = false;
 	/** Each access's place in the queue, released in afterCacheAccess. */
 	private readonly releases = new WeakMap<TokenCacheContext, () => void>();
 
+	private readonly key: CacheKey;
+
 	constructor(
 		readonly file: string,
 		private readonly warn: (line: string) => void,
-	) {}
+		env: NodeJS.ProcessEnv = process.env,
+	) {
+		let key = keys.get(file);
+		if (!key) keys.set(file, (key = new CacheKey(dirname(file), env)));
+		this.key = key;
+	}
+
+	/** How the file is protected at rest (cacheProtection.ts): for whoami and login. */
+	async protection(): Promise<Protection> {
+		return (await this.key.get()).protection;
+	}
 
 	async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
 		let turn = turns.get(this.file);
@@ -48,6 +66,19 @@ export class FileCachePlugin implements ICachePlugin {
 			throw error;
 		}
 		if (text === undefined) return;
+		if (isEncrypted(text)) {
+			const {key, protection} = await this.key.get();
+			const plain = key && decrypt(text, key);
+			if (plain === undefined) {
+				// Its key is gone (another machine's keyring, a reset keyring): no one can read it.
+				await rm(this.file, {force: true});
+				const why = protection.kind === 'keyring' ? `its key is not the one in ${protection.store}` : `no keyring holds its key now: ${protection.why}`;
+				this.warn(`warning: the token cache ${this.file} could not be decrypted (${why}) and has been deleted; signed out — run \`mscommerce login\``);
+				context.tokenCache.deserialize('');
+				return;
+			}
+			text = plain;
+		}
 		try {
 			JSON.parse(text);
 			context.tokenCache.deserialize(text);
@@ -62,7 +93,9 @@ export class FileCachePlugin implements ICachePlugin {
 	async afterCacheAccess(context: TokenCacheContext): Promise<void> {
 		try {
 			if (context.cacheHasChanged) {
-				await writePrivateFile(this.file, context.tokenCache.serialize());
+				const {key} = await this.key.get();
+				const plain = context.tokenCache.serialize();
+				await writePrivateFile(this.file, key ? encrypt(plain, key) : plain);
 			}
 		} finally {
 			await this.unlock();

@@ -35,7 +35,7 @@ const CONSENT_REQUIRED = 65001;
 const NO_ACCESS_TO_TENANT = 50020;
 
 export type GraphAuthOptions = {
-	settings: Pick<Settings, 'graphUrl' | 'graphClientId' | 'graphToken' | 'token' | 'authority' | 'tenant' | 'configDir' | 'clientId' | 'clientSecret' | 'certificate'>;
+	settings: Pick<Settings, 'graphUrl' | 'graphClientId' | 'graphToken' | 'token' | 'authority' | 'tenant' | 'configDir' | 'clientId' | 'clientSecret' | 'certificate'> & {env?: NodeJS.ProcessEnv};
 	net: Net;
 	/** The licensing sign-in: Graph acts as the account it acts as. */
 	licensing: {actingAccount(): Promise<AccountInfo | undefined>};
@@ -184,7 +184,7 @@ export class GraphAuth {
 			},
 			// The same file and the same locking as the licensing client (source/auth/cachePlugin.ts):
 			// MSAL keys tokens by client ID, so both live side by side, and accounts are shared.
-			cache: this.options.persist === false ? undefined : {cachePlugin: new FileCachePlugin(join(settings.configDir, 'msal-cache.json'), this.options.warn ?? (() => undefined))},
+			cache: this.options.persist === false ? undefined : {cachePlugin: new FileCachePlugin(join(settings.configDir, 'msal-cache.json'), this.options.warn ?? (() => undefined), settings.env)},
 			system: msalSystem(this.network),
 		});
 		return this.pcaInstance;

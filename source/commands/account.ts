@@ -57,6 +57,9 @@ export async function login(ctx: Context, options: LoginOptions = {}): Promise<n
 				: await ctx.auth.signInWithDeviceCode(prompt => io.stderr.write(deviceCodeText(prompt)), ctx.signal);
 			io.stderr.write(`${safeText(`Signed in as ${signedIn.username} (tenant ${describeTenant(signedIn)}).`)}\n`);
 			io.stderr.write(`Roles: ${signedIn.roles.join(', ') || 'none found in the token'}; can change policies: ${yesNo(signedIn.canChange)}\n`);
+			// Said where a person reads it, never in a script's or cron's output.
+			const tokenCache = io.stderr.isTTY ? await tokenCacheOf(ctx) : undefined;
+			if (tokenCache) io.stderr.write(`${safeText(`Token cache: ${protectionText(tokenCache)}`)}\n`);
 			const fallback = await ctx.auth.defaultAccount();
 			if (!fallback || fallback.username.toLowerCase() === signedIn.username.toLowerCase()) {
 				ctx.note(`Commands will use ${signedIn.username} (the default account).`);
@@ -149,6 +152,8 @@ type WhoAmI = {
 	roles: string[];
 	canChangePolicies: boolean | null;
 	accounts: string[];
+	/** How the token cache file is protected at rest; absent when no cache file is used. */
+	tokenCache?: {protection: 'keyring' | 'file'; detail: string};
 };
 
 const WHOAMI_COLUMNS: Column<WhoAmI>[] = [
@@ -159,7 +164,19 @@ const WHOAMI_COLUMNS: Column<WhoAmI>[] = [
 	{header: 'Roles', value: w => w.roles.join(', ') || 'none found in the token'},
 	{header: 'Can change policies', value: w => yesNo(w.canChangePolicies ?? undefined)},
 	{header: 'Accounts in cache', value: w => w.accounts.join(', ') || '-'},
+	{header: 'Token cache', value: w => (w.tokenCache ? protectionText(w.tokenCache) : 'none (nothing is kept on disk)')},
 ];
+
+function protectionText(cache: NonNullable<WhoAmI['tokenCache']>): string {
+	return cache.protection === 'keyring' ? `encrypted, its key in ${cache.detail}` : `file permissions only (0600): ${cache.detail}`;
+}
+
+/** The token cache's protection for whoami and login (auth/cacheProtection.ts). */
+async function tokenCacheOf(ctx: Context): Promise<WhoAmI['tokenCache']> {
+	const protection = await ctx.auth.cacheProtection();
+	if (!protection) return undefined;
+	return protection.kind === 'keyring' ? {protection: 'keyring', detail: protection.store} : {protection: 'file', detail: protection.why};
+}
 
 /** "in 52 min (07:33 UTC)", or "expired 3 min ago (06:38 UTC)". */
 export function expiryText(iso: string, now = new Date()): string {
@@ -187,6 +204,8 @@ export async function whoami(ctx: Context): Promise<number> {
 		canChangePolicies: signedIn.canChange ?? null,
 		accounts,
 	};
+	const tokenCache = signedIn.source === 'token' ? undefined : await tokenCacheOf(ctx);
+	if (tokenCache) report.tokenCache = tokenCache;
 	printOne(ctx.io, ctx.settings.output, report, WHOAMI_COLUMNS);
 	if (signedIn.source === 'token' && signedIn.expiresOn && signedIn.expiresOn.getTime() <= Date.now()) {
 		throw new NotSignedInError(`the token given with --token ${expiryText(signedIn.expiresOn.toISOString())}`);
