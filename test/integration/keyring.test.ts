@@ -4,13 +4,13 @@
  * headless run (no D-Bus session). CI installs Debian's dbus and gnome-keyring for the first.
  */
 import assert from 'node:assert/strict';
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {mkdtemp, readFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {isEncrypted} from '../../source/auth/cacheProtection.js';
-import {cliEnv, runCli} from '../support/cli.js';
+import {cliEnv, runCli, runProcess, type CliResult} from '../support/cli.js';
 import {emulator} from '../support/emulator.js';
 
 const found = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
@@ -18,16 +18,8 @@ const secretService = found('dbus-run-session') && found('gnome-keyring-daemon')
 const CLI = `'${process.execPath}' --import tsx source/cli.tsx`;
 
 /** A shell script in a D-Bus session of its own, with GNOME Keyring's Secret Service unlocked in it. */
-function inSecretServiceSession(script: string, env: NodeJS.ProcessEnv): Promise<{code: number | null; stdout: string; stderr: string}> {
-	const child = spawn('dbus-run-session', ['--', 'sh', '-c', `printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; ${script}`], {
-		env: {PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, NO_COLOR: '1', ...env},
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	return new Promise(resolve => child.on('close', code => resolve({code, stdout, stderr})));
+function inSecretServiceSession(script: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+	return runProcess('dbus-run-session', ['--', 'sh', '-c', `printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; ${script}`], env);
 }
 
 test('with a Secret Service running, the token cache on disk is encrypted (no token readable) and whoami says where its key is', {skip: !secretService && 'needs dbus-run-session and gnome-keyring-daemon (Debian: dbus, gnome-keyring)'}, async () => {

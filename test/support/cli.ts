@@ -5,7 +5,12 @@ import type {Emulator} from '../../source/emulator/index.js';
 export type CliResult = {code: number | null; stdout: string; stderr: string};
 
 export async function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'source/cli.tsx', ...args], {
+	return runProcess(process.execPath, ['--import', 'tsx', 'source/cli.tsx', ...args], env, input);
+}
+
+/** Any program, with only PATH, TMPDIR, NO_COLOR and `env` in its environment; its output and exit code. */
+export async function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
+	const child = spawn(command, args, {
 		// TMPDIR: what the CLI creates there (the --demo emulator's CA) goes where scripts/test.mjs removes it.
 		env: {PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, NO_COLOR: '1', ...env},
 		stdio: ['pipe', 'pipe', 'pipe'],
