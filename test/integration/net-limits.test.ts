@@ -9,6 +9,7 @@ import {spawn} from 'node:child_process';
 import {mkdtemp} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import tls from 'node:tls';
 import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
 import {FaultSpecError, describeFaults, parseFaults, type Emulator, type RequestLogEntry} from '../../source/emulator/index.js';
@@ -300,5 +301,7 @@ test('Net checks certificates even with NODE_TLS_REJECT_UNAUTHORIZED=0 in its en
 	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	await new Promise(resolve => child.on('close', resolve));
 	assert.deepEqual(JSON.parse(stdout || 'null'), ['tls-untrusted', 'tls-untrusted'], stderr);
-	assert.deepEqual(proxy.connects, [`licensing.emulator.test:${port}`], 'the second went through the proxy');
+	// Where Node reads the OS trust store (22.15+), a certificate that fails is tried once more with it (net/http.ts).
+	const tries = typeof (tls as {getCACertificates?: unknown}).getCACertificates === 'function' ? 2 : 1;
+	assert.deepEqual(proxy.connects, Array(tries).fill(`licensing.emulator.test:${port}`), 'the second went through the proxy');
 });
