@@ -45,7 +45,9 @@ const result = spawnSync(
 	// MSCOMMERCE_KEYRING=0: tests that sign in within the test process never put keys in the keyring
 	// of the machine they run on (a developer's desktop session); the CLIs they start get only the
 	// environment each test gives them (test/integration/keyring.test.ts starts a keyring of its own).
-	{stdio: 'inherit', env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MSCOMMERCE_KEYRING: '0', TMPDIR: runDir, TMP: runDir, TEMP: runDir}},
+	// MSCOMMERCE_GLYPHS=unicode: the tests read the dashboard's own glyphs wherever they run (a Linux
+	// console's TERM=linux would otherwise give them ASCII; test/unit/glyphs.test.ts checks that choice).
+	{stdio: 'inherit', env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MSCOMMERCE_KEYRING: '0', MSCOMMERCE_GLYPHS: 'unicode', TMPDIR: runDir, TMP: runDir, TEMP: runDir}},
 );
 // rm removes the tsx link itself, never what it points to.
 rmSync(runDir, {recursive: true, force: true, maxRetries: 3});

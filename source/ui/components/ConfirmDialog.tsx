@@ -3,6 +3,7 @@ import SelectInput from 'ink-select-input';
 import {memo} from 'react';
 import type {Answer} from '../state/dashboard.js';
 import type {DialogView} from '../state/layout.js';
+import {GLYPHS} from '../glyphs.js';
 import {useTheme} from '../theme.js';
 
 const ITEMS = [
@@ -22,7 +23,7 @@ function Indicator({isSelected = false}: {isSelected?: boolean}) {
 	const theme = useTheme();
 	return (
 		<Box marginRight={1}>
-			<Text color={theme.text.accent}>{isSelected ? '❯' : ' '}</Text>
+			<Text color={theme.text.accent}>{isSelected ? GLYPHS.pointer : ' '}</Text>
 		</Box>
 	);
 }

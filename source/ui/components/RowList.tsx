@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {memo} from 'react';
 import {rowKey} from '../../commerce/changes.js';
 import type {PolicyValue, Row, Scope} from '../../commerce/types.js';
+import {GLYPHS} from '../glyphs.js';
 import {highlight} from '../state/filter.js';
 import {TRIAL_HEADER, type Columns} from '../state/layout.js';
 import {valueLabel} from '../state/words.js';
@@ -76,7 +77,7 @@ const RowLine = memo(function RowLine({row, selected, marked, fresh, saving, fai
 		<Text inverse={selected && theme.cursor.inverse} bold={selected} wrap="truncate-end">
 			{selected ? '›' : ' '}
 			{marked ? (
-				<Text color={theme.status.info}>●</Text>
+				<Text color={theme.status.info}>{GLYPHS.mark}</Text>
 			) : failed ? (
 				<Text color={theme.status.error}>!</Text>
 			) : (

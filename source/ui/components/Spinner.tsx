@@ -1,8 +1,9 @@
 import {Text} from 'ink';
 import {useEffect, useState} from 'react';
+import {GLYPHS} from '../glyphs.js';
 import {useTheme} from '../theme.js';
 
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const FRAMES = GLYPHS.spinner;
 
 /** A one-character spinner; it re-renders only itself. */
 export function Spinner({intervalMs = 100}: {intervalMs?: number}) {
