@@ -734,7 +734,22 @@ function ignoreInsecureTlsVariable(): void {
 	);
 }
 
+/**
+ * A reader that stops early (`mscommerce --help | head -1`, `products list | head`) closes the
+ * pipe: nothing more of the output is wanted, and that is no error. The program goes on as if the
+ * lines had been read (a write under way still finishes and is logged) and exits as it would have;
+ * Node's default would be a crash with a stack trace on stderr.
+ */
+function ignoreClosedPipes(): void {
+	for (const stream of [process.stdout, process.stderr]) {
+		stream.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code !== 'EPIPE') throw error;
+		});
+	}
+}
+
 export async function main(argv: string[]): Promise<void> {
+	ignoreClosedPipes();
 	ignoreInsecureTlsVariable();
 	const program = buildProgram();
 	if (argv[2] === '__complete') return runCompletion(argv.slice(3), program);

@@ -1,6 +1,6 @@
 /** The built binary's --demo on a fresh machine: the embedded emulator mints its CA and serves. */
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
+import {execFile, spawn} from 'node:child_process';
 import {mkdtemp} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -24,4 +24,18 @@ test('the built binary starts silently: V8 accepts the settings source/runtime.t
 	const {stdout, stderr} = await run(process.execPath, ['bin/mscommerce.js', '--version'], {env: {PATH: process.env.PATH}});
 	assert.match(stdout, /^\d+\.\d+\.\d+/);
 	assert.equal(stderr, '');
+});
+
+test('a reader that stops early (mscommerce --help | head -1) ends nothing in error: exit 0, no stack trace', async () => {
+	for (const args of [['--help'], ['switches', '--help'], ['--demo', 'products', 'list']]) {
+		const home = await mkdtemp(join(tmpdir(), 'mscommerce-demo-'));
+		const child = spawn(process.execPath, ['bin/mscommerce.js', ...args], {env: {PATH: process.env.PATH, HOME: home}, stdio: ['ignore', 'pipe', 'pipe']});
+		// The pipe is closed before the program writes a byte: every write to it fails with EPIPE.
+		child.stdout.destroy();
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+		assert.equal(stderr, '', args.join(' '));
+		assert.equal(code, 0, args.join(' '));
+	}
 });
