@@ -14,7 +14,7 @@
  * baseline without it never loads Graph's code or signs in to Graph.
  */
 import {writeFile} from 'node:fs/promises';
-import {checkAuditLog, shortId, startChangeSet} from '../commerce/audit.js';
+import {checkAuditLog, startChangeSet} from '../commerce/audit.js';
 import {
 	baselineFromRows,
 	baselineToJson,
@@ -49,7 +49,7 @@ import {isPolicyValue, VALUE_LABEL, type SwitchValue} from '../commerce/values.j
 import {isGuid} from '../config.js';
 import {classify} from '../problems/classify.js';
 import {CancelledError, UsageError} from '../problems/errors.js';
-import {ExitCode, exitCodeFor, interruptedCode} from '../problems/exitCodes.js';
+import {ExitCode, exitCodeFor} from '../problems/exitCodes.js';
 import type {Problem} from '../problems/types.js';
 import {definitionOf, SWITCH_NAMES, switchesOf, switchNamed, type GraphObjectId, type SwitchName} from '../switches/definitions.js';
 import type {Switches} from '../switches/switches.js';
@@ -57,7 +57,7 @@ import {askYes} from './account.js';
 import type {Context} from './context.js';
 import {printList, toTable, type Column} from './output.js';
 import {reportProblem} from './report.js';
-import {outcomeJson, RESULT_TEXT, RESULT_WORD, runPlan, seenKeyFor, signedInAs, startWatching, whereLine, type RunPlanOptions, type Writer} from './rows.js';
+import {finishWrite, outcomeJson, RESULT_TEXT, runPlan, seenKeyFor, signedInAs, startWatching, troubleParts, troublesIn, whereLine, type RunPlanOptions, type Writer} from './rows.js';
 import {safeJson, safeText} from '../text/safe.js';
 import {count} from '../words.js';
 
@@ -686,7 +686,7 @@ function reportMixedOutcomes(ctx: Context, [rows, switches]: [ApplyResult, Apply
 	const changedRows = countOutcomes(rows.outcomes).changed;
 	const changedSwitches = countOutcomes(switches.outcomes).changed;
 	const skipped = counts.conflict + counts.gone;
-	const troubles = counts.failed + skipped + counts.unknown + counts['not-sent'];
+	const troubles = troublesIn(counts);
 	const interrupted = rows.interrupted || switches.interrupted;
 	const journalError = rows.journalError ?? switches.journalError;
 	if (troubles === 0) {
@@ -701,33 +701,9 @@ function reportMixedOutcomes(ctx: Context, [rows, switches]: [ApplyResult, Apply
 	} else {
 		const parts = [`${counts.changed} changed`];
 		if (counts.already) parts.push(`${counts.already} already there`);
-		if (skipped) parts.push(`${skipped} skipped (changed by someone else since you confirmed, or gone)`);
-		if (counts.failed) parts.push(`${counts.failed} failed`);
-		if (counts.unknown) parts.push(`${counts.unknown} unknown`);
-		if (counts['not-sent']) parts.push(`${counts['not-sent']} not sent`);
-		ctx.note(`${interrupted ? 'Interrupted' : 'Partly done'} in ${whereLine(who)}: ${parts.join(', ')}.`);
+		ctx.note(`${interrupted ? 'Interrupted' : 'Partly done'} in ${whereLine(who)}: ${[...parts, ...troubleParts(counts, `${skipped} skipped (changed by someone else since you confirmed, or gone)`)].join(', ')}.`);
 	}
-	if (journalError) {
-		ctx.note(`error: the audit log could not be written (${journalError.message}); nothing more was sent.`);
-		ctx.io.stderr.write(`Change set ${changeSetId}, as the log should have recorded it (keep this):\n`);
-		const unjournaled: AnyOutcome[] = [...rows.unjournaled, ...switches.unjournaled];
-		for (const outcome of unjournaled.length > 0 ? unjournaled : outcomes) {
-			ctx.io.stderr.write(`${safeJson({changeSetId, scope: outcome.change.row.scope, id: outcome.change.row.id, from: outcome.change.from, to: outcome.change.to, result: RESULT_WORD[outcome.kind], now: heldAfter<Writable>(outcome) ?? null})}\n`);
-		}
-	}
-	if (counts.changed + counts.unknown > 0) {
-		ctx.note(`Change set ${shortId(changeSetId)} (see \`mscommerce history\`; \`mscommerce undo ${shortId(changeSetId)}\` reverses it).`);
-	}
-	if (counts.unknown > 0) ctx.note('Rows marked unknown were sent but could not be confirmed: `mscommerce history` lists them, and running the same command again (or `undo`) re-reads them.');
-	if (interrupted) return interruptedCode(ctx.signal);
-	if (journalError) return Math.max(ExitCode.failed, exitCodeFor(classify(journalError)));
-	const failures = outcomes.filter((o): o is Extract<AnyOutcome, {kind: 'failed'}> => o.kind === 'failed');
-	const troubled = failures.length + skipped + counts.unknown;
-	if (troubled === 0) return ExitCode.ok;
-	if (counts.changed === 0 && failures.length === troubled && failures.every(f => f.problem.kind === 'forbidden')) return ExitCode.forbidden;
-	if (counts.changed === 0 && failures.length === troubled && failures.every(f => exitCodeFor(f.problem) === ExitCode.notSignedIn)) return ExitCode.notSignedIn;
-	if (counts['not-sent'] > 0 || failures.some(f => f.problem.retryable)) ctx.note('Run the same command again to finish: rows already changed are skipped.');
-	return ExitCode.partial;
+	return finishWrite<Writable>(ctx, {outcomes, unjournaled: [...rows.unjournaled, ...switches.unjournaled], interrupted, journalError}, changeSetId, {rowNotes: true});
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -392,37 +392,67 @@ function reportOutcomes(ctx: Context, scope: Scope | undefined, result: ApplyRes
 	}
 	const counts = countOutcomes(outcomes);
 	const skipped = counts.conflict + counts.gone;
-	const parts = [`${counts.changed} changed`];
-	if (counts.already) parts.push(`${counts.already} already there`);
-	if (skipped) parts.push(`${skipped} skipped (changed by someone else since you confirmed, or gone)`);
+	if (troublesIn(counts) === 0) {
+		ctx.note(`Changed ${count(counts.changed, 'row')} in ${whereLine(who)}${counts.already ? ` (${counts.already} already there)` : ''}. Only trials and purchases from now on are affected.`);
+	} else {
+		const parts = [`${counts.changed} changed`];
+		if (counts.already) parts.push(`${counts.already} already there`);
+		ctx.note(`${result.interrupted ? 'Interrupted' : 'Partly done'} in ${whereLine(who)}: ${[...parts, ...troubleParts(counts, `${skipped} skipped (changed by someone else since you confirmed, or gone)`)].join(', ')}.`);
+	}
+	return finishWrite(ctx, result, changeSetId, {rowNotes: true});
+}
+
+type Counts = ReturnType<typeof countOutcomes>;
+
+/** Outcomes that were not what was asked: failed, skipped (changed elsewhere, gone), unknown, not sent. */
+export function troublesIn(counts: Counts): number {
+	return counts.failed + counts.conflict + counts.gone + counts.unknown + counts['not-sent'];
+}
+
+/** The summary's words for the troubles ("2 failed, 1 unknown"); `skippedWords` says the skipped ones. */
+export function troubleParts(counts: Counts, skippedWords: string): string[] {
+	const parts: string[] = [];
+	if (counts.conflict + counts.gone) parts.push(skippedWords);
 	if (counts.failed) parts.push(`${counts.failed} failed`);
 	if (counts.unknown) parts.push(`${counts.unknown} unknown`);
 	if (counts['not-sent']) parts.push(`${counts['not-sent']} not sent`);
-	const troubles = counts.failed + skipped + counts.unknown + counts['not-sent'];
-	if (troubles === 0) {
-		ctx.note(`Changed ${count(counts.changed, 'row')} in ${whereLine(who)}${counts.already ? ` (${counts.already} already there)` : ''}. Only trials and purchases from now on are affected.`);
-	} else {
-		ctx.note(`${result.interrupted ? 'Interrupted' : 'Partly done'} in ${whereLine(who)}: ${parts.join(', ')}.`);
-	}
+	return parts;
+}
+
+/**
+ * The end of every write's report (products and offer types, switches, a baseline's rows and
+ * switches together): an audit log that could not be written, with the lines it should have held;
+ * the change set to look up or undo; and the exit code: interrupted 130 (SIGTERM 143); the audit
+ * log failing 1; every failure a 403 and nothing written 4 (a sign-in problem 3); anything failed,
+ * skipped or unknown 5; else 0. `rowNotes`: the notes on unknown rows and on running again.
+ */
+export function finishWrite<R extends Writable>(
+	ctx: Context,
+	result: Pick<ApplyResult<R>, 'outcomes' | 'unjournaled' | 'interrupted' | 'journalError'>,
+	changeSetId: string,
+	options: {rowNotes: boolean},
+): number {
+	const {outcomes} = result;
+	const counts = countOutcomes<R>(outcomes);
 	if (result.journalError) {
 		ctx.note(`error: the audit log could not be written (${result.journalError.message}); nothing more was sent.`);
 		ctx.io.stderr.write(`Change set ${changeSetId}, as the log should have recorded it (keep this):\n`);
 		for (const outcome of result.unjournaled.length > 0 ? result.unjournaled : outcomes) {
-			ctx.io.stderr.write(`${safeJson({changeSetId, scope: outcome.change.row.scope, id: outcome.change.row.id, from: outcome.change.from, to: outcome.change.to, result: RESULT_WORD[outcome.kind], now: heldAfter(outcome) ?? null})}\n`);
+			ctx.io.stderr.write(`${safeJson({changeSetId, scope: outcome.change.row.scope, id: outcome.change.row.id, from: outcome.change.from, to: outcome.change.to, result: RESULT_WORD[outcome.kind], now: heldAfter<R>(outcome) ?? null})}\n`);
 		}
 	}
 	if (counts.changed + counts.unknown > 0) {
 		ctx.note(`Change set ${shortId(changeSetId)} (see \`mscommerce history\`; \`mscommerce undo ${shortId(changeSetId)}\` reverses it).`);
 	}
-	if (counts.unknown > 0) ctx.note('Rows marked unknown were sent but could not be confirmed: `mscommerce history` lists them, and running the same command again (or `undo`) re-reads them.');
+	if (options.rowNotes && counts.unknown > 0) ctx.note('Rows marked unknown were sent but could not be confirmed: `mscommerce history` lists them, and running the same command again (or `undo`) re-reads them.');
 	if (result.interrupted) return interruptedCode(ctx.signal);
 	if (result.journalError) return Math.max(ExitCode.failed, exitCodeFor(classify(result.journalError)));
-	const failures = outcomes.filter((o): o is Extract<Outcome, {kind: 'failed'}> => o.kind === 'failed');
-	const troubled = failures.length + skipped + counts.unknown;
+	const failures = outcomes.filter((o): o is Extract<Outcome<R>, {kind: 'failed'}> => o.kind === 'failed');
+	const troubled = failures.length + counts.conflict + counts.gone + counts.unknown;
 	if (troubled === 0) return ExitCode.ok;
 	if (counts.changed === 0 && failures.length === troubled && failures.every(f => f.problem.kind === 'forbidden')) return ExitCode.forbidden;
 	if (counts.changed === 0 && failures.length === troubled && failures.every(f => exitCodeFor(f.problem) === ExitCode.notSignedIn)) return ExitCode.notSignedIn;
 	// Worth saying only when trying again can help: not for a value the service refused.
-	if (counts['not-sent'] > 0 || failures.some(f => f.problem.retryable)) ctx.note('Run the same command again to finish: rows already changed are skipped.');
+	if (options.rowNotes && (counts['not-sent'] > 0 || failures.some(f => f.problem.retryable))) ctx.note('Run the same command again to finish: rows already changed are skipped.');
 	return ExitCode.partial;
 }

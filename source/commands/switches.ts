@@ -5,7 +5,7 @@
  * the account, a question on a terminal (--yes in scripts, refused without either), one change
  * set in the audit log, compare before write, and the same exit codes.
  */
-import {checkAuditLog, shortId, startChangeSet} from '../commerce/audit.js';
+import {checkAuditLog, startChangeSet} from '../commerce/audit.js';
 import {countOutcomes, heldAfter, outcomeReason, type ApplyResult, type Change, type Outcome, type SwitchRow} from '../commerce/changes.js';
 import {offerTypeRow, productRow} from '../commerce/client.js';
 import {otherScopeId} from '../commerce/select.js';
@@ -14,7 +14,7 @@ import type {Row} from '../commerce/types.js';
 import {parseSwitchValue, type SwitchValue} from '../commerce/values.js';
 import {classify} from '../problems/classify.js';
 import {GraphNotSignedInError, HttpError, UsageError} from '../problems/errors.js';
-import {ExitCode, exitCodeFor, interruptedCode} from '../problems/exitCodes.js';
+import {ExitCode, exitCodeFor} from '../problems/exitCodes.js';
 import type {Problem} from '../problems/types.js';
 import {definitionOf, GRAPH_OBJECTS, nearSwitchNames, SWITCH_NAMES, switchNamed, whoMayChange, type GraphObjectId, type SwitchDefinition, type SwitchName} from '../switches/definitions.js';
 import {explain, type Explanation, type SwitchFact} from '../switches/explain.js';
@@ -25,7 +25,7 @@ import {askYes, deviceCodeText} from './account.js';
 import type {Context} from './context.js';
 import {printList, printOne, toTable, type Column} from './output.js';
 import {reportProblem} from './report.js';
-import {outcomeJson as rowOutcomeJson, RESULT_TEXT, RESULT_WORD, signedInAs, whereLine, type Writer} from './rows.js';
+import {finishWrite, outcomeJson as rowOutcomeJson, RESULT_TEXT, signedInAs, troubleParts, troublesIn, whereLine, type Writer} from './rows.js';
 
 const opened = new WeakMap<Context, Switches>();
 
@@ -257,38 +257,16 @@ function reportSwitchOutcomes(ctx: Context, result: ApplyResult<SwitchRow>, chan
 		reportProblem(ctx.io.stderr, outcome.problem);
 	}
 	const counts = countOutcomes(outcomes);
-	const skipped = counts.conflict + counts.gone;
-	const troubles = counts.failed + skipped + counts.unknown + counts['not-sent'];
+	const troubles = troublesIn(counts);
 	if (troubles === 0 && counts.changed === 0) {
 		ctx.note(`Nothing changed in ${whereLine(who)}: someone else made the change first.`);
 	} else if (troubles === 0) {
 		ctx.note(`Changed ${count(counts.changed, 'switch', 'switches')} in ${whereLine(who)}${counts.already ? ` (${counts.already} changed elsewhere first)` : ''}.`);
 	} else {
-		const parts = [`${counts.changed} changed`];
-		if (skipped) parts.push(`${skipped} skipped (changed by someone else since you confirmed)`);
-		if (counts.failed) parts.push(`${counts.failed} failed`);
-		if (counts.unknown) parts.push(`${counts.unknown} unknown`);
-		if (counts['not-sent']) parts.push(`${counts['not-sent']} not sent`);
-		ctx.note(`${result.interrupted ? 'Interrupted' : 'Partly done'} in ${whereLine(who)}: ${parts.join(', ')}.`);
+		const skipped = `${counts.conflict + counts.gone} skipped (changed by someone else since you confirmed)`;
+		ctx.note(`${result.interrupted ? 'Interrupted' : 'Partly done'} in ${whereLine(who)}: ${[`${counts.changed} changed`, ...troubleParts(counts, skipped)].join(', ')}.`);
 	}
-	if (result.journalError) {
-		ctx.note(`error: the audit log could not be written (${result.journalError.message}); nothing more was sent.`);
-		ctx.io.stderr.write(`Change set ${changeSetId}, as the log should have recorded it (keep this):\n`);
-		for (const outcome of result.unjournaled.length > 0 ? result.unjournaled : outcomes) {
-			ctx.io.stderr.write(`${safeJson({changeSetId, scope: 'switch', id: outcome.change.row.id, from: outcome.change.from, to: outcome.change.to, result: RESULT_WORD[outcome.kind], now: heldAfter(outcome) ?? null})}\n`);
-		}
-	}
-	if (counts.changed + counts.unknown > 0) {
-		ctx.note(`Change set ${shortId(changeSetId)} (see \`mscommerce history\`; \`mscommerce undo ${shortId(changeSetId)}\` reverses it).`);
-	}
-	if (result.interrupted) return interruptedCode(ctx.signal);
-	if (result.journalError) return Math.max(ExitCode.failed, exitCodeFor(classify(result.journalError)));
-	const failures = outcomes.filter((o): o is Extract<Outcome<SwitchRow>, {kind: 'failed'}> => o.kind === 'failed');
-	const troubled = failures.length + skipped + counts.unknown;
-	if (troubled === 0) return ExitCode.ok;
-	if (counts.changed === 0 && failures.length === troubled && failures.every(f => f.problem.kind === 'forbidden')) return ExitCode.forbidden;
-	if (counts.changed === 0 && failures.length === troubled && failures.every(f => exitCodeFor(f.problem) === ExitCode.notSignedIn)) return ExitCode.notSignedIn;
-	return ExitCode.partial;
+	return finishWrite(ctx, result, changeSetId, {rowNotes: false});
 }
 
 /** A switch a change set wrote, for undo (commands/history.ts). */
