@@ -17,6 +17,7 @@ import {
 	RedirectError,
 	UsageError,
 	errorCode,
+	UNKNOWN_ISSUER,
 	type AnswerProgress,
 	type RequestContext,
 } from '../problems/errors.js';
@@ -117,16 +118,6 @@ type Tls = {secureContext?: SecureContext; rejectUnauthorized: true};
  */
 type Trust = {tls: Tls; direct: Agent; proxies: Map<string, ProxyAgent>; agentOptions: AgentOptions; system: 'unavailable' | 'unread' | 'added'};
 
-// A certificate that chains to no root Node trusts: what the system store may still vouch for.
-const UNKNOWN_ISSUER = new Set([
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'UNABLE_TO_GET_ISSUER_CERT',
-	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'CERT_UNTRUSTED',
-	'UND_ERR_PRX_TLS',
-]);
 
 /** The OS trust store's certificates (PEM), where the runtime reads it (Node 22.15+, 23.5+); else undefined. */
 function systemCertificates(): string[] | undefined {

@@ -19,6 +19,7 @@ import {
 	UnverifiedWriteError,
 	UsageError,
 	errorCode,
+	UNKNOWN_ISSUER,
 	type GraphRequest,
 	type RequestContext,
 } from './errors.js';
@@ -35,18 +36,12 @@ const TLS_PROTOCOL = new Set([
 	'EPROTO',
 ]);
 const TLS_UNTRUSTED = new Set([
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'UNABLE_TO_GET_ISSUER_CERT',
-	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'CERT_UNTRUSTED',
+	...UNKNOWN_ISSUER,
 	'CERT_SIGNATURE_FAILURE',
 	'CERT_HAS_EXPIRED',
 	'CERT_NOT_YET_VALID',
 	'CERT_REVOKED',
 	'ERR_TLS_CERT_ALTNAME_INVALID',
-	'UND_ERR_PRX_TLS', // SecureProxyConnectionError: the TLS check failed through a proxy
 ]);
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 const TIMEOUT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);

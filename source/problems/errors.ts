@@ -103,6 +103,21 @@ export type RequestContext = {
 	systemTrustStore?: 'checked' | 'unavailable';
 };
 
+/**
+ * Certificates that chain to no root this process trusts (the TLS error codes): untrusted
+ * problems (classify.ts), and what the operating system's trust store may still vouch for
+ * (net/http.ts). UND_ERR_PRX_TLS: undici's SecureProxyConnectionError, the check failed through a proxy.
+ */
+export const UNKNOWN_ISSUER: ReadonlySet<string> = new Set([
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'CERT_UNTRUSTED',
+	'UND_ERR_PRX_TLS',
+]);
+
 /** A request that never got an answer: DNS, connect, TLS, proxy, timeout, dropped connection. */
 export class NetworkError extends Error {
 	override name = 'NetworkError';
